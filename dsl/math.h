@@ -1,0 +1,61 @@
+// actgen's vectorizable math library: f32 routines written as Halide expressions.
+//
+// Halide 14's own exp/log/erf are inaccurate or wrong at special values on x86, and its tanh/sinh/cosh lower
+// to one scalar libm call per lane (see shared HALIDE14.md), so activations use these instead. Every routine
+// takes and returns Float(32) expressions, vectorizes on every target, calls no libm function, and states
+// its maximum error (in ulp of the exact result, subnormal results included) and special values; the tests in
+// tests/math/ hold each one to its statement on sse41 (no FMA), avx2 and avx512.
+//
+// "df" arguments are double-float values hi + lo with |lo| <= ulp(hi)/2: they let a caller pass an argument
+// that was not exactly representable (c*x for a constant or parameter c) without losing the digits that an
+// exponential would amplify.
+#ifndef ACTGEN_DSL_MATH_H
+#define ACTGEN_DSL_MATH_H
+
+#include <Halide.h>
+
+namespace actgen::math {
+
+using Halide::Expr;
+
+// A value hi + lo represented as two floats.
+struct DF {
+  Expr hi;
+  Expr lo;
+};
+
+// a * b exactly, as hi + lo (FMA where the target has it, Dekker's splitting where it has not).
+DF two_prod(Expr a, Expr b);
+// c * x where c is a constant given in double precision: c is split into two floats, the product kept as
+// hi + lo to about 2^-44 relative.
+DF mul_df(double c, Expr x);
+
+// e^x. Max 1 ulp. NaN -> NaN, +inf -> +inf, -inf -> 0, overflow -> +inf, subnormal results kept.
+Expr exp(Expr x);
+// e^(hi + lo). Max 1 ulp (relative to the exact e^(hi+lo)). Special values as exp(hi).
+Expr exp(const DF &x);
+// e^x - 1. Max 1.5 ulp. NaN -> NaN, +inf -> +inf, -inf -> -1, -0 -> -0.
+Expr expm1(Expr x);
+// Natural log. Max 1 ulp for all x > 0 including subnormal x. 0 -> -inf, x < 0 -> NaN, +inf -> +inf, NaN -> NaN.
+Expr log(Expr x);
+// log(1 + x). Max 1.5 ulp. -1 -> -inf, x < -1 -> NaN, +inf -> +inf, NaN -> NaN, -0 -> -0.
+Expr log1p(Expr x);
+// log(1 + e^x) (softplus' core), accurate in both tails. Max 2 ulp. NaN -> NaN, +inf -> +inf, -inf -> 0.
+Expr log1pexp(Expr x);
+Expr log1pexp(const DF &x);
+// 1 / (1 + e^-x). Max 2 ulp. NaN -> NaN, +inf -> 1, -inf -> 0, subnormal results kept.
+Expr sigmoid(Expr x);
+Expr sigmoid(const DF &x);
+// tanh x. Max 2 ulp. NaN -> NaN, +-inf -> +-1, -0 -> -0.
+Expr tanh(Expr x);
+// x - tanh x without cancellation near 0. Max 2 ulp. NaN -> NaN, +-inf -> +-inf.
+Expr x_minus_tanh(Expr x);
+// Phi(x) = (1 + erf(x / sqrt 2)) / 2, the standard normal CDF, accurate in the lower tail (relative error,
+// subnormal results kept) where 1 + erf(...) cancels. Max 2 ulp. NaN -> NaN, -inf -> 0, +inf -> 1.
+Expr normal_cdf(Expr x);
+// phi(x) = e^(-x^2/2) / sqrt(2 pi), with x^2/2 formed exactly. Max 2 ulp. NaN -> NaN, +-inf -> 0.
+Expr normal_pdf(Expr x);
+
+}  // namespace actgen::math
+
+#endif  // ACTGEN_DSL_MATH_H

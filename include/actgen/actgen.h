@@ -1,0 +1,97 @@
+/* actgen: activation kernels generated from one definition per activation.
+ *
+ * Stable C API. Every function returns a status (or a value that cannot fail); on failure a message is left
+ * for actgen_last_error() on the calling thread. The library never aborts, exits or prints (except the
+ * opt-in ACTGEN_VERBOSE=1 selection log on stderr).
+ *
+ * Memory: any alignment; in place (y == x, dx == dy) allowed; any n; n == 0 is a no-op.
+ * Threads: every function may be called from many threads at once; kernels are immutable after creation.
+ */
+#ifndef ACTGEN_ACTGEN_H
+#define ACTGEN_ACTGEN_H
+
+#include <stddef.h>
+
+#if defined(_WIN32)
+#define ACTGEN_API
+#else
+#define ACTGEN_API __attribute__((visibility("default")))
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+  ACTGEN_OK = 0,
+  ACTGEN_ERROR_INVALID_ARGUMENT = 1,
+  ACTGEN_ERROR_UNSUPPORTED = 2,
+  ACTGEN_ERROR_DEVICE = 3,
+  ACTGEN_ERROR_OUT_OF_MEMORY = 4,
+  ACTGEN_ERROR_INTERNAL = 5
+} actgen_status;
+
+typedef enum { ACTGEN_F32 = 0, ACTGEN_F16 = 1, ACTGEN_BF16 = 2 } actgen_dtype;
+
+typedef enum { ACTGEN_FORWARD = 0, ACTGEN_BACKWARD = 1 } actgen_direction;
+
+typedef struct actgen_kernel actgen_kernel;
+
+/* Creates a kernel for the best target this machine supports (or the one pinned by ACTGEN_TARGET or
+ * actgen_set_target). params: NULL or "" for defaults, else "name=value,name=value" with the catalog's
+ * parameter names (PyTorch's). */
+ACTGEN_API actgen_status actgen_kernel_create(actgen_kernel **kernel, const char *activation, const char *params,
+                                              actgen_dtype dtype, actgen_direction direction);
+
+/* As actgen_kernel_create, on the named target (e.g. "x86-64-avx2"); NULL or "" means automatic selection.
+ * A target this machine cannot run is ACTGEN_ERROR_UNSUPPORTED. */
+ACTGEN_API actgen_status actgen_kernel_create_on(actgen_kernel **kernel, const char *activation,
+                                                 const char *params, actgen_dtype dtype,
+                                                 actgen_direction direction, const char *target);
+
+/* Destroys a kernel; NULL is ignored. */
+ACTGEN_API void actgen_kernel_destroy(actgen_kernel *kernel);
+
+/* y[i] = f(x[i]) for i < n. The kernel must be a forward kernel. */
+ACTGEN_API actgen_status actgen_forward(const actgen_kernel *kernel, const void *x, void *y, size_t n);
+
+/* dx[i] = dy[i] * f'(x[i]) for i < n. The kernel must be a backward kernel. */
+ACTGEN_API actgen_status actgen_backward(const actgen_kernel *kernel, const void *x, const void *dy, void *dx,
+                                         size_t n);
+
+/* The target the kernel runs on, e.g. "x86-64-avx512"; NULL for a NULL kernel. */
+ACTGEN_API const char *actgen_kernel_target(const actgen_kernel *kernel);
+
+/* This thread's last failure message ("" if none). Valid until the thread's next failing call. */
+ACTGEN_API const char *actgen_last_error(void);
+
+/* The activation catalog, in a fixed order. Out-of-range indices give NULL / 0 / NaN. */
+ACTGEN_API size_t actgen_activation_count(void);
+ACTGEN_API const char *actgen_activation_name(size_t i);
+ACTGEN_API size_t actgen_activation_param_count(size_t i);
+ACTGEN_API const char *actgen_activation_param_name(size_t i, size_t j);
+ACTGEN_API double actgen_activation_param_default(size_t i, size_t j);
+
+/* Every target kernels were generated for, in order of preference (best first), and whether this machine
+ * can run each. */
+ACTGEN_API size_t actgen_target_count(void);
+ACTGEN_API const char *actgen_target_name(size_t i);
+ACTGEN_API int actgen_target_available(size_t i);
+
+/* Pins the target used by actgen_kernel_create for kernels created afterwards (NULL or "" restores automatic
+ * selection); overrides ACTGEN_TARGET. Unknown target: INVALID_ARGUMENT; one this machine lacks: UNSUPPORTED. */
+ACTGEN_API actgen_status actgen_set_target(const char *target);
+
+/* The CPU features the runtime detected, space separated (e.g. "sse41 avx avx2 fma avx512f ..."). */
+ACTGEN_API const char *actgen_cpu_features(void);
+
+/* Number of worker threads kernels may use for large inputs (n >= 1); 0 restores the default (one per core). */
+ACTGEN_API actgen_status actgen_set_num_threads(int n);
+
+ACTGEN_API const char *actgen_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ACTGEN_ACTGEN_H */

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs everything actgen needs to build, test and benchmark, from Debian's packages only.
+set -euo pipefail
+pkgs=(cmake ninja-build g++ libhalide14-0-dev libgtest-dev libbenchmark-dev pkg-config)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo_cmd=""
+  [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
