@@ -30,6 +30,10 @@ DF two_prod(Expr a, Expr b);
 // hi + lo to about 2^-44 relative.
 DF mul_df(double c, Expr x);
 
+// Double-float arithmetic, about 2^-44 relative: (a.hi + a.lo) + (b.hi + b.lo), and (a.hi + a.lo) * b.
+DF add(const DF &a, const DF &b);
+DF mul(const DF &a, Expr b);
+
 // e^x. Max 1 ulp. NaN -> NaN, +inf -> +inf, -inf -> 0, overflow -> +inf, subnormal results kept.
 Expr exp(Expr x);
 // e^(hi + lo). Max 1 ulp (relative to the exact e^(hi+lo)). Special values as exp(hi).
