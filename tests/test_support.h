@@ -1,0 +1,95 @@
+// Small helpers shared by the test suites: the catalog and the targets as the runtime reports them (the tests never
+// keep a second list of activations), kernel RAII, float bit helpers.
+#ifndef ACTGEN_TESTS_TEST_SUPPORT_H
+#define ACTGEN_TESTS_TEST_SUPPORT_H
+
+#include <actgen/actgen.h>
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace testsupport {
+
+inline std::vector<std::string> catalog_names() {
+  std::vector<std::string> v;
+  size_t n = actgen_activation_count();
+  for (size_t i = 0; i < n; ++i) {
+    const char *s = actgen_activation_name(i);
+    v.push_back(s ? s : "");
+  }
+  return v;
+}
+
+// Index in the catalog, or (size_t)-1.
+inline size_t catalog_index(const std::string &name) {
+  size_t n = actgen_activation_count();
+  for (size_t i = 0; i < n; ++i) {
+    const char *s = actgen_activation_name(i);
+    if (s && name == s) return i;
+  }
+  return (size_t)-1;
+}
+
+inline std::vector<std::string> all_targets() {
+  std::vector<std::string> v;
+  for (size_t i = 0; i < actgen_target_count(); ++i) {
+    const char *s = actgen_target_name(i);
+    v.push_back(s ? s : "");
+  }
+  return v;
+}
+
+inline std::vector<std::string> available_targets() {
+  std::vector<std::string> v;
+  for (size_t i = 0; i < actgen_target_count(); ++i)
+    if (actgen_target_available(i)) {
+      const char *s = actgen_target_name(i);
+      v.push_back(s ? s : "");
+    }
+  return v;
+}
+
+struct KernelDeleter {
+  void operator()(actgen_kernel *k) const { actgen_kernel_destroy(k); }
+};
+using Kernel = std::unique_ptr<actgen_kernel, KernelDeleter>;
+
+// Creates a kernel (target empty = automatic); on failure returns null and sets *err.
+inline Kernel make_kernel(const std::string &act, const std::string &params, actgen_direction dir,
+                          const std::string &target, std::string *err = nullptr) {
+  actgen_kernel *k = nullptr;
+  actgen_status s = actgen_kernel_create_on(&k, act.c_str(), params.c_str(), ACTGEN_F32, dir,
+                                            target.empty() ? nullptr : target.c_str());
+  if (s != ACTGEN_OK) {
+    if (err) *err = "status " + std::to_string((int)s) + ": " + actgen_last_error();
+    return Kernel();
+  }
+  return Kernel(k);
+}
+
+inline uint32_t bits(float f) {
+  uint32_t u;
+  std::memcpy(&u, &f, 4);
+  return u;
+}
+inline float from_bits(uint32_t u) {
+  float f;
+  std::memcpy(&f, &u, 4);
+  return f;
+}
+
+// For test names: letters, digits and '_' only.
+inline std::string sanitize(const std::string &s) {
+  std::string o;
+  for (char c : s) o += (isalnum((unsigned char)c) ? c : '_');
+  return o;
+}
+
+inline const char *dir_name(actgen_direction d) { return d == ACTGEN_FORWARD ? "fwd" : "bwd"; }
+
+}  // namespace testsupport
+
+#endif
