@@ -1,0 +1,143 @@
+# Build-time generation: one generator executable per activation (so editing one definition regenerates only
+# its kernels), one kernel object per (activation x direction x dtype x target), one shared Halide runtime, and
+# the manifest the runtime reads. The catalog is the set of files dsl/activations/*.cpp.
+include(${CMAKE_CURRENT_LIST_DIR}/targets.cmake)
+
+set(ACTGEN_GEN_DIR ${CMAKE_BINARY_DIR}/generated)
+file(MAKE_DIRECTORY ${ACTGEN_GEN_DIR})
+
+file(GLOB ACTGEN_ACTIVATION_SOURCES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/dsl/activations/*.cpp)
+list(SORT ACTGEN_ACTIVATION_SOURCES)
+set(ACTGEN_ACTIVATIONS "")
+foreach(src IN LISTS ACTGEN_ACTIVATION_SOURCES)
+  get_filename_component(name ${src} NAME_WE)
+  list(APPEND ACTGEN_ACTIVATIONS ${name})
+endforeach()
+
+add_library(actgen_generator_core OBJECT
+  ${PROJECT_SOURCE_DIR}/generators/activation_generator.cpp
+  ${PROJECT_SOURCE_DIR}/generators/schedule.cpp
+  ${PROJECT_SOURCE_DIR}/dsl/activation.cpp
+  ${PROJECT_SOURCE_DIR}/dsl/composite.cpp)
+target_link_libraries(actgen_generator_core PUBLIC actgen_math)
+
+# Targets this build links (the kernels' processor is the one being built for).
+set(ACTGEN_BUILD_TARGETS "")
+foreach(entry IN LISTS ACTGEN_TARGETS)
+  string(REPLACE "|" ";" fields "${entry}")
+  list(GET fields 3 processor)
+  if(processor STREQUAL CMAKE_SYSTEM_PROCESSOR)
+    list(APPEND ACTGEN_BUILD_TARGETS "${entry}")
+  endif()
+endforeach()
+if(NOT ACTGEN_BUILD_TARGETS)
+  message(FATAL_ERROR "actgen: no target in cmake/targets.cmake runs on ${CMAKE_SYSTEM_PROCESSOR}")
+endif()
+
+set(ACTGEN_KERNEL_OBJECTS "")
+set(ACTGEN_KERNEL_HEADERS "")
+set(ACTGEN_DESCRIPTIONS "")
+set(manifest_includes "")
+set(manifest_activations "")
+set(manifest_kernels "")
+set(manifest_targets "")
+
+foreach(entry IN LISTS ACTGEN_BUILD_TARGETS)
+  string(REPLACE "|" ";" fields "${entry}")
+  list(GET fields 0 tname)
+  list(GET fields 4 features)
+  string(APPEND manifest_targets "    {\"${tname}\", \"${features}\"},\n")
+endforeach()
+
+set(act_index 0)
+foreach(act IN LISTS ACTGEN_ACTIVATIONS)
+  set(gen actgen_gen_${act})
+  add_executable(${gen} ${PROJECT_SOURCE_DIR}/dsl/activations/${act}.cpp)
+  target_link_libraries(${gen} PRIVATE actgen_generator_core)
+
+  set(desc ${ACTGEN_GEN_DIR}/${act}.desc.inc)
+  add_custom_command(OUTPUT ${desc} COMMAND ${gen} --describe ${desc} DEPENDS ${gen}
+                     COMMENT "Describing ${act}" VERBATIM)
+  list(APPEND ACTGEN_DESCRIPTIONS ${desc})
+  string(APPEND manifest_activations "#include \"${act}.desc.inc\"\n")
+
+  set(target_index 0)
+  foreach(entry IN LISTS ACTGEN_BUILD_TARGETS)
+    string(REPLACE "|" ";" fields "${entry}")
+    list(GET fields 1 suffix)
+    list(GET fields 2 halide_target)
+    foreach(dt IN LISTS ACTGEN_DTYPES)
+      string(REPLACE "|" ";" dfields "${dt}")
+      list(GET dfields 0 dtype_enum)
+      list(GET dfields 1 dtype_suffix)
+      list(GET dfields 2 dtype_halide)
+      set(fns "")
+      foreach(dir fwd bwd)
+        set(fn actgen_${act}_${dir}_${dtype_suffix}_${suffix})
+        if(dir STREQUAL fwd)
+          set(generator actgen_forward)
+          set(types x.type=${dtype_halide} y.type=${dtype_halide})
+        else()
+          set(generator actgen_backward)
+          set(types x.type=${dtype_halide} dy.type=${dtype_halide} dx.type=${dtype_halide})
+        endif()
+        add_custom_command(
+          OUTPUT ${ACTGEN_GEN_DIR}/${fn}.o ${ACTGEN_GEN_DIR}/${fn}.h
+          COMMAND ${gen} -g ${generator} -f ${fn} -o ${ACTGEN_GEN_DIR} -e object,c_header
+                  target=${halide_target}-no_runtime activation=${act} ${types}
+          DEPENDS ${gen}
+          COMMENT "Generating ${fn}" VERBATIM)
+        list(APPEND ACTGEN_KERNEL_OBJECTS ${ACTGEN_GEN_DIR}/${fn}.o)
+        list(APPEND ACTGEN_KERNEL_HEADERS ${ACTGEN_GEN_DIR}/${fn}.h)
+        string(APPEND manifest_includes "#include \"${fn}.h\"\n")
+        list(APPEND fns ${fn})
+      endforeach()
+      list(GET fns 0 fwd_fn)
+      list(GET fns 1 bwd_fn)
+      string(APPEND manifest_kernels
+             "    {${act_index}, ${dtype_enum}, ${target_index}, ${fwd_fn}, ${bwd_fn}},\n")
+    endforeach()
+    math(EXPR target_index "${target_index} + 1")
+  endforeach()
+  math(EXPR act_index "${act_index} + 1")
+endforeach()
+
+# One Halide runtime serves every kernel (they are generated with no_runtime).
+list(GET ACTGEN_ACTIVATIONS 0 first_act)
+set(ACTGEN_RUNTIME_OBJECT ${ACTGEN_GEN_DIR}/actgen_halide_runtime.o)
+list(GET ACTGEN_BUILD_TARGETS 0 first_target)
+string(REPLACE "|" ";" fields "${first_target}")
+list(GET fields 2 runtime_target)
+string(REGEX REPLACE "^([a-z0-9]+-[0-9]+-[a-z]+).*" "\\1" runtime_target "${runtime_target}")
+add_custom_command(
+  OUTPUT ${ACTGEN_RUNTIME_OBJECT}
+  COMMAND actgen_gen_${first_act} -r actgen_halide_runtime -o ${ACTGEN_GEN_DIR} -e object target=${runtime_target}
+  DEPENDS actgen_gen_${first_act}
+  COMMENT "Generating the Halide runtime (${runtime_target})" VERBATIM)
+
+set(ACTGEN_MANIFEST_SOURCE ${ACTGEN_GEN_DIR}/manifest.cpp)
+file(CONFIGURE OUTPUT ${ACTGEN_MANIFEST_SOURCE} @ONLY CONTENT [=[
+// Generated by cmake/generate.cmake from dsl/activations/ and cmake/targets.cmake. Do not edit.
+#include "runtime/manifest.h"
+
+@manifest_includes@
+namespace actgen::rt {
+
+const ActivationInfo kActivations[] = {
+@manifest_activations@};
+const size_t kActivationCount = sizeof(kActivations) / sizeof(kActivations[0]);
+
+const TargetInfo kTargets[] = {
+@manifest_targets@};
+const size_t kTargetCount = sizeof(kTargets) / sizeof(kTargets[0]);
+
+const KernelEntry kKernels[] = {
+@manifest_kernels@};
+const size_t kKernelCount = sizeof(kKernels) / sizeof(kKernels[0]);
+
+}  // namespace actgen::rt
+]=])
+set_source_files_properties(${ACTGEN_MANIFEST_SOURCE} PROPERTIES
+  OBJECT_DEPENDS "${ACTGEN_DESCRIPTIONS};${ACTGEN_KERNEL_HEADERS}")
+set_source_files_properties(${ACTGEN_KERNEL_OBJECTS} ${ACTGEN_RUNTIME_OBJECT} PROPERTIES
+  EXTERNAL_OBJECT TRUE GENERATED TRUE)

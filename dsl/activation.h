@@ -1,0 +1,51 @@
+// The activation catalog: one definition per activation, in dsl/activations/<name>.cpp.
+//
+// A definition names the activation and its parameters as PyTorch does, and gives the forward value and the
+// backward product dy * f'(x) as Halide expressions of one f32 element. It says nothing about vectors, threads,
+// targets or dtypes: generators/ decides those. The build globs dsl/activations/*.cpp, so the set of files is
+// the catalog that generation, the runtime registry, the tests and the benchmarks all iterate.
+#ifndef ACTGEN_DSL_ACTIVATION_H
+#define ACTGEN_DSL_ACTIVATION_H
+
+#include <Halide.h>
+
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace actgen {
+
+using Halide::Expr;
+
+// What values a parameter accepts; the runtime rejects others with ACTGEN_ERROR_INVALID_ARGUMENT.
+// The enumerator names are emitted into the runtime's manifest, which has an enum with the same names.
+enum class Constraint { Finite, NonZero, Positive, NonNegative };
+const char *constraint_name(Constraint c);
+
+struct Param {
+  std::string name;
+  double default_value;
+  Constraint constraint;
+};
+
+struct Activation {
+  std::string name;
+  std::vector<Param> params;
+  // Pairs (i, j) of parameter indices that must satisfy p[i] <= p[j] (hardtanh's min_val <= max_val).
+  std::vector<std::pair<int, int>> ordered;
+  // f(x); p holds the parameters in declaration order, as f32 expressions.
+  std::function<Expr(Expr x, const std::vector<Expr> &p)> forward;
+  // dy * f'(x), with PyTorch's conventions at kinks.
+  std::function<Expr(Expr x, Expr dy, const std::vector<Expr> &p)> backward;
+};
+
+// The largest number of parameters any activation may have: every kernel takes this many scalar inputs.
+constexpr int kMaxParams = 4;
+
+// Each dsl/activations/<name>.cpp defines this for its own activation; a generator links exactly one.
+const Activation &defined_activation();
+
+}  // namespace actgen
+
+#endif  // ACTGEN_DSL_ACTIVATION_H

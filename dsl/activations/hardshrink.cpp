@@ -1,0 +1,12 @@
+#include "dsl/define.h"
+
+namespace actgen {
+const Activation &defined_activation() {
+  static const Activation a{
+      "hardshrink", {{"lambd", 0.5, Constraint::NonNegative}}, {},
+      [](Expr x, const Params &p) { return select(Halide::abs(x) > p[0], x, 0.0f); },
+      // 0 at +-lambd, as PyTorch.
+      [](Expr x, Expr dy, const Params &p) { return select(Halide::abs(x) > p[0], dy, 0.0f); }};
+  return a;
+}
+}  // namespace actgen

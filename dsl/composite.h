@@ -1,0 +1,34 @@
+// Building blocks shared by several activations: products of x with an exponential or a sigmoid, formed so
+// that results that land among the subnormals keep their digits, and infinities give the limit, not NaN.
+#ifndef ACTGEN_DSL_COMPOSITE_H
+#define ACTGEN_DSL_COMPOSITE_H
+
+#include "dsl/math.h"
+
+namespace actgen {
+
+using Halide::Expr;
+using math::DF;
+
+// -t.
+DF negate(const DF &t);
+
+// a * e^t for finite a and any t (NaN excepted). When e^t alone would be subnormal (t < -64) the exponential
+// is taken of t + k (exact, k a multiple of 64) and the product scaled down by 2^-k afterwards, so only the last
+// multiply rounds. Max 2 ulp (exp's 1 plus the products).
+Expr mul_exp(Expr a, const DF &t);
+
+// x * sigmoid(t) where t = t(x) is a double-float (silu: t = x; swish: beta*x; quick_gelu: 1.702x). Limits at
+// infinities: x * sigmoid(t) -> 0 when t -> -inf, x when t -> +inf.
+Expr x_sigmoid(Expr x, const DF &t);
+
+// d/dx [x * sigmoid(t(x))] = sigmoid(t) + x * dt * sigmoid(t) * sigmoid(-t), where dt = t'(x).
+Expr d_x_sigmoid(Expr x, const DF &t, Expr dt);
+
+// sigmoid(t) * sigmoid(-t) = e / (1 + e)^2 with e = e^-|t|: sigmoid's derivative without 1 - sigmoid's
+// cancellation.
+Expr sigmoid_slope(const DF &t);
+
+}  // namespace actgen
+
+#endif  // ACTGEN_DSL_COMPOSITE_H

@@ -1,0 +1,110 @@
+// The Halide generators: one definition from dsl/ becomes a forward or a backward pipeline, element type from
+// the generator parameters, schedule from generators/schedule. Each activation gets its own generator
+// executable (this file + its definition), so editing one activation regenerates only its kernels.
+#include "dsl/activation.h"
+#include "generators/schedule.h"
+
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+
+namespace actgen {
+namespace {
+
+using namespace Halide;
+
+// The contract's NaN rule, for every activation: NaN in x (or dy) gives NaN out, whatever the definition's
+// comparisons would do with it.
+Expr propagate_nan(Expr value, Expr x) { return select(is_nan(x), x, value); }
+
+template <typename T>
+class ActivationBase : public Generator<T> {
+ public:
+  GeneratorParam<std::string> activation{"activation", ""};
+  GeneratorParam<int> vectors_per_iteration{"vectors_per_iteration", ScheduleKnobs{}.vectors_per_iteration};
+  GeneratorParam<int> parallel_threshold{"parallel_threshold", ScheduleKnobs{}.parallel_threshold};
+  GeneratorParam<int> parallel_chunk{"parallel_chunk", ScheduleKnobs{}.parallel_chunk};
+
+ protected:
+  const Activation &definition() {
+    const Activation &a = defined_activation();
+    if (a.name != activation.value()) {
+      std::cerr << "this generator defines '" << a.name << "', asked for '" << activation.value() << "'\n";
+      std::abort();  // build-time tool: a mismatch is a build-system bug
+    }
+    return a;
+  }
+
+  std::vector<Expr> params(const std::array<Expr, kMaxParams> &all) {
+    const Activation &a = definition();
+    return std::vector<Expr>(all.begin(), all.begin() + a.params.size());
+  }
+
+  ScheduleKnobs knobs() const {
+    return ScheduleKnobs{vectors_per_iteration, parallel_threshold, parallel_chunk};
+  }
+};
+
+class ActivationForward : public ActivationBase<ActivationForward> {
+ public:
+  Input<Buffer<>> x{"x", 1};
+  Input<float> p0{"p0"}, p1{"p1"}, p2{"p2"}, p3{"p3"};
+  Output<Buffer<>> y{"y", 1};
+
+  void generate() {
+    Var i("i");
+    Expr xf = cast<float>(x(i));
+    Expr f = definition().forward(xf, params({p0, p1, p2, p3}));
+    y(i) = cast(y.type(), propagate_nan(f, xf));
+    schedule_elementwise(y, i, y.dim(0).extent(), get_target(), knobs());
+  }
+};
+
+class ActivationBackward : public ActivationBase<ActivationBackward> {
+ public:
+  Input<Buffer<>> x{"x", 1};
+  Input<Buffer<>> dy{"dy", 1};
+  Input<float> p0{"p0"}, p1{"p1"}, p2{"p2"}, p3{"p3"};
+  Output<Buffer<>> dx{"dx", 1};
+
+  void generate() {
+    Var i("i");
+    Expr xf = cast<float>(x(i));
+    Expr dyf = cast<float>(dy(i));
+    Expr g = definition().backward(xf, dyf, params({p0, p1, p2, p3}));
+    dx(i) = cast(dx.type(), propagate_nan(propagate_nan(g, xf), dyf));
+    schedule_elementwise(dx, i, dx.dim(0).extent(), get_target(), knobs());
+  }
+};
+
+// "--describe FILE": writes the activation's entry for the runtime's manifest (name, parameters, constraints).
+int describe(const char *path) {
+  const Activation &a = defined_activation();
+  FILE *out = std::fopen(path, "w");
+  if (!out) {
+    std::cerr << "cannot write " << path << "\n";
+    return 1;
+  }
+  if (a.params.size() > kMaxParams) {
+    std::cerr << a.name << ": more than " << kMaxParams << " parameters\n";
+    return 1;
+  }
+  std::fprintf(out, "{\"%s\", %zu, {", a.name.c_str(), a.params.size());
+  for (const Param &p : a.params)
+    std::fprintf(out, "{\"%s\", %.17g, Constraint::%s}, ", p.name.c_str(), p.default_value, constraint_name(p.constraint));
+  std::fprintf(out, "}, %zu, {", a.ordered.size());
+  for (const auto &o : a.ordered) std::fprintf(out, "{%d, %d}, ", o.first, o.second);
+  std::fprintf(out, "}},\n");
+  return std::fclose(out) == 0 ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace actgen
+
+HALIDE_REGISTER_GENERATOR(actgen::ActivationForward, actgen_forward)
+HALIDE_REGISTER_GENERATOR(actgen::ActivationBackward, actgen_backward)
+
+int main(int argc, char **argv) {
+  if (argc == 3 && std::strcmp(argv[1], "--describe") == 0) return actgen::describe(argv[2]);
+  return Halide::Internal::generate_filter_main(argc, argv, std::cerr);
+}

@@ -1,0 +1,58 @@
+#include "runtime/cpu_features.h"
+
+#include <sstream>
+#include <vector>
+
+namespace actgen::rt {
+namespace {
+
+std::vector<std::string> detect() {
+  std::vector<std::string> found;
+#if defined(__x86_64__) || defined(__i386__)
+  // libgcc's checks include the OS's support for the AVX and AVX-512 register state (XGETBV).
+  __builtin_cpu_init();
+  struct Feature {
+    const char *name;
+    bool present;
+  };
+  const Feature features[] = {
+      {"sse41", __builtin_cpu_supports("sse4.1") != 0},   {"avx", __builtin_cpu_supports("avx") != 0},
+      {"avx2", __builtin_cpu_supports("avx2") != 0},      {"fma", __builtin_cpu_supports("fma") != 0},
+      {"avx512f", __builtin_cpu_supports("avx512f") != 0}, {"avx512cd", __builtin_cpu_supports("avx512cd") != 0},
+      {"avx512bw", __builtin_cpu_supports("avx512bw") != 0}, {"avx512dq", __builtin_cpu_supports("avx512dq") != 0},
+      {"avx512vl", __builtin_cpu_supports("avx512vl") != 0},
+  };
+  for (const Feature &f : features)
+    if (f.present) found.emplace_back(f.name);
+#endif
+  return found;
+}
+
+const std::vector<std::string> &feature_list() {
+  static const std::vector<std::string> list = detect();
+  return list;
+}
+
+}  // namespace
+
+const std::string &cpu_features() {
+  static const std::string joined = [] {
+    std::string s;
+    for (const std::string &f : feature_list()) s += (s.empty() ? "" : " ") + f;
+    return s;
+  }();
+  return joined;
+}
+
+bool has_features(const char *required) {
+  std::istringstream in(required);
+  std::string want;
+  while (in >> want) {
+    bool found = false;
+    for (const std::string &f : feature_list()) found = found || f == want;
+    if (!found) return false;
+  }
+  return true;
+}
+
+}  // namespace actgen::rt

@@ -1,0 +1,58 @@
+// The tables the build generates (generated/manifest.cpp): the catalog, the targets, and every kernel.
+#ifndef ACTGEN_RUNTIME_MANIFEST_H
+#define ACTGEN_RUNTIME_MANIFEST_H
+
+#include <HalideRuntime.h>
+
+#include <cstddef>
+
+#include "actgen/actgen.h"
+
+namespace actgen::rt {
+
+// Same enumerator names as dsl/activation.h's Constraint: the generator writes them into the manifest.
+enum class Constraint { Finite, NonZero, Positive, NonNegative };
+
+constexpr int kMaxParams = 4;  // as dsl/activation.h
+
+struct ParamInfo {
+  const char *name;
+  double default_value;
+  Constraint constraint;
+};
+
+struct ActivationInfo {
+  const char *name;
+  size_t param_count;
+  ParamInfo params[kMaxParams];
+  size_t ordered_count;
+  int ordered[kMaxParams][2];  // p[ordered[k][0]] <= p[ordered[k][1]]
+};
+
+struct TargetInfo {
+  const char *name;      // as users spell it, e.g. "x86-64-avx2"
+  const char *features;  // CPU features it needs, space separated
+};
+
+using ForwardFn = int (*)(halide_buffer_t *x, float p0, float p1, float p2, float p3, halide_buffer_t *y);
+using BackwardFn = int (*)(halide_buffer_t *x, halide_buffer_t *dy, float p0, float p1, float p2, float p3,
+                           halide_buffer_t *dx);
+
+struct KernelEntry {
+  size_t activation;
+  actgen_dtype dtype;
+  size_t target;
+  ForwardFn forward;
+  BackwardFn backward;
+};
+
+extern const ActivationInfo kActivations[];
+extern const size_t kActivationCount;
+extern const TargetInfo kTargets[];
+extern const size_t kTargetCount;
+extern const KernelEntry kKernels[];
+extern const size_t kKernelCount;
+
+}  // namespace actgen::rt
+
+#endif  // ACTGEN_RUNTIME_MANIFEST_H

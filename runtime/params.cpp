@@ -1,0 +1,98 @@
+#include "runtime/params.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <string>
+
+#include "runtime/error.h"
+
+namespace actgen::rt {
+namespace {
+
+std::string trim(const std::string &s) {
+  size_t b = s.find_first_not_of(" \t");
+  if (b == std::string::npos) return "";
+  size_t e = s.find_last_not_of(" \t");
+  return s.substr(b, e - b + 1);
+}
+
+std::string names_of(const ActivationInfo &a) {
+  if (a.param_count == 0) return "it has none";
+  std::string s = "known:";
+  for (size_t j = 0; j < a.param_count; ++j) s += std::string(" ") + a.params[j].name;
+  return s;
+}
+
+const char *requirement(Constraint c) {
+  switch (c) {
+    case Constraint::Finite: return "a finite number";
+    case Constraint::NonZero: return "finite and nonzero";
+    case Constraint::Positive: return "finite and > 0";
+    case Constraint::NonNegative: return "finite and >= 0";
+  }
+  return "a finite number";
+}
+
+bool satisfies(Constraint c, float v) {
+  if (!std::isfinite(v)) return false;
+  switch (c) {
+    case Constraint::Finite: return true;
+    case Constraint::NonZero: return v != 0.0f;
+    case Constraint::Positive: return v > 0.0f;
+    case Constraint::NonNegative: return v >= 0.0f;
+  }
+  return false;
+}
+
+}  // namespace
+
+actgen_status parse_params(const ActivationInfo &a, const char *text, float values[kMaxParams]) {
+  for (size_t j = 0; j < a.param_count; ++j) values[j] = static_cast<float>(a.params[j].default_value);
+  bool given[kMaxParams] = {};
+  const std::string all = text ? text : "";
+  if (trim(all).empty()) return ACTGEN_OK;
+
+  size_t start = 0;
+  while (start <= all.size()) {
+    size_t comma = all.find(',', start);
+    if (comma == std::string::npos) comma = all.size();
+    const std::string item = all.substr(start, comma - start);
+    start = comma + 1;
+    const size_t eq = item.find('=');
+    if (eq == std::string::npos)
+      return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: parameter '%s' in \"%s\" is not of the form name=value", a.name,
+                  trim(item).c_str(), all.c_str());
+    const std::string name = trim(item.substr(0, eq));
+    const std::string value = trim(item.substr(eq + 1));
+    size_t j = 0;
+    while (j < a.param_count && name != a.params[j].name) ++j;
+    if (j == a.param_count)
+      return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: unknown parameter '%s' (%s)", a.name, name.c_str(),
+                  names_of(a).c_str());
+    if (given[j])
+      return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: parameter '%s' given twice", a.name, name.c_str());
+    given[j] = true;
+    char *end = nullptr;
+    errno = 0;
+    const double v = value.empty() ? 0.0 : std::strtod(value.c_str(), &end);
+    if (value.empty() || *end != '\0')
+      return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: parameter '%s' has value '%s', which is not a number", a.name,
+                  name.c_str(), value.c_str());
+    const float f = static_cast<float>(v);
+    if (!satisfies(a.params[j].constraint, f))
+      return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: parameter '%s' = %s must be %s (as a float)", a.name,
+                  name.c_str(), value.c_str(), requirement(a.params[j].constraint));
+    values[j] = f;
+    if (comma == all.size()) break;
+  }
+  for (size_t k = 0; k < a.ordered_count; ++k) {
+    const int lo = a.ordered[k][0], hi = a.ordered[k][1];
+    if (!(values[lo] <= values[hi]))
+      return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: %s = %g must not be greater than %s = %g", a.name,
+                  a.params[lo].name, values[lo], a.params[hi].name, values[hi]);
+  }
+  return ACTGEN_OK;
+}
+
+}  // namespace actgen::rt
