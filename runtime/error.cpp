@@ -49,7 +49,7 @@ actgen_status from_halide(int code, const char *kernel_name) {
              code == halide_error_code_device_buffer_copy_failed ||
              code == halide_error_code_device_interface_no_device ||
              code == halide_error_code_no_device_interface || code == halide_error_code_device_crop_failed ||
-             code == halide_error_code_device_sync_failed || code == halide_error_code_device_detach_failed ||
+             code == halide_error_code_device_sync_failed ||
              code == halide_error_code_device_wrap_native_failed) {
     status = ACTGEN_ERROR_DEVICE;
   }
