@@ -1,0 +1,100 @@
+// Double-float helpers: two_prod, mul_df, add, mul.
+#include "dsl/math/internal.h"
+
+#include <cmath>
+
+#include <unordered_map>
+
+namespace actgen::math {
+
+using namespace Halide;
+
+namespace detail {
+namespace {
+// Rebuilds an expression with every float-typed node wrapped in strict_float (existing wrappers are dropped
+// first so none is doubled). Memoized on node identity so shared subexpressions are visited once and stay shared.
+class Strictify : public Internal::IRMutator {
+ public:
+  using IRMutator::mutate;
+  Expr mutate(const Expr &e) override {
+    if (!e.defined()) return e;
+    auto it = cache_.find(e.get());
+    if (it != cache_.end()) return it->second;
+    Expr r;
+    const Internal::Call *c = e.as<Internal::Call>();
+    if (c && c->is_intrinsic(Internal::Call::strict_float)) {
+      r = mutate(c->args[0]);
+    } else {
+      r = IRMutator::mutate(e);
+      if (r.type().is_float() && !r.as<Internal::FloatImm>()) r = strict_float(r);
+    }
+    keep_.push_back(e);
+    cache_.emplace(e.get(), r);
+    return r;
+  }
+
+ private:
+  std::unordered_map<const Internal::IRNode *, Expr> cache_;
+  std::vector<Expr> keep_;
+};
+}  // namespace
+
+Expr strict(const Expr &e) { return Strictify().mutate(e); }
+
+}  // namespace detail
+
+using detail::strict;
+using detail::fast_two_sum;
+using detail::two_sum;
+
+namespace {
+// Veltkamp split: a == ah + al with ah, al of at most 12 significant bits each, so products of halves are exact.
+// 4097 = 2^12 + 1 splits a 24-bit significand into 12 + 12. a must be below ~2^115 (a * 4097 finite).
+DF split(const Expr &a) {
+  Expr c = a * 4097.0f;
+  Expr ah = c - (c - a);
+  Expr al = a - ah;
+  return {ah, al};
+}
+}  // namespace
+
+// Exact unless a * b overflows or its error term falls below the subnormal range.
+DF two_prod(Expr a, Expr b) {
+  // Halide 14 has no fma intrinsic and contracts a*b - p into an FMA only on some targets, so the exact error
+  // is computed with Dekker's algorithm everywhere, every node under strict_float so nothing is reassociated
+  // or contracted. Operands above 2^100 are scaled by 2^-28 first (so the split cannot overflow) and the
+  // product and error scaled back: exact, since both are powers of two.
+  const float big = 1.2676506e30f, down = 3.7252903e-09f, up = 268435456.0f;  // 2^100, 2^-28, 2^28
+  Expr ba = abs(a) > big, bb = abs(b) > big;
+  Expr as = select(ba, a * down, a), bs = select(bb, b * down, b);
+  Expr m = select(ba, up, 1.0f) * select(bb, up, 1.0f);
+  Expr p = as * bs;
+  DF x = split(as), y = split(bs);
+  Expr e = ((x.hi * y.hi - p) + x.hi * y.lo + x.lo * y.hi) + x.lo * y.lo;
+  Expr ph = p * m;
+  // a * b infinite (or NaN): no error term (inf - inf would make it NaN).
+  return {strict(ph), strict(select(detail::is_finite_bits(ph), e * m, 0.0f))};
+}
+
+DF mul_df(double c, Expr x) {
+  // c = ch + cl: ch the nearest float, cl the nearest float to the remainder (c to ~2^-48 relative).
+  const float ch = static_cast<float>(c);
+  const float cl = static_cast<float>(c - static_cast<double>(ch));
+  DF p = two_prod(Expr(ch), x);
+  Expr lo = p.lo + Expr(cl) * x;
+  return strict(detail::renorm(p.hi, lo));
+}
+
+DF add(const DF &a, const DF &b) {
+  DF s = two_sum(a.hi, b.hi);
+  Expr e = s.lo + (a.lo + b.lo);
+  return strict(detail::renorm(s.hi, e));
+}
+
+DF mul(const DF &a, Expr b) {
+  DF p = two_prod(a.hi, b);
+  Expr e = p.lo + a.lo * b;
+  return strict(detail::renorm(p.hi, e));
+}
+
+}  // namespace actgen::math

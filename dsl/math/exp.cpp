@@ -1,0 +1,91 @@
+// e^x, e^(hi+lo), e^x - 1.
+#include "dsl/math/internal.h"
+
+namespace actgen::math {
+
+using namespace Halide;
+
+namespace detail {
+
+// ln 2 split for Cody-Waite: L2H = 0x3f317200 has 15 significant bits, so k * L2H is exact for |k| < 2^9 (all k
+// used here, |k| <= 150), and hi - k * L2H is exact by Sterbenz. L2L = ln 2 - L2H (to float precision; its
+// own rounding, 2^-47 relative, only enters multiplied by k, i.e. below 2^-38 absolute).
+static const float kLn2Hi = 0.693145751953125f;
+static const float kLn2Lo = 1.428606765330187045e-06f;
+// 1/ln 2 rounded: only used to pick k; any error there just moves s slightly beyond ln2/2.
+static const float kLog2e = 1.44269504088896341f;
+
+ExpParts exp_parts(const Expr &hi, const Expr &lo, double clamp_lo, double clamp_hi) {
+  // Clamp keeps k in range for scale2; beyond the clamp the results are 0 / inf / -1 anyway. lo is bounded so a
+  // huge hi (whose lo may be large too) cannot poison s.
+  // NaN is replaced by 0 first (callers select NaN results themselves): a NaN reaching the float->int conversion
+  // is poison to LLVM, which then folded the callers' NaN tests away.
+  Expr h = clamp(select(is_nan_bits(hi), 0.0f, hi), f32(clamp_lo), f32(clamp_hi));
+  Expr l = clamp(lo, -1e-3f, 1e-3f);
+  Expr kf = round(h * kLog2e);
+  Expr k = cast<int32_t>(kf);
+  Expr r_hi = h - kf * kLn2Hi;  // exact
+  Expr c = l - kf * kLn2Lo;     // small: |c| <= 150 * 1.43e-6 + 1e-3
+  DF sr = two_sum(r_hi, c);     // s + s_lo = r exactly
+  Expr s = sr.hi, s_lo = sr.lo;
+  // Taylor coefficients 1/2! ... 1/8! of (e^s - 1 - s)/s^2 = 1/2 + s/6 + ...: with |s| <= 0.3468 the truncation
+  // (s^9/9!, 2^-32 relative) is far below float rounding, so no minimax fit is needed.
+  Expr q = 1.0f / 40320.0f;
+  q = q * s + 1.0f / 5040.0f;
+  q = q * s + 1.0f / 720.0f;
+  q = q * s + 1.0f / 120.0f;
+  q = q * s + 1.0f / 24.0f;
+  q = q * s + 1.0f / 6.0f;
+  q = q * s + 0.5f;
+  // e^(s + s_lo) - 1 - s = s^2 q(s) + s_lo (1 + s) to ~2^-50.
+  Expr tail = s * s * q + (s_lo + s_lo * s);
+  return {k, s, tail};
+}
+
+DF exp_df(const Expr &hi, const Expr &lo) {
+  // -104 < log(2^-150): the result rounds to 0 there; 89 > log(FLT_MAX): the result overflows to inf.
+  ExpParts p = exp_parts(hi, lo, -104.0, 89.0);
+  DF v = fast_two_sum(Expr(1.0f), p.s);         // 1 + s exactly (|s| < 1)
+  DF y = fast_two_sum(v.hi, v.lo + p.tail);     // y.hi = 1 + s + tail rounded once, y.lo its error
+  return {scale2(y.hi, p.k), scale2(y.lo, p.k)};  // both exact in the normal range
+}
+
+DF expm1_df(const Expr &x) {
+  // e^x - 1 = (2^k - 1) + 2^k s + 2^k tail. For k <= 24, A = 2^k - 1 is exact; for 24 < k <= 60 its rounding
+  // error (-1) is recovered exactly in a_err. For x < -18 (k <= -26), A rounds to -1 (error < 2^-26, 0.25 ulp)
+  // and the exact result rounds to -1 too. |A| >= |2^k s| for every k != 0, and A = 0 for k = 0, so
+  // fast_two_sum applies. Above k = 60 the -1 is below 2^-59 relative: the result is e^x (scale2 overflows right).
+  ExpParts p = exp_parts(x, Expr(0.0f), -18.0, 89.0);
+  Expr P = pow2i(min(p.k, 60));
+  Expr A = P - 1.0f;
+  Expr a_err = (P - A) - 1.0f;
+  DF S = fast_two_sum(A, P * p.s);
+  Expr lo = S.lo + (P * p.tail + a_err);
+  DF r = fast_two_sum(S.hi, lo);
+  DF v = fast_two_sum(Expr(1.0f), p.s);
+  Expr big = scale2(v.hi + (v.lo + p.tail), p.k);
+  Expr is_big = p.k > 60;
+  return {select(is_big, big, r.hi), select(is_big, 0.0f, r.lo)};
+}
+
+}  // namespace detail
+
+using detail::f32;
+
+Expr exp(Expr x) {
+  DF e = detail::exp_df(x, Expr(0.0f));
+  return detail::strict(select(detail::is_nan_bits(x), x, e.hi));
+}
+
+Expr exp(const DF &x) {
+  DF e = detail::exp_df(x.hi, x.lo);
+  return detail::strict(select(detail::is_nan_bits(x.hi), x.hi, e.hi));
+}
+
+Expr expm1(Expr x) {
+  Expr r = detail::expm1_df(x).hi;
+  // x == 0 keeps the sign of zero; NaN propagates.
+  return detail::strict(select(detail::is_nan_bits(x) || x == 0.0f, x, r));
+}
+
+}  // namespace actgen::math

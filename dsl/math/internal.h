@@ -1,0 +1,108 @@
+// Internal helpers of actgen's math library (not part of dsl/math.h's API; shared by dsl/math/*.cpp).
+//
+// Halide 14 facts these helpers are built around (probed on x86 sse41/avx2-fma/avx512_skylake, JIT):
+//  * Outside strict_float(), Halide's simplifier rewrites float algebra: (x + 1e8) - 1e8 becomes x, x != x
+//    becomes false, and LLVM gets nnan/ninf/reassoc/contract flags. Error-free transformations (two_sum,
+//    Dekker) and Cody-Waite reductions are destroyed by this.
+//  * Wrapping only the ROOT in strict_float() is NOT enough: CSE hoists every shared subexpression into a let
+//    outside the strict_float call, where the simplifier then rewrites it (two_sum's error term became wrong).
+//    So every routine returns strict(e), which wraps EVERY float node of e in strict_float (no rewrites, no
+//    FMA contraction). Results are therefore bit-identical on sse41, avx2-fma and avx512.
+//  * is_nan(x) was folded to false in some contexts (select(is_nan(x), x, f(x)) gave f(NaN) when f converted
+//    x to int), even under strict_float; is_nan_bits() (an integer test on the bits) is reliable.
+//    min/max/clamp do NOT propagate NaN (max(NaN, 0) = 0), so every routine selects NaN explicitly.
+//  * Halide 14 has no fma() intrinsic: two_prod uses Dekker's splitting (exact on every target under strict).
+#ifndef ACTGEN_DSL_MATH_INTERNAL_H
+#define ACTGEN_DSL_MATH_INTERNAL_H
+
+#include "dsl/math.h"
+
+namespace actgen::math::detail {
+
+using Halide::Expr;
+
+// Wraps every floating-point node of e (shared subexpressions included) in strict_float; see above.
+Expr strict(const Expr &e);
+inline DF strict(const DF &d) { return {strict(d.hi), strict(d.lo)}; }
+
+// x is a NaN (integer test on the bits: immune to fast-math folding).
+inline Expr is_nan_bits(const Expr &x) {
+  using namespace Halide;
+  Expr b = reinterpret(UInt(32), x) & Internal::make_const(UInt(32), 0x7fffffff);
+  return b > Internal::make_const(UInt(32), 0x7f800000);
+}
+
+// x is finite (integer test on the bits).
+inline Expr is_finite_bits(const Expr &x) {
+  using namespace Halide;
+  Expr b = reinterpret(UInt(32), x) & Internal::make_const(UInt(32), 0x7fffffff);
+  return b < Internal::make_const(UInt(32), 0x7f800000);
+}
+
+inline Expr f32(double v) { return Halide::Expr(static_cast<float>(v)); }
+
+// s + e == a + b exactly (Knuth). Caller wraps the final expression in strict_float.
+inline DF two_sum(const Expr &a, const Expr &b) {
+  Expr s = a + b;
+  Expr bb = s - a;
+  Expr e = (a - (s - bb)) + (b - bb);
+  return {s, e};
+}
+
+// s + e == a + b exactly, provided |a| >= |b| or a == 0 (Dekker).
+inline DF fast_two_sum(const Expr &a, const Expr &b) {
+  Expr s = a + b;
+  Expr e = (a - s) + b;
+  return {s, e};
+}
+
+// Renormalizes hi + lo (|hi| >= |lo|) into a DF; an infinite or NaN hi passes through with lo = 0.
+inline DF renorm(const Expr &hi, const Expr &lo) {
+  using namespace Halide;
+  DF r = fast_two_sum(hi, lo);
+  Expr fin = is_finite_bits(hi);
+  return {select(fin, r.hi, hi), select(fin && is_finite_bits(r.hi), r.lo, 0.0f)};
+}
+
+// 2^k for integer k in [-126, 127] (Int(32) expression), built from the exponent field.
+inline Expr pow2i(const Expr &k) { return Halide::reinterpret(Halide::Float(32), (k + 127) << 23); }
+
+// y * 2^k for integer k in [-252, 254], in two exact-or-once-rounded steps: 2^(k>>1) * 2^(k - (k>>1)), so
+// results that are subnormal are rounded once (not flushed) and overflow gives inf.
+inline Expr scale2(const Expr &y, const Expr &k) {
+  Expr k1 = k >> 1;
+  Expr k2 = k - k1;
+  return (y * pow2i(k1)) * pow2i(k2);
+}
+
+// Cody-Waite reduction and polynomial shared by exp, expm1, tanh, sigmoid, log1pexp.
+// e^(hi + lo) = 2^k * (1 + s + tail), |s| <= ~0.347, |tail| <~ 0.07, as floats with ~2^-32 relative accuracy.
+struct ExpParts {
+  Expr k;     // Int(32)
+  Expr s;     // Float(32): the reduced argument (rounded)
+  Expr tail;  // Float(32): e^(s + s_lo) - 1 - s
+};
+ExpParts exp_parts(const Expr &hi, const Expr &lo, double clamp_lo, double clamp_hi);
+
+// e^(hi + lo) as hi + lo (about 2^-40 relative in the normal range; the hi part alone is e^x within 1 ulp,
+// subnormal results rounded once). Overflow gives hi = +inf. Does not handle NaN.
+DF exp_df(const Expr &hi, const Expr &lo);
+
+// e^x - 1 as hi + lo (hi within ~0.6 ulp); below -18 it is -1, above 88.7 +inf. Does not handle NaN/0 sign.
+DF expm1_df(const Expr &x);
+
+// log(u) + c for finite u > 0 (subnormal u included) and a small correction c (|c| <~ ulp(u)/u), about 0.6 ulp.
+// Does not handle u <= 0, inf or NaN.
+Expr log_core(const Expr &u, const Expr &c);
+
+// bits of x with the sign of s.
+inline Expr copysign(const Expr &x, const Expr &s) {
+  using namespace Halide;
+  Expr m = reinterpret(UInt(32), x) & Halide::Internal::make_const(UInt(32), 0x7fffffff);
+  Expr sg = reinterpret(UInt(32), s) & Halide::Internal::make_const(UInt(32), 0x80000000u);
+  return reinterpret(Float(32), m | sg);
+}
+
+}  // namespace actgen::math::detail
+
+#endif  // ACTGEN_DSL_MATH_INTERNAL_H
