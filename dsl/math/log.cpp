@@ -1,0 +1,91 @@
+// log, log1p, log1pexp.
+#include "dsl/math/internal.h"
+
+#include <limits>
+
+namespace actgen::math {
+
+using namespace Halide;
+
+namespace detail {
+
+// ln 2 split (as in exp.cpp): L2H has 15 significant bits, so k * L2H is exact for |k| <= 149 + 24.
+static const float kLn2Hi = 0.693145751953125f;
+static const float kLn2Lo = 1.428606765330187045e-06f;
+
+Expr log_core(const Expr &u, const Expr &c) {
+  // Subnormal u: scale by 2^24 (exact) so the exponent field is meaningful; compensate in k.
+  Expr sub = u < 1.17549435e-38f;  // FLT_MIN
+  Expr us = select(sub, u * 16777216.0f, u);
+  Expr kadj = select(sub, -24, 0);
+  // u = 2^k * m with m in [sqrt(1/2), sqrt(2)): shifting the bits by 0x3f800000 - 0x3f3504f3 (1.0 minus
+  // sqrt(1/2)'s bit pattern) moves the binade boundary to sqrt(1/2) (musl's logf decomposition).
+  Expr bits = reinterpret(Int(32), us) + (0x3f800000 - 0x3f3504f3);
+  Expr k = (bits >> 23) - 127 + kadj;
+  Expr m = reinterpret(Float(32), (bits & 0x007fffff) + 0x3f3504f3);
+  Expr f = m - 1.0f;  // exact (Sterbenz), |f| <= 0.4143
+  // log(1+f) = f - f^2/2 + s (f^2/2 + R(s^2)) with s = f / (2 + f) (fdlibm). Lg1..Lg4 are fdlibm's e_logf.c
+  // minimax coefficients: |(log(1+s) - log(1-s))/s - 2 - R| < 2^-34.24 for s in [0, 0.1716].
+  Expr s = f / (2.0f + f);
+  Expr z = s * s;
+  Expr R = z * (0.66666662693f + z * (0.40000972152f + z * (0.28498786688f + z * 0.24279078841f)));
+  Expr hfsq = 0.5f * f * f;
+  Expr dk = cast<float>(k);
+  // k L2H + f is formed exactly (two_sum), so only the small terms carry rounding error.
+  DF h = two_sum(dk * kLn2Hi, f);
+  Expr small = (dk * kLn2Lo + c) - (hfsq - s * (hfsq + R));
+  return h.hi + (h.lo + small);
+}
+
+}  // namespace detail
+
+Expr log(Expr x) {
+  Expr r = detail::log_core(x, Expr(0.0f));
+  const float inf = std::numeric_limits<float>::infinity();
+  r = select(x == 0.0f, -inf, r);
+  r = select(x < 0.0f, std::numeric_limits<float>::quiet_NaN(), r);
+  r = select(x == inf || detail::is_nan_bits(x), x, r);
+  return detail::strict(r);
+}
+
+namespace {
+// log(1 + y) for y = yh + yl, yh >= -1, handling u = 1 + yh in {0, inf} and u < 0.
+Expr log1p_df(const Expr &yh, const Expr &yl) {
+  Expr u = 1.0f + yh;
+  // (1 + yh) - u exactly: for u <= 2^24 u - 1 is exact, so yh - (u - 1) is the rounding error of 1 + yh; above,
+  // the correction is below 2^-24 of an ulp of the result and its inexactness does not matter.
+  Expr c = ((yh - (u - 1.0f)) + yl) / u;
+  Expr r = detail::log_core(u, c);
+  const float inf = std::numeric_limits<float>::infinity();
+  r = select(u == 0.0f, -inf, r);
+  r = select(u < 0.0f, std::numeric_limits<float>::quiet_NaN(), r);
+  r = select(u == inf, inf, r);
+  return r;
+}
+}  // namespace
+
+Expr log1p(Expr x) {
+  Expr r = log1p_df(x, Expr(0.0f));
+  // x == 0 keeps the sign of zero; NaN propagates.
+  return detail::strict(select(detail::is_nan_bits(x) || x == 0.0f, x, r));
+}
+
+namespace {
+Expr log1pexp_impl(const Expr &hi, const Expr &lo) {
+  // log(1 + e^x) = max(x, 0) + log1p(e^-|x|). e^-|x| is kept as a double-float so log1p sees it to ~2^-40.
+  Expr neg = hi < 0.0f;
+  Expr ah = select(neg, hi, -hi), al = select(neg, lo, -lo);  // -|x|
+  DF e = detail::exp_df(ah, al);
+  Expr L = log1p_df(e.hi, e.lo);
+  // x > 0: x + L, with lo added to the small term first.
+  Expr pos = hi + (lo + L);
+  Expr r = select(neg, L, pos);
+  r = select(hi == std::numeric_limits<float>::infinity(), hi, r);
+  return detail::strict(select(detail::is_nan_bits(hi), hi, r));
+}
+}  // namespace
+
+Expr log1pexp(Expr x) { return log1pexp_impl(x, Expr(0.0f)); }
+Expr log1pexp(const DF &x) { return log1pexp_impl(x.hi, x.lo); }
+
+}  // namespace actgen::math
