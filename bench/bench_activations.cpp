@@ -5,7 +5,8 @@
 // --threads other than 1 Google Benchmark appends "/real_time").
 //
 // Counters (plain numbers, so the console, JSON and CSV show the same values):
-//   ns_per_elem  wall time per element
+//   ns_per_elem  time per element, on the clock Google Benchmark itself uses: the calling thread's CPU time
+//                with one worker thread (robust on a shared machine), wall time otherwise
 //   GBps         bytes moved per second, 1e9 bytes: forward reads x and writes y (8 bytes per element),
 //                backward reads x and dy and writes dx (12), memcpy reads and writes (8)
 //   memcpy_frac  GBps over memcpy's GBps at the same size, measured once per size in this process
@@ -29,6 +30,8 @@
 #include <string>
 #include <vector>
 
+#include <time.h>
+
 namespace {
 
 const size_t kSizes[] = {size_t(1) << 12, size_t(1) << 16, size_t(1) << 20, size_t(1) << 24};
@@ -37,17 +40,23 @@ const size_t kSizes[] = {size_t(1) << 12, size_t(1) << 16, size_t(1) << 20, size
 // their flat tails, so branchy or range-reduced kernels pay their real cost.
 constexpr float kInputRange = 6.0f;
 
-using Clock = std::chrono::steady_clock;
+// Set in main: the thread's CPU clock when kernels run on the calling thread only, else the wall clock.
+bool g_thread_cpu_clock = true;
+
+double now_seconds() {
+  if (g_thread_cpu_clock) {
+    timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+  }
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
 
 // Buffers for one size, allocated and first-touched once, so page faults never land in a timed loop.
 struct Buffers {
   std::vector<float> x, dy, out;
   double memcpy_gbps = 0;
 };
-
-double seconds_since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
 
 // memcpy's bandwidth at n floats: the median of 15 samples, each long enough (>= 8 MB copied) for the clock.
 double measure_memcpy_gbps(const float *src, float *dst, size_t n) {
@@ -56,12 +65,12 @@ double measure_memcpy_gbps(const float *src, float *dst, size_t n) {
   std::memcpy(dst, src, bytes);
   std::vector<double> samples;
   for (int s = 0; s < 15; ++s) {
-    const auto t0 = Clock::now();
+    const double t0 = now_seconds();
     for (size_t c = 0; c < calls; ++c) {
       std::memcpy(dst, src, bytes);
       benchmark::ClobberMemory();
     }
-    samples.push_back(seconds_since(t0));
+    samples.push_back(now_seconds() - t0);
   }
   std::nth_element(samples.begin(), samples.begin() + samples.size() / 2, samples.end());
   return 2.0 * bytes * calls / samples[samples.size() / 2] / 1e9;
@@ -98,12 +107,12 @@ void set_counters(benchmark::State &state, size_t n, double bytes_per_elem, doub
 
 void bench_memcpy(benchmark::State &state, size_t n) {
   Buffers &b = buffers_for(n);
-  const auto t0 = Clock::now();
+  const double t0 = now_seconds();
   for (auto _ : state) {
     std::memcpy(b.out.data(), b.x.data(), n * sizeof(float));
     benchmark::ClobberMemory();
   }
-  set_counters(state, n, 8, seconds_since(t0), b.memcpy_gbps);
+  set_counters(state, n, 8, now_seconds() - t0, b.memcpy_gbps);
   state.SetLabel("memcpy");
 }
 
@@ -128,7 +137,7 @@ void bench_activation(benchmark::State &state, std::string activation, actgen_di
     state.SkipWithError(actgen_last_error());
     return;
   }
-  const auto t0 = Clock::now();
+  const double t0 = now_seconds();
   if (forward) {
     for (auto _ : state) {
       actgen_forward(kernel.get(), b.x.data(), b.out.data(), n);
@@ -140,7 +149,7 @@ void bench_activation(benchmark::State &state, std::string activation, actgen_di
       benchmark::ClobberMemory();
     }
   }
-  set_counters(state, n, forward ? 8 : 12, seconds_since(t0), b.memcpy_gbps);
+  set_counters(state, n, forward ? 8 : 12, now_seconds() - t0, b.memcpy_gbps);
   state.SetLabel(actgen_kernel_target(kernel.get()));
 }
 
@@ -211,6 +220,7 @@ void register_all(const Options &opt) {
 int main(int argc, char **argv) {
   Options opt;
   if (!take_options(&argc, argv, &opt)) return 2;
+  g_thread_cpu_clock = opt.threads == 1;
   if (actgen_set_num_threads(opt.threads) != ACTGEN_OK) {
     std::fprintf(stderr, "bench_activations: actgen_set_num_threads(%d): %s\n", opt.threads, actgen_last_error());
     return 1;
