@@ -65,6 +65,9 @@ actgen_status parse_params(const ActivationInfo &a, const char *text, float valu
                   trim(item).c_str(), all.c_str());
     const std::string name = trim(item.substr(0, eq));
     const std::string value = trim(item.substr(eq + 1));
+    if (name.empty())
+      return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: parameter '%s' in \"%s\" has an empty name", a.name,
+                  trim(item).c_str(), all.c_str());
     size_t j = 0;
     while (j < a.param_count && name != a.params[j].name) ++j;
     if (j == a.param_count)
