@@ -4,7 +4,8 @@
 // parameter variants): ~1.1 million inputs (a strided sweep over all 2^32 float bit patterns, the bulk
 // |x| in [1e-3, 30] log-uniform and uniform, small and huge magnitudes, subnormals, every kink +-0..4 ulp, a grid of
 // multiples of 1/8 +-2 ulp, and the specials 0, -0, +-inf, NaNs, FLT_MAX, FLT_MIN, denorm_min).
-// The oracle runs once per (activation, parameters, direction); every target is compared against it.
+// The oracle runs once per (activation, parameters, direction); every target is compared against it. Every 13th
+// input is also run through a size-1 call (the scalar/tail path), compared the same way.
 //
 // Contract (DESIGN.md): forward within 4 ulp of the exact value; backward within 16 ulp or 1e-7 |dy| absolute;
 // NaN in gives NaN out; +-inf in gives the limit (checked exactly where the limit is 0 or infinite).
@@ -29,6 +30,7 @@ namespace {
 constexpr double kFwdUlp = 4.0;
 constexpr double kBwdUlp = 16.0;
 constexpr double kBwdAbs = 1e-7;
+constexpr size_t kSmallCallStride = 13;  // every 13th input also goes through a size-1 call
 
 uint64_t name_seed(const std::string &s) {
   uint64_t h = 1469598103934665603ull;
@@ -288,6 +290,26 @@ void Accuracy::run(actgen_direction dir) {
             << actgen_last_error();
         Stats st2 = compare(x, &dy_rand, exact, out, true);
         report(act, "bwd(dy~U[-2,2])", target, ps, st2, n, true, kBwdUlp);
+      }
+      // The small-call path (scalar tail / size-1 calls): a subsample, one call per element.
+      {
+        std::vector<float> xs, ds, os;
+        std::vector<long double> es;
+        for (size_t i = 0; i < n; i += kSmallCallStride) {
+          xs.push_back(x[i]);
+          ds.push_back(dy_rand[i]);
+          es.push_back(exact[i]);
+        }
+        os.assign(xs.size(), from_bits(0x7fa5a5a5u));
+        bool bwd = dir == ACTGEN_BACKWARD;
+        for (size_t i = 0; i < xs.size(); ++i) {
+          actgen_status s = bwd ? actgen_backward(k.get(), &xs[i], &ds[i], &os[i], 1)
+                                : actgen_forward(k.get(), &xs[i], &os[i], 1);
+          ASSERT_EQ(s, ACTGEN_OK) << actgen_last_error();
+        }
+        Stats st = compare(xs, bwd ? &ds : nullptr, es, os, bwd);
+        report(act, bwd ? "bwd(n=1 calls)" : "fwd(n=1 calls)", target, ps, st, xs.size(), bwd,
+               bwd ? kBwdUlp : kFwdUlp);
       }
     }
   }

@@ -118,7 +118,7 @@ TEST(Errors, ParameterMakesFunctionUndefined) {
 TEST(Errors, MalformedParamsString) {
   bad_params("softplus", "beta", {"beta"});
   bad_params("softplus", "beta=1,,", {"beta=1,,", ",,", "empty", "malformed"});
-  bad_params("softplus", "=1", {"=1", "empty", "malformed", "name"});
+  bad_params("softplus", "=1", {"=1", "empty", "malformed", "name", "parameter ''"});
   bad_params("softplus", "beta=1;threshold=2", {"beta=1;threshold=2", "1;threshold", "beta"});
 }
 

@@ -63,19 +63,29 @@ actgen_status call(const actgen_kernel *k, actgen_direction dir, const float *x,
   return dir == ACTGEN_FORWARD ? actgen_forward(k, x, out, n) : actgen_backward(k, x, dy, out, n);
 }
 
-// Checks got[0..n) == ref[i % kPeriod]; returns a description of the first mismatch or "".
-std::string check(const float *got, const std::vector<float> &ref, const std::vector<float> &xb, size_t n,
-                  size_t phase = 0) {
+// Checks got[0..n) == ref[i % kPeriod]; returns a description of the mismatches (count, first, largest) or "".
+std::string check(const float *got, const std::vector<float> &ref, const std::vector<float> &xb, size_t n) {
+  size_t count = 0, first = 0, worst = 0;
+  int64_t worst_d = -1;
   for (size_t i = 0; i < n; ++i) {
-    size_t j = (i + phase) % kPeriod;
+    size_t j = i % kPeriod;
     if (!same(got[i], ref[j])) {
-      char b[200];
-      std::snprintf(b, sizeof b, "element %zu (x=%.9g): got %.9g (0x%08x), size-1 call gives %.9g (0x%08x)", i,
-                    (double)xb[j], (double)got[i], bits(got[i]), (double)ref[j], bits(ref[j]));
-      return b;
+      int64_t d = std::llabs((int64_t)(int32_t)bits(got[i]) - (int64_t)(int32_t)bits(ref[j]));
+      if (!count) first = i;
+      if (d > worst_d) worst_d = d, worst = i;
+      ++count;
     }
   }
-  return "";
+  if (!count) return "";
+  auto one = [&](size_t i) {
+    size_t j = i % kPeriod;
+    char b[200];
+    std::snprintf(b, sizeof b, "element %zu (x=%.9g): got %.9g (0x%08x), size-1 call gives %.9g (0x%08x)", i,
+                  (double)xb[j], (double)got[i], bits(got[i]), (double)ref[j], bits(ref[j]));
+    return std::string(b);
+  };
+  return std::to_string(count) + " of " + std::to_string(n) + " elements differ; first " + one(first) +
+         "; largest " + one(worst);
 }
 
 void Memory::run(actgen_direction dir) {
