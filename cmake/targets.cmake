@@ -2,9 +2,9 @@
 # Fields: name users and ACTGEN_TARGET use | kernel symbol suffix | Halide target | processor that runs it
 # (CMAKE_SYSTEM_PROCESSOR) | CPU features the runtime must detect before selecting it.
 set(ACTGEN_TARGETS
-  "x86-64-avx512|avx512|x86-64-linux-avx-avx2-avx512-avx512_skylake-f16c-fma-sse41|x86_64|avx512f avx512cd avx512bw avx512dq avx512vl avx2 fma"
-  "x86-64-avx2|avx2|x86-64-linux-avx-avx2-f16c-fma-sse41|x86_64|avx2 fma"
-  "x86-64-sse41|sse41|x86-64-linux-sse41|x86_64|sse41"
+  "x86-64-avx512|avx512|x86-64-linux-avx-avx2-avx512-avx512_skylake-f16c-fma-sse41-strict_float|x86_64|avx512f avx512cd avx512bw avx512dq avx512vl avx2 fma"
+  "x86-64-avx2|avx2|x86-64-linux-avx-avx2-f16c-fma-sse41-strict_float|x86_64|avx2 fma"
+  "x86-64-sse41|sse41|x86-64-linux-sse41-strict_float|x86_64|sse41"
 )
 # The element types kernels are generated for: actgen_dtype enumerator | symbol suffix | Halide type name.
 set(ACTGEN_DTYPES

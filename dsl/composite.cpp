@@ -7,17 +7,21 @@ using Halide::select;
 DF negate(const DF &t) { return {-t.hi, -t.lo}; }
 
 Expr mul_exp(Expr a, const DF &t) {
-  // 2^-64, exactly representable; applied up to three times (|a| < 2^128 = e^88.7, so below t = -200 the
-  // product is under half the smallest subnormal and is zero).
-  const float kDown = 5.42101086242752217e-20f;
-  Expr k = Halide::floor(-t.hi * (1.0f / 64.0f));  // 0 for t > -64
-  k = Halide::clamp(k, 0.0f, 3.0f);
-  // t.hi + 64k is exact: |t.hi| < 256 has an ulp of at least 2^-16, and the sum, a multiple of it, is under 64.
-  Expr e = math::exp(DF{t.hi + k * 64.0f, t.lo});
-  Expr r = a * e;
-  r = select(k >= 1.0f, r * kDown, r);
-  r = select(k >= 2.0f, r * kDown, r);
-  r = select(k >= 3.0f, r * kDown, r);
+  // e^t = e^(t + k 64 ln2) 2^(-64k): with k = floor(-t / (64 ln2)) the shifted exponent lies in (-44.4, 0], where
+  // e^ is a normal float, and the scaling afterwards rounds only once (the last multiply that goes subnormal).
+  // |a| < 2^128 = e^88.7, so below t = -200 the product is under half the smallest subnormal: k <= 4.
+  constexpr double kShift = 64.0 * 0.693147180559945309417232121458176568;
+  const float kDown = 5.42101086242752217e-20f;  // 2^-64
+  Expr k = Halide::clamp(Halide::floor(-t.hi * static_cast<float>(1.0 / kShift)), 0.0f, 4.0f);
+  Expr shift_hi = 0.0f, shift_lo = 0.0f;
+  for (int j = 1; j <= 4; ++j) {
+    const float hi = static_cast<float>(j * kShift);
+    const float lo = static_cast<float>(j * kShift - static_cast<double>(hi));
+    shift_hi = select(k == static_cast<float>(j), hi, shift_hi);
+    shift_lo = select(k == static_cast<float>(j), lo, shift_lo);
+  }
+  Expr r = a * math::exp(math::add(t, DF{shift_hi, shift_lo}));
+  for (int j = 1; j <= 4; ++j) r = select(k >= static_cast<float>(j), r * kDown, r);
   Expr zero = select(a < 0.0f, -0.0f, 0.0f);
   return select(t.hi < -200.0f, zero, r);
 }

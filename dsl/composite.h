@@ -13,9 +13,9 @@ using math::DF;
 // -t.
 DF negate(const DF &t);
 
-// a * e^t for finite a and any t (NaN excepted). When e^t alone would be subnormal (t < -64) the exponential
-// is taken of t + k (exact, k a multiple of 64) and the product scaled down by 2^-k afterwards, so only the last
-// multiply rounds. Max 2 ulp (exp's 1 plus the products).
+// a * e^t for finite a and t <= 0 (or any t where the product does not overflow). Where e^t alone would be
+// subnormal, the exponential is taken of t + 64k ln2 (a double-float sum) and the product scaled by 2^-64k
+// afterwards, so a subnormal result is rounded once. Max 2 ulp (exp's 1 plus the products).
 Expr mul_exp(Expr a, const DF &t);
 
 // x * sigmoid(t) where t = t(x) is a double-float (silu: t = x; swish: beta*x; quick_gelu: 1.702x). Limits at

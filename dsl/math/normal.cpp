@@ -101,8 +101,8 @@ Expr pick(const Expr &t, F &&get) {
                 Expr(get(kMills[4])));
 }
 
-// Phi(-t) for t in [0.65, 14.5] (relative error ~0.5 ulp + w's error; subnormal results rounded ~once).
-Expr lower_tail(const Expr &t) {
+// 2^64 Phi(-t) for t in [0.65, 14.5] (relative error ~0.5 ulp + w's error), a normal float.
+Expr lower_tail_scaled(const Expr &t) {
   DF a = add(neg_half_square(t), df_const(kCdfShift));
   DF e = detail::exp_df(a.hi, a.lo);  // 2^64 phi(t), ~2^-40 relative
   Expr d = t - pick(t, [](const MillsPiece &p) { return p.c; });         // exact (Sterbenz)
@@ -110,9 +110,11 @@ Expr lower_tail(const Expr &t) {
   Expr w = pick(t, [](const MillsPiece &p) { return p.w[10]; });
   for (int k = 9; k >= 0; --k) w = w * d + pick(t, [k](const MillsPiece &p) { return p.w[k]; });
   DF p = two_prod(e.hi, c0);
-  Expr r = p.hi + (p.lo + (e.hi * w + e.lo * (c0 + w)));  // 2^64 phi(t) M(t), rounded once
-  return r * kTwoM64;
+  return p.hi + (p.lo + (e.hi * w + e.lo * (c0 + w)));  // 2^64 phi(t) M(t), rounded once
 }
+
+// Phi(-t); subnormal results rounded ~once.
+Expr lower_tail(const Expr &t) { return lower_tail_scaled(t) * kTwoM64; }
 
 }  // namespace
 
@@ -130,6 +132,15 @@ Expr normal_cdf(Expr x) {
   Expr lt = lower_tail(t);
   Expr tail = select(x < 0.0f, lt, 1.0f - lt);
   Expr r = select(ax < 0.65f, central, tail);
+  return strict_float(select(isnan_bits(x), x, r));
+}
+
+Expr mul_normal_cdf(Expr a, Expr x) {
+  // In the lower tail the product is formed with the 2^64-scaled Phi so that a subnormal a * Phi(x) is rounded
+  // once, not after Phi(x) itself was rounded to a subnormal.
+  Expr t = clamp(-x, 0.65f, 14.5f);
+  Expr tail = (a * lower_tail_scaled(t)) * kTwoM64;
+  Expr r = select(x < -0.65f, select(x < -14.5f, a * 0.0f, tail), a * normal_cdf(x));
   return strict_float(select(isnan_bits(x), x, r));
 }
 
