@@ -3,6 +3,9 @@
 // Skipped when the machine lacks the memory.
 #include <gtest/gtest.h>
 
+#include <sys/mman.h>
+
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -40,8 +43,12 @@ TEST(Large, ReluForwardBeyondInt32) {
   if (mem_available_bytes() < bytes + (size_t(3) << 30))
     GTEST_SKIP() << "needs " << (bytes >> 20) << " MiB plus headroom; MemAvailable is "
                  << (mem_available_bytes() >> 20) << " MiB";
-  float *buf = static_cast<float *>(std::malloc(bytes));
-  if (!buf) GTEST_SKIP() << "allocation of " << bytes << " bytes failed";
+  // 2 MiB-aligned and advised for transparent huge pages: first-touching 8.6 GB in 4 KiB pages costs ~20 s.
+  void *mem = nullptr;
+  if (posix_memalign(&mem, size_t(2) << 20, bytes) != 0 || !mem)
+    GTEST_SKIP() << "allocation of " << bytes << " bytes failed";
+  madvise(mem, bytes, MADV_HUGEPAGE);
+  float *buf = static_cast<float *>(mem);
   auto t0 = std::chrono::steady_clock::now();
   {
     unsigned T = std::max(2u, std::thread::hardware_concurrency());
