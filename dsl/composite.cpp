@@ -6,6 +6,8 @@ using Halide::select;
 
 DF negate(const DF &t) { return {-t.hi, -t.lo}; }
 
+Expr slope_below_zero(Expr x, Expr s) { return select(x > 0.0f, x, select(s == 0.0f, 0.0f, x * s)); }
+
 Expr mul_exp(Expr a, const DF &t) {
   // e^t = e^(t + k 64 ln2) 2^(-64k): with k = floor(-t / (64 ln2)) the shifted exponent lies in (-44.4, 0], where
   // e^ is a normal float, and the scaling afterwards rounds only once (the last multiply that goes subnormal).

@@ -13,11 +13,7 @@
 //                      (< 2^-150) is 0.
 // Phi(t), t >= 0.65:   1 - Phi(-t) (Phi(-t) <= 0.26: no cancellation).
 // phi(x):              e^(-x^2/2 - ln sqrt(2 pi)), x^2/2 exact, through exp(DF).
-// HALIDE 14 CAVEAT (measured): the strict_float() wrappers do NOT protect the error-free transformations here
-// unless the target itself has the strict_float feature: JIT on x86-64-linux-avx512_skylake, two_prod(x, x).lo
-// comes back 0 and is_nan selects are folded away (normal_pdf(13.04): 77 ulp, normal_cdf(NaN) = 1); with
-// "-strict_float" added to the target everything below holds (tests/math/test_normal.cpp,
-// ACTGEN_MATH_STRICT_FLOAT=1).
+// The bounds hold on targets with the strict_float feature, as the kernels are built (cmake/targets.cmake).
 // Everything under strict_float (see internal.h): results are identical on sse41, avx2 and avx512.
 // Coefficients: scripts/fit/fit_poly.cpp, command beside each table.
 #include "dsl/math/internal.h"

@@ -1,8 +1,6 @@
 // Accuracy (max ulp over a whole-range sweep plus dense sweeps of the tails, the boundaries between
 // approximation regions and 0) and exact special values of normal_cdf, normal_pdf and x_minus_tanh, on every x86
 // target this CPU runs, against long double references. Measured maxima are printed as lines starting "[ulp]".
-// ACTGEN_MATH_STRICT_FLOAT=1 adds "-strict_float" to every target: in Halide 14 the library's strict_float()
-// wrappers alone do not keep two_prod exact (see dsl/math/normal.cpp), the target feature does.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -80,14 +78,8 @@ LD ref_xmt(float xf) {
   return p * x * x2;
 }
 
-// The targets to test: the harness's, each with "-strict_float" added when ACTGEN_MATH_STRICT_FLOAT=1.
-std::vector<std::string> targets() {
-  std::vector<std::string> t = runnable_targets();
-  const char *e = std::getenv("ACTGEN_MATH_STRICT_FLOAT");
-  if (e && std::string(e) == "1")
-    for (auto &s : t) s += "-strict_float";
-  return t;
-}
+// The targets to test: the harness's (strict_float, as the kernels are built).
+std::vector<std::string> targets() { return runnable_targets(); }
 
 struct Routine {
   const char *name;
