@@ -213,7 +213,7 @@ std::vector<Entry> make_entries() {
       {"relu", {}, {}, relu_f, relu_df, kink0, {}},
       {"leaky_relu", {"negative_slope"}, {0.01}, leaky_f, leaky_df, kink0,
        {"negative_slope=0.2", "negative_slope=-0.5", "negative_slope=0"}},
-      {"prelu", {"weight"}, {0.25}, leaky_f, leaky_df, kink0, {"weight=0.1", "weight=-1.5"}},
+      {"prelu", {"weight"}, {0.25}, leaky_f, leaky_df, kink0, {"weight=0.1", "weight=-1.5", "weight=0"}},
       {"elu", {"alpha"}, {1.0}, elu_f, elu_df, kink0, {"alpha=0.5", "alpha=2.5"}},
       {"selu", {}, {}, selu_f, selu_df, kink0, {}},
       {"celu", {"alpha"}, {1.0}, celu_f, celu_df, kink0, {"alpha=0.5", "alpha=2"}},
