@@ -256,6 +256,8 @@ size_t actgen_target_count(void) { return kTargetCount; }
 
 const char *actgen_target_name(size_t i) { return i < kTargetCount ? kTargets[i].name : nullptr; }
 
+size_t actgen_kernel_count(void) { return 2 * kKernelCount; }  // each entry holds forward and backward
+
 int actgen_target_available(size_t i) { return i < kTargetCount && has_features(kTargets[i].features) ? 1 : 0; }
 
 actgen_status actgen_set_target(const char *target) {

@@ -75,6 +75,7 @@ int cmd_info() {
   std::printf("selected      %s\n", actgen_kernel_target(kernel));
   actgen_kernel_destroy(kernel);
   std::printf("activations   %zu\n", actgen_activation_count());
+  std::printf("kernels       %zu\n", actgen_kernel_count());
   return 0;
 }
 

@@ -78,6 +78,9 @@ ACTGEN_API size_t actgen_target_count(void);
 ACTGEN_API const char *actgen_target_name(size_t i);
 ACTGEN_API int actgen_target_available(size_t i);
 
+/* Number of kernels this build holds (every activation x direction x dtype x target generated). */
+ACTGEN_API size_t actgen_kernel_count(void);
+
 /* Pins the target used by actgen_kernel_create for kernels created afterwards (NULL or "" restores automatic
  * selection); overrides ACTGEN_TARGET. Unknown target: INVALID_ARGUMENT; one this machine lacks: UNSUPPORTED. */
 ACTGEN_API actgen_status actgen_set_target(const char *target);
