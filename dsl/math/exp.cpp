@@ -68,18 +68,51 @@ DF expm1_df(const Expr &x) {
   return {select(is_big, big, r.hi), select(is_big, 0.0f, r.lo)};
 }
 
+DF exp_core_df(const Expr &hi, const Expr &lo) {
+  // k = round(h / ln 2) by the 1.5 * 2^23 shifter: the sum's low bits hold k, so no float->int conversion
+  // (a NaN reaching fptosi is poison to LLVM, see exp_parts); h is clamped so k is in [-150, 128].
+  Expr h = clamp(hi, -104.0f, 89.0f);
+  const float shifter = 12582912.0f;  // 1.5 * 2^23, bits 0x4b400000
+  Expr t = h * kLog2e + shifter;
+  Expr kf = t - shifter;
+  Expr tb = reinterpret(UInt(32), t);  // 0x4b400000 + k (k in two's complement)
+  Expr k = reinterpret(Int(32), tb - Expr(uint32_t{0x4b400000u}));
+  Expr r_hi = h - kf * kLn2Hi;  // exact
+  Expr c = lo.defined() ? clamp(lo, -1e-3f, 1e-3f) - kf * kLn2Lo : -(kf * kLn2Lo);  // |c| < 1.3e-3
+  Expr r = r_hi + c;  // rounded: used only in the polynomial term
+  // e^r = 1 + r + r^2 q(r), q of degree 4 interpolating (e^r - 1 - r) / r^2 at the Chebyshev nodes of
+  // [-0.35, 0.35] (long double interpolation, coefficients rounded to float): max relative error of
+  // 1 + r + r^2 q(r) 0.18 * 2^-24.
+  Expr q = 1.392691862e-03f;
+  q = q * r + 8.363766596e-03f;
+  q = q * r + 4.166654870e-02f;
+  q = q * r + 1.666657329e-01f;
+  q = q * r + 0.5f;
+  DF v = fast_two_sum(Expr(1.0f), r_hi);  // 1 + r_hi exactly
+  DF y = fast_two_sum(v.hi, v.lo + (c + r * r * q));  // y.hi rounded once (plus the small terms' error)
+  // y * 2^k as (y * 2^(k -+ 64)) * 2^+-64: the first factor's exponent field (k -+ 64 + 127 in [41, 254]) is built
+  // from the shifter's bits, the second keeps subnormal results rounded once and gives inf on overflow.
+  // Unsigned arithmetic: wraps modulo 2^32 as intended (Halide rejects signed overflow when it folds constants).
+  Expr neg = k < 0;
+  Expr sb = (tb << 23) + select(neg, Expr(uint32_t{(64u + 127u - 0x4b400000u) << 23}),
+                                Expr(uint32_t{(127u - 64u - 0x4b400000u) << 23}));
+  Expr S = reinterpret(Float(32), sb);
+  Expr C = select(neg, 5.42101086242752217e-20f, 18446744073709551616.0f);
+  return {(y.hi * S) * C, (y.lo * S) * C};
+}
+
+Expr exp_core(const Expr &hi, const Expr &lo) { return exp_core_df(hi, lo).hi; }
+
 }  // namespace detail
 
 using detail::f32;
 
 Expr exp(Expr x) {
-  DF e = detail::exp_df(x, Expr(0.0f));
-  return detail::strict(select(detail::is_nan_bits(x), x, e.hi));
+  return detail::strict(select(detail::is_nan_bits(x), x, detail::exp_core(x, Expr())));
 }
 
 Expr exp(const DF &x) {
-  DF e = detail::exp_df(x.hi, x.lo);
-  return detail::strict(select(detail::is_nan_bits(x.hi), x.hi, e.hi));
+  return detail::strict(select(detail::is_nan_bits(x.hi), x.hi, detail::exp_core(x.hi, x.lo)));
 }
 
 Expr expm1(Expr x) {

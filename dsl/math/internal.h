@@ -88,6 +88,13 @@ ExpParts exp_parts(const Expr &hi, const Expr &lo, double clamp_lo, double clamp
 // subnormal results rounded once). Overflow gives hi = +inf. Does not handle NaN.
 DF exp_df(const Expr &hi, const Expr &lo);
 
+// e^(hi + lo) as a float (lo undefined: e^hi), plain-float Cody-Waite, about 0.6 ulp, subnormal results rounded
+// once, overflow -> inf, hi = -inf -> 0, +inf -> inf. NaN hi gives an unspecified (non-poison) value.
+Expr exp_core(const Expr &hi, const Expr &lo);
+// The same as hi + lo: lo the rounding error of hi to ~2^-28 relative in the normal range (polynomial error
+// 0.18 * 2^-24 relative on top). Above 88.7 hi = inf and lo is inf or NaN: callers select.
+DF exp_core_df(const Expr &hi, const Expr &lo);
+
 // e^x - 1 as hi + lo (hi within ~0.6 ulp); below -18 it is -1, above 88.7 +inf. Does not handle NaN/0 sign.
 DF expm1_df(const Expr &x);
 
