@@ -42,13 +42,7 @@ ExpParts exp_parts(const Expr &hi, const Expr &lo, double clamp_lo, double clamp
   return {k, s, tail};
 }
 
-DF exp_df(const Expr &hi, const Expr &lo) {
-  // -104 < log(2^-150): the result rounds to 0 there; 89 > log(FLT_MAX): the result overflows to inf.
-  ExpParts p = exp_parts(hi, lo, -104.0, 89.0);
-  DF v = fast_two_sum(Expr(1.0f), p.s);         // 1 + s exactly (|s| < 1)
-  DF y = fast_two_sum(v.hi, v.lo + p.tail);     // y.hi = 1 + s + tail rounded once, y.lo its error
-  return {scale2(y.hi, p.k), scale2(y.lo, p.k)};  // both exact in the normal range
-}
+DF exp_df(const Expr &hi, const Expr &lo) { return exp_core_df(hi, lo); }
 
 DF expm1_df(const Expr &x) {
   // e^x - 1 = (2^k - 1) + 2^k s + 2^k tail. For k <= 24, A = 2^k - 1 is exact; for 24 < k <= 60 its rounding
