@@ -14,12 +14,16 @@ foreach(src IN LISTS ACTGEN_ACTIVATION_SOURCES)
   list(APPEND ACTGEN_ACTIVATIONS ${name})
 endforeach()
 
-add_library(actgen_generator_core OBJECT
-  ${PROJECT_SOURCE_DIR}/generators/activation_generator.cpp
-  ${PROJECT_SOURCE_DIR}/generators/schedule.cpp
-  ${PROJECT_SOURCE_DIR}/dsl/activation.cpp
-  ${PROJECT_SOURCE_DIR}/dsl/composite.cpp)
-target_link_libraries(actgen_generator_core PUBLIC actgen_math)
+# The generators: built here, or (ACTGEN_HOST_GENERATORS, set by the top-level CMakeLists.txt for cross builds)
+# a host build's actgen_gen_<activation> executables, run as they are: libHalide runs only on the host.
+if(NOT ACTGEN_HOST_GENERATORS)
+  add_library(actgen_generator_core OBJECT
+    ${PROJECT_SOURCE_DIR}/generators/activation_generator.cpp
+    ${PROJECT_SOURCE_DIR}/generators/schedule.cpp
+    ${PROJECT_SOURCE_DIR}/dsl/activation.cpp
+    ${PROJECT_SOURCE_DIR}/dsl/composite.cpp)
+  target_link_libraries(actgen_generator_core PUBLIC actgen_math)
+endif()
 
 # Targets this build links (the kernels' processor is the one being built for).
 set(ACTGEN_BUILD_TARGETS "")
@@ -51,9 +55,19 @@ endforeach()
 
 set(act_index 0)
 foreach(act IN LISTS ACTGEN_ACTIVATIONS)
-  set(gen actgen_gen_${act})
-  add_executable(${gen} ${PROJECT_SOURCE_DIR}/dsl/activations/${act}.cpp)
-  target_link_libraries(${gen} PRIVATE actgen_generator_core)
+  if(ACTGEN_HOST_GENERATORS)
+    set(gen ${ACTGEN_HOST_GENERATORS}/actgen_gen_${act})
+    if(NOT EXISTS ${gen})
+      message(FATAL_ERROR "actgen: ${gen} does not exist: build the host build (ACTGEN_HOST_GENERATORS) first")
+    endif()
+  else()
+    set(gen actgen_gen_${act})
+    add_executable(${gen} ${PROJECT_SOURCE_DIR}/dsl/activations/${act}.cpp)
+    target_link_libraries(${gen} PRIVATE actgen_generator_core)
+  endif()
+  if(act_index EQUAL 0)
+    set(first_gen ${gen})
+  endif()
 
   set(desc ${ACTGEN_GEN_DIR}/${act}.desc.inc)
   add_custom_command(OUTPUT ${desc} COMMAND ${gen} --describe ${desc} DEPENDS ${gen}
@@ -103,7 +117,6 @@ foreach(act IN LISTS ACTGEN_ACTIVATIONS)
 endforeach()
 
 # One Halide runtime serves every kernel (they are generated with no_runtime).
-list(GET ACTGEN_ACTIVATIONS 0 first_act)
 set(ACTGEN_RUNTIME_OBJECT ${ACTGEN_GEN_DIR}/actgen_halide_runtime.o)
 list(GET ACTGEN_BUILD_TARGETS 0 first_target)
 string(REPLACE "|" ";" fields "${first_target}")
@@ -111,8 +124,8 @@ list(GET fields 2 runtime_target)
 string(REGEX REPLACE "^([a-z0-9]+-[0-9]+-[a-z]+).*" "\\1" runtime_target "${runtime_target}")
 add_custom_command(
   OUTPUT ${ACTGEN_RUNTIME_OBJECT}
-  COMMAND actgen_gen_${first_act} -r actgen_halide_runtime -o ${ACTGEN_GEN_DIR} -e object target=${runtime_target}
-  DEPENDS actgen_gen_${first_act}
+  COMMAND ${first_gen} -r actgen_halide_runtime -o ${ACTGEN_GEN_DIR} -e object target=${runtime_target}
+  DEPENDS ${first_gen}
   COMMENT "Generating the Halide runtime (${runtime_target})" VERBATIM)
 
 set(ACTGEN_MANIFEST_SOURCE ${ACTGEN_GEN_DIR}/manifest.cpp)
