@@ -3,6 +3,11 @@
 #include <sstream>
 #include <vector>
 
+#if defined(__aarch64__) && defined(__linux__)
+#include <asm/hwcap.h>
+#include <sys/auxv.h>
+#endif
+
 namespace actgen::rt {
 namespace {
 
@@ -24,6 +29,20 @@ std::vector<std::string> detect() {
   };
   for (const Feature &f : features)
     if (f.present) found.emplace_back(f.name);
+#elif defined(__aarch64__) && defined(__linux__)
+  // The kernel's hwcaps (what it lets user space use), named as cmake/targets.cmake names them: neon = Advanced
+  // SIMD (HWCAP_ASIMD, "asimd" in /proc/cpuinfo).
+  const unsigned long hw = getauxval(AT_HWCAP);
+  struct Feature {
+    const char *name;
+    unsigned long bit;
+  };
+  const Feature features[] = {
+      {"fp", HWCAP_FP},         {"neon", HWCAP_ASIMD},     {"fp16", HWCAP_FPHP | HWCAP_ASIMDHP},
+      {"dotprod", HWCAP_ASIMDDP}, {"sve", HWCAP_SVE},
+  };
+  for (const Feature &f : features)
+    if ((hw & f.bit) == f.bit) found.emplace_back(f.name);
 #endif
   return found;
 }
