@@ -2,6 +2,9 @@
 # Installs everything actgen needs to build, test and benchmark, from Debian's packages only.
 set -euo pipefail
 pkgs=(cmake ninja-build g++ libhalide14-0-dev libgtest-dev libbenchmark-dev pkg-config)
+# The aarch64 cross build (scripts/test_arm.sh): compiler, qemu-aarch64 to run its tests, GoogleTest's sources
+# (Debian has no cross package of the library), file to check what was installed.
+pkgs+=(g++-aarch64-linux-gnu qemu-user googletest file)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -19,4 +19,5 @@ cmake --build build-consumer
 export PKG_CONFIG_PATH="$PWD/install/lib/pkgconfig"
 cc examples/consumer/main.c $(pkg-config --cflags --libs actgen) -lm -Wl,-rpath,"$PWD/install/lib" -o build-consumer/pkgconfig_c
 ./build-consumer/pkgconfig_c > /dev/null
+./scripts/test_arm.sh  # aarch64: cross build with build/'s generators, its tests under qemu-aarch64
 echo "== all tests passed"
