@@ -3,7 +3,7 @@
 
     bench_peers --threads=1 --benchmark_out=peers-t1.json --benchmark_out_format=json
     bench_peers --threads=2 --benchmark_out=peers-t2.json --benchmark_out_format=json
-    bench/report.py peers-t1.json peers-t2.json --plots bench/plots > bench/results.md
+    bench/report.py peers-t1.json peers-t2.json --plots bench/plots --readme bench/README.md
 
 For every file (its thread count is read from the context) and direction, a table: one row per activation,
 per size actgen's ns/elem, the fastest peer's ns/elem and name, and the ratio actgen / fastest peer (below 1:
@@ -13,7 +13,7 @@ With --plots DIR, writes per file and direction (tN = N threads):
     ratio_<fwd|bwd>_tN.png   actgen / fastest peer for every activation at every size
 With --check FILE (bench_peers --check output), appends that accuracy table.
 With --readme FILE, also replaces the text between "<!-- results:begin -->" and "<!-- results:end -->" in FILE
-with the report (plots linked relative to FILE).
+with the report (plots linked relative to FILE; without it, relative to the current directory).
 With --benchmark_repetitions, medians are used. Needs python3-matplotlib for --plots only.
 """
 
@@ -92,6 +92,10 @@ def size_label(n):
         if n >= scale and n % scale == 0:
             return "%d%s" % (n // scale, unit)
     return str(n)
+
+
+def threads_text(threads):
+    return "1 thread" if str(threads) == "1" else "%s threads" % threads
 
 
 def fastest_peer(libs):
@@ -198,11 +202,17 @@ def plot(run, direction, activations, directory):
             ax.set_xlabel("elements")
             ax.set_ylabel("ns / element")
             ax.grid(True, which="both", alpha=0.3)
-            ax.legend(fontsize=7)
-        fig.suptitle("%s, %s thread(s): ns per element (lower is better)%s"
-                     % ("forward" if direction == "fwd" else "backward", threads,
+        # One legend for the figure: every library that appears in any panel.
+        handles = {}
+        for ax in axes.flat[:len(present)]:
+            for handle, label in zip(*ax.get_legend_handles_labels()):
+                handles.setdefault(label, handle)
+        order = sorted(handles, key=lambda lib: (lib in ("memcpy", "ntcopy"), lib != "actgen", lib))
+        fig.legend([handles[k] for k in order], order, loc="lower center", ncol=min(8, len(order)), fontsize=9)
+        fig.suptitle("%s, %s: ns per element (lower is better)%s"
+                     % ("forward" if direction == "fwd" else "backward", threads_text(threads),
                         "; copies ×1.5 for 12 B/elem" if scale != 1 else ""))
-        fig.tight_layout()
+        fig.tight_layout(rect=(0, 0.06 if rows > 1 else 0.1, 1, 1))
         path = os.path.join(directory, "speed_%s_t%s.png" % (direction, threads))
         fig.savefig(path, dpi=110)
         plt.close(fig)
@@ -218,7 +228,7 @@ def plot(run, direction, activations, directory):
                 ratios.setdefault(activation, {})[n] = libs["actgen"] / ns
     if ratios:
         names = list(ratios)
-        fig, ax = plt.subplots(figsize=(max(8, 0.55 * len(names) * len(sizes) / 2), 4.5))
+        fig, ax = plt.subplots(figsize=(max(8, 0.5 * len(names)), 5))
         width = 0.8 / len(sizes)
         for k, n in enumerate(sizes):
             xs = [i + (k - (len(sizes) - 1) / 2.0) * width for i in range(len(names))]
@@ -226,11 +236,15 @@ def plot(run, direction, activations, directory):
             ax.bar(xs, ys, width, label=size_label(n))
         ax.axhline(1.0, color="black", linewidth=1)
         ax.set_yscale("log")
+        ticks = [t for t in (0.25, 0.5, 1, 2, 5, 10, 20, 50, 100)
+                 if min(min(r.values()) for r in ratios.values()) / 2 <= t <= 2 * max(max(r.values()) for r in ratios.values())]
+        ax.set_yticks(ticks)
+        ax.set_yticklabels(["%g" % t for t in ticks])
         ax.set_xticks(range(len(names)))
         ax.set_xticklabels(names, rotation=60, ha="right")
         ax.set_ylabel("actgen / fastest peer (time)")
-        ax.set_title("%s, %s thread(s): below 1, actgen is faster than every peer"
-                     % ("forward" if direction == "fwd" else "backward", threads))
+        ax.set_title("%s, %s: below 1, actgen is faster than every peer"
+                     % ("forward" if direction == "fwd" else "backward", threads_text(threads)))
         ax.grid(True, axis="y", which="both", alpha=0.3)
         ax.legend(title="elements", fontsize=8)
         fig.tight_layout()
@@ -241,19 +255,16 @@ def plot(run, direction, activations, directory):
     return written
 
 
-def update_readme(path, report, plots):
+def update_readme(path, report):
     begin, end = "<!-- results:begin -->", "<!-- results:end -->"
     with open(path, encoding="utf-8") as f:
         text = f.read()
     if begin not in text or end not in text:
         sys.exit("report.py: %s has no %s ... %s section" % (path, begin, end))
-    base = os.path.dirname(os.path.abspath(path))
-    images = "".join("\n![%s](%s)\n" % (os.path.basename(p), os.path.relpath(os.path.abspath(p), base))
-                     for p in plots)
     head, rest = text.split(begin, 1)
     tail = rest.split(end, 1)[1]
     with open(path, "w", encoding="utf-8") as f:
-        f.write(head + begin + "\n" + report + images + end + tail)
+        f.write(head + begin + "\n" + report + end + tail)
 
 
 def main():
@@ -274,7 +285,8 @@ def main():
     if args.plots:
         os.makedirs(args.plots, exist_ok=True)
 
-    plots = []
+    # Image links are relative to the README when one is given, else to the current directory.
+    link_base = os.path.dirname(os.path.abspath(args.readme)) if args.readme else os.getcwd()
     first = runs[0]["context"]
     emit("Machine: %s, %s CPUs; actgen %s; CPU features: %s." % (
         first.get("host_name", "?"), first.get("num_cpus", "?"), first.get("actgen_version", "?"),
@@ -293,14 +305,15 @@ def main():
             if not text:
                 continue
             emit("")
-            emit("### %s, %s thread(s)" % ("Forward" if direction == "fwd" else "Backward", run["threads"]))
+            emit("### %s, %s" % ("Forward" if direction == "fwd" else "Backward", threads_text(run["threads"])))
             emit("")
             emit(text)
             if args.plots:
                 activations = run["activations"] if args.activations == "all" else args.activations.split(",")
                 for path in plot(run, direction, activations, args.plots):
                     print("wrote %s" % path, file=sys.stderr)
-                    plots.append(path)
+                    emit("")
+                    emit("![%s](%s)" % (os.path.basename(path), os.path.relpath(os.path.abspath(path), link_base)))
     if args.check:
         emit("")
         emit("### Accuracy against actgen (actgen: forward within 4 ulp of exact, backward 16; `bench_peers --check`)")
@@ -310,7 +323,7 @@ def main():
     report = "\n".join(lines) + "\n"
     sys.stdout.write(report)
     if args.readme:
-        update_readme(args.readme, report, plots)
+        update_readme(args.readme, report)
 
 
 if __name__ == "__main__":
