@@ -330,7 +330,8 @@ int run_check() {
   for (size_t i = 0; i < dense; ++i) x[i] = -kInputRange + 2.0f * kInputRange * float(i) / float(dense - 1);
   std::copy(critical.begin(), critical.end(), x.begin() + dense);
 
-  std::printf("| activation | dir | library | max ulp on [-6, 6] | worst point x | library | actgen | ulp |\n");
+  std::printf("| activation | dir | library | max ulp on [-6, 6] | worst x | library's value | actgen's value |"
+              " ulp at worst x |\n");
   std::printf("|---|---|---|---:|---:|---:|---:|---:|\n");
   for (const std::string &name : catalog()) {
     for (bool backward : {false, true}) {
