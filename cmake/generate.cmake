@@ -46,11 +46,17 @@ set(manifest_activations "")
 set(manifest_kernels "")
 set(manifest_targets "")
 
+set(runtime_features "")
 foreach(entry IN LISTS ACTGEN_BUILD_TARGETS)
   string(REPLACE "|" ";" fields "${entry}")
   list(GET fields 0 tname)
   list(GET fields 4 features)
-  string(APPEND manifest_targets "    {\"${tname}\", \"${features}\"},\n")
+  list(GET fields 5 memory)
+  string(TOUPPER "${memory}" memory)
+  string(APPEND manifest_targets "    {\"${tname}\", \"${features}\", ACTGEN_MEMORY_${memory}},\n")
+  if(memory STREQUAL "CUDA")
+    set(runtime_features "-cuda")  # the shared runtime then carries Halide's CUDA module (it dlopens libcuda)
+  endif()
 endforeach()
 
 set(act_index 0)
@@ -121,7 +127,7 @@ set(ACTGEN_RUNTIME_OBJECT ${ACTGEN_GEN_DIR}/actgen_halide_runtime.o)
 list(GET ACTGEN_BUILD_TARGETS 0 first_target)
 string(REPLACE "|" ";" fields "${first_target}")
 list(GET fields 2 runtime_target)
-string(REGEX REPLACE "^([a-z0-9]+-[0-9]+-[a-z]+).*" "\\1" runtime_target "${runtime_target}")
+string(REGEX REPLACE "^([a-z0-9]+-[0-9]+-[a-z]+).*" "\\1${runtime_features}" runtime_target "${runtime_target}")
 add_custom_command(
   OUTPUT ${ACTGEN_RUNTIME_OBJECT}
   COMMAND ${first_gen} -r actgen_halide_runtime -o ${ACTGEN_GEN_DIR} -e object target=${runtime_target}

@@ -13,6 +13,10 @@ struct ScheduleKnobs {
   int parallel_threshold = 1 << 18;
   // Elements per parallel task.
   int parallel_chunk = 1 << 15;
+  // GPU: threads per block and elements per thread (a thread's elements are one vector load and store; one
+  // element per thread reached only ~75% of copy bandwidth on an H100, see HALIDE14.md).
+  int gpu_threads = 256;
+  int gpu_elements_per_thread = 4;
 };
 
 // Schedules out(i) over [0, extent). Tails use GuardWithIf: ShiftInwards would recompute the last elements

@@ -10,6 +10,7 @@
 
 #include "actgen/actgen.h"
 #include "runtime/cpu_features.h"
+#include "runtime/cuda.h"
 #include "runtime/error.h"
 #include "runtime/manifest.h"
 #include "runtime/params.h"
@@ -81,6 +82,16 @@ bool verbose() {
   return v && *v && std::strcmp(v, "0") != 0;
 }
 
+bool target_usable(const TargetInfo &t) {
+  return t.memory == ACTGEN_MEMORY_CUDA ? cuda_probe().usable : has_features(t.features);
+}
+
+// Why target t cannot run here (valid when !target_usable(t)).
+std::string unusable_reason(const TargetInfo &t) {
+  if (t.memory == ACTGEN_MEMORY_CUDA) return cuda_probe().reason;
+  return std::string("it needs CPU features '") + t.features + "'; this CPU has '" + cpu_features() + "'";
+}
+
 // Resolves a target name for a kernel creation: explicit > actgen_set_target > ACTGEN_TARGET > automatic.
 // Sets *target to the index, or SIZE_MAX for automatic; *why says where the choice came from.
 actgen_status resolve_pin(const char *explicit_target, size_t *target, const char **why) {
@@ -106,18 +117,21 @@ actgen_status resolve_pin(const char *explicit_target, size_t *target, const cha
   if (!find_target(name.c_str(), target))
     return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "unknown target '%s' (%s; known: %s)", name.c_str(), *why,
                 target_list().c_str());
-  if (!has_features(kTargets[*target].features))
-    return fail(ACTGEN_ERROR_UNSUPPORTED, "target '%s' (%s) needs CPU features '%s'; this CPU has '%s'",
-                name.c_str(), *why, kTargets[*target].features, cpu_features().c_str());
+  if (!target_usable(kTargets[*target]))
+    return fail(ACTGEN_ERROR_UNSUPPORTED, "target '%s' (%s) cannot run here: %s", name.c_str(), *why,
+                unusable_reason(kTargets[*target]).c_str());
   return ACTGEN_OK;
 }
 
+// Automatic selection (target == SIZE_MAX) takes the first usable host-memory target: kernels are listed best
+// target first.
 const KernelEntry *find_kernel(size_t activation, actgen_dtype dtype, size_t target) {
   for (size_t k = 0; k < kKernelCount; ++k) {
     const KernelEntry &e = kKernels[k];
-    if (e.activation == activation && e.dtype == dtype && (target == SIZE_MAX ? has_features(kTargets[e.target].features)
-                                                                                : e.target == target))
-      return &e;  // kernels are listed best target first
+    const TargetInfo &t = kTargets[e.target];
+    if (e.activation == activation && e.dtype == dtype &&
+        (target == SIZE_MAX ? t.memory == ACTGEN_MEMORY_HOST && target_usable(t) : e.target == target))
+      return &e;
   }
   return nullptr;
 }
@@ -132,16 +146,60 @@ halide_buffer_t wrap(const void *data, actgen_dtype dtype, size_t n, halide_dime
   return b;
 }
 
-actgen_status check_call(const actgen_kernel *kernel, actgen_direction direction, size_t n,
+actgen_status check_call(const actgen_kernel *kernel, actgen_direction direction, size_t n, void *stream,
                          std::initializer_list<std::pair<const void *, const char *>> pointers) {
   if (!kernel) return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "kernel is NULL");
   if (kernel->direction != direction)
     return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s is a %s kernel; call %s", kernel->name,
                 kernel->direction == ACTGEN_FORWARD ? "forward" : "backward",
                 kernel->direction == ACTGEN_FORWARD ? "actgen_forward" : "actgen_backward");
+  const bool on_device = kTargets[kernel->entry->target].memory == ACTGEN_MEMORY_CUDA;
+  if (stream && !on_device)
+    return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s runs on the host: stream must be NULL", kernel->name);
   if (n == 0) return ACTGEN_OK;
-  for (const auto &p : pointers)
+  for (const auto &p : pointers) {
     if (!p.first) return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: %s is NULL with n = %zu", kernel->name, p.second, n);
+    if (on_device && !is_device_pointer(p.first))
+      return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: %s is not CUDA device memory (a CUDA kernel takes device pointers)",
+                  kernel->name, p.second);
+  }
+  return ACTGEN_OK;
+}
+
+// Runs a kernel over [0, n) in pieces Halide's int32 extents can hold, wrapping each pointer as a host or a
+// device buffer. pointers: the kernel's buffers in argument order.
+template <typename Call>
+actgen_status run_pieces(const actgen_kernel *kernel, size_t n, void *stream,
+                         std::initializer_list<const void *> pointers, Call call) {
+  constexpr size_t kMaxBuffers = 3;
+  const actgen_dtype dtype = kernel->entry->dtype;
+  const size_t size = element_size(dtype);
+  const bool on_device = kTargets[kernel->entry->target].memory == ACTGEN_MEMORY_CUDA;
+  if (on_device) {
+    install_cuda_hooks();
+    set_thread_stream(stream);
+  }
+  for (size_t done = 0; done < n; done += kMaxPiece) {
+    const size_t piece = n - done < kMaxPiece ? n - done : kMaxPiece;
+    halide_dimension_t dims[kMaxBuffers];
+    halide_buffer_t buffers[kMaxBuffers];
+    size_t count = 0;
+    for (const void *p : pointers) {
+      buffers[count] = wrap(static_cast<const uint8_t *>(p) + done * size, dtype, piece, &dims[count]);
+      if (on_device) {
+        actgen_status s = wrap_device(&buffers[count], buffers[count].host, kernel->name);
+        if (s != ACTGEN_OK) {
+          for (size_t j = 0; j < count; ++j) detach_device(&buffers[j]);
+          return s;
+        }
+      }
+      ++count;
+    }
+    const int code = call(buffers);
+    if (on_device)
+      for (size_t j = 0; j < count; ++j) detach_device(&buffers[j]);
+    if (code != 0) return from_halide(code, kernel->name);
+  }
   return ACTGEN_OK;
 }
 
@@ -196,39 +254,31 @@ actgen_status actgen_kernel_create(actgen_kernel **kernel, const char *activatio
 
 void actgen_kernel_destroy(actgen_kernel *kernel) { delete kernel; }
 
-actgen_status actgen_forward(const actgen_kernel *kernel, const void *x, void *y, size_t n) {
-  actgen_status s = check_call(kernel, ACTGEN_FORWARD, n, {{x, "x"}, {y, "y"}});
+actgen_status actgen_forward_stream(const actgen_kernel *kernel, const void *x, void *y, size_t n, void *stream) {
+  actgen_status s = check_call(kernel, ACTGEN_FORWARD, n, stream, {{x, "x"}, {y, "y"}});
   if (s != ACTGEN_OK || n == 0) return s;
-  const actgen_dtype dtype = kernel->entry->dtype;
-  const size_t size = element_size(dtype);
   const float *p = kernel->params;
-  for (size_t done = 0; done < n; done += kMaxPiece) {
-    const size_t piece = n - done < kMaxPiece ? n - done : kMaxPiece;
-    halide_dimension_t dx_dim, dy_dim;
-    halide_buffer_t xb = wrap(static_cast<const uint8_t *>(x) + done * size, dtype, piece, &dx_dim);
-    halide_buffer_t yb = wrap(static_cast<uint8_t *>(y) + done * size, dtype, piece, &dy_dim);
-    const int code = kernel->entry->forward(&xb, p[0], p[1], p[2], p[3], &yb);
-    if (code != 0) return from_halide(code, kernel->name);
-  }
-  return ACTGEN_OK;
+  return run_pieces(kernel, n, stream, {x, y}, [&](halide_buffer_t *b) {
+    return kernel->entry->forward(&b[0], p[0], p[1], p[2], p[3], &b[1]);
+  });
+}
+
+actgen_status actgen_backward_stream(const actgen_kernel *kernel, const void *x, const void *dy, void *dx, size_t n,
+                                     void *stream) {
+  actgen_status s = check_call(kernel, ACTGEN_BACKWARD, n, stream, {{x, "x"}, {dy, "dy"}, {dx, "dx"}});
+  if (s != ACTGEN_OK || n == 0) return s;
+  const float *p = kernel->params;
+  return run_pieces(kernel, n, stream, {x, dy, dx}, [&](halide_buffer_t *b) {
+    return kernel->entry->backward(&b[0], &b[1], p[0], p[1], p[2], p[3], &b[2]);
+  });
+}
+
+actgen_status actgen_forward(const actgen_kernel *kernel, const void *x, void *y, size_t n) {
+  return actgen_forward_stream(kernel, x, y, n, nullptr);
 }
 
 actgen_status actgen_backward(const actgen_kernel *kernel, const void *x, const void *dy, void *dx, size_t n) {
-  actgen_status s = check_call(kernel, ACTGEN_BACKWARD, n, {{x, "x"}, {dy, "dy"}, {dx, "dx"}});
-  if (s != ACTGEN_OK || n == 0) return s;
-  const actgen_dtype dtype = kernel->entry->dtype;
-  const size_t size = element_size(dtype);
-  const float *p = kernel->params;
-  for (size_t done = 0; done < n; done += kMaxPiece) {
-    const size_t piece = n - done < kMaxPiece ? n - done : kMaxPiece;
-    halide_dimension_t d0, d1, d2;
-    halide_buffer_t xb = wrap(static_cast<const uint8_t *>(x) + done * size, dtype, piece, &d0);
-    halide_buffer_t dyb = wrap(static_cast<const uint8_t *>(dy) + done * size, dtype, piece, &d1);
-    halide_buffer_t dxb = wrap(static_cast<uint8_t *>(dx) + done * size, dtype, piece, &d2);
-    const int code = kernel->entry->backward(&xb, &dyb, p[0], p[1], p[2], p[3], &dxb);
-    if (code != 0) return from_halide(code, kernel->name);
-  }
-  return ACTGEN_OK;
+  return actgen_backward_stream(kernel, x, dy, dx, n, nullptr);
 }
 
 const char *actgen_kernel_target(const actgen_kernel *kernel) {
@@ -258,16 +308,18 @@ const char *actgen_target_name(size_t i) { return i < kTargetCount ? kTargets[i]
 
 size_t actgen_kernel_count(void) { return 2 * kKernelCount; }  // each entry holds forward and backward
 
-int actgen_target_available(size_t i) { return i < kTargetCount && has_features(kTargets[i].features) ? 1 : 0; }
+actgen_memory actgen_target_memory(size_t i) { return i < kTargetCount ? kTargets[i].memory : ACTGEN_MEMORY_HOST; }
+
+int actgen_target_available(size_t i) { return i < kTargetCount && target_usable(kTargets[i]) ? 1 : 0; }
 
 actgen_status actgen_set_target(const char *target) {
   if (target && *target) {
     size_t index = 0;
     if (!find_target(target, &index))
       return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "unknown target '%s' (known: %s)", target, target_list().c_str());
-    if (!has_features(kTargets[index].features))
-      return fail(ACTGEN_ERROR_UNSUPPORTED, "target '%s' needs CPU features '%s'; this CPU has '%s'", target,
-                  kTargets[index].features, cpu_features().c_str());
+    if (!target_usable(kTargets[index]))
+      return fail(ACTGEN_ERROR_UNSUPPORTED, "target '%s' cannot run here: %s", target,
+                  unusable_reason(kTargets[index]).c_str());
   }
   std::lock_guard<std::mutex> lock(g_pin_mutex);
   g_pinned = target ? target : "";

@@ -31,7 +31,8 @@ struct ActivationInfo {
 
 struct TargetInfo {
   const char *name;      // as users spell it, e.g. "x86-64-avx2"
-  const char *features;  // CPU features it needs, space separated
+  const char *features;  // features it needs, space separated ("cuda": a usable CUDA driver and device)
+  actgen_memory memory = ACTGEN_MEMORY_HOST;
 };
 
 using ForwardFn = int (*)(halide_buffer_t *x, float p0, float p1, float p2, float p3, halide_buffer_t *y);

@@ -42,10 +42,11 @@ inline std::vector<std::string> all_targets() {
   return v;
 }
 
+// Targets this machine can run whose kernels take host memory (GPU targets have tests of their own).
 inline std::vector<std::string> available_targets() {
   std::vector<std::string> v;
   for (size_t i = 0; i < actgen_target_count(); ++i)
-    if (actgen_target_available(i)) {
+    if (actgen_target_available(i) && actgen_target_memory(i) == ACTGEN_MEMORY_HOST) {
       const char *s = actgen_target_name(i);
       v.push_back(s ? s : "");
     }

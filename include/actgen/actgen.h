@@ -35,6 +35,9 @@ typedef enum { ACTGEN_F32 = 0, ACTGEN_F16 = 1, ACTGEN_BF16 = 2 } actgen_dtype;
 
 typedef enum { ACTGEN_FORWARD = 0, ACTGEN_BACKWARD = 1 } actgen_direction;
 
+/* Where a kernel's data lives: host memory, or CUDA device memory (pointers from cudaMalloc/cuMemAlloc). */
+typedef enum { ACTGEN_MEMORY_HOST = 0, ACTGEN_MEMORY_CUDA = 1 } actgen_memory;
+
 typedef struct actgen_kernel actgen_kernel;
 
 /* Creates a kernel for the best target this machine supports (or the one pinned by ACTGEN_TARGET or
@@ -59,6 +62,16 @@ ACTGEN_API actgen_status actgen_forward(const actgen_kernel *kernel, const void 
 ACTGEN_API actgen_status actgen_backward(const actgen_kernel *kernel, const void *x, const void *dy, void *dx,
                                          size_t n);
 
+/* As actgen_forward / actgen_backward, launched on the given CUDA stream (a CUstream / cudaStream_t; NULL is
+ * the default stream) for a kernel whose target's memory is ACTGEN_MEMORY_CUDA: x, y, dy, dx are device
+ * pointers, and the call returns once the work is queued (synchronize the stream before reading the output).
+ * Host pointers are refused (INVALID_ARGUMENT). For a host kernel, stream must be NULL. actgen_forward on a CUDA
+ * kernel is actgen_forward_stream with stream NULL. */
+ACTGEN_API actgen_status actgen_forward_stream(const actgen_kernel *kernel, const void *x, void *y, size_t n,
+                                               void *stream);
+ACTGEN_API actgen_status actgen_backward_stream(const actgen_kernel *kernel, const void *x, const void *dy, void *dx,
+                                                size_t n, void *stream);
+
 /* The target the kernel runs on, e.g. "x86-64-avx512"; NULL for a NULL kernel. */
 ACTGEN_API const char *actgen_kernel_target(const actgen_kernel *kernel);
 
@@ -73,10 +86,13 @@ ACTGEN_API const char *actgen_activation_param_name(size_t i, size_t j);
 ACTGEN_API double actgen_activation_param_default(size_t i, size_t j);
 
 /* Every target kernels were generated for, in order of preference (best first), and whether this machine
- * can run each. */
+ * can run each. Automatic selection only picks host-memory targets; a GPU target is chosen by name
+ * (actgen_kernel_create_on, actgen_set_target or ACTGEN_TARGET, e.g. "cuda"). */
 ACTGEN_API size_t actgen_target_count(void);
 ACTGEN_API const char *actgen_target_name(size_t i);
 ACTGEN_API int actgen_target_available(size_t i);
+/* Where kernels of target i take their data (host memory unless the target is a GPU). */
+ACTGEN_API actgen_memory actgen_target_memory(size_t i);
 
 /* Number of kernels this build holds (every activation x direction x dtype x target generated). */
 ACTGEN_API size_t actgen_kernel_count(void);

@@ -1,0 +1,135 @@
+#include "runtime/cuda.h"
+
+#include <HalideRuntimeCuda.h>
+#include <dlfcn.h>
+
+#include <cstdint>
+#include <mutex>
+
+#include "runtime/error.h"
+
+namespace actgen::rt {
+namespace {
+
+// The few driver API entry points the probe and the context hook need (CUDA driver API, ABI-stable).
+using CUresult = int;
+using CUdevice = int;
+using CUcontext = void *;
+struct Driver {
+  CUresult (*cuInit)(unsigned) = nullptr;
+  CUresult (*cuDeviceGetCount)(int *) = nullptr;
+  CUresult (*cuDeviceGet)(CUdevice *, int) = nullptr;
+  CUresult (*cuDeviceGetName)(char *, int, CUdevice) = nullptr;
+  CUresult (*cuCtxGetCurrent)(CUcontext *) = nullptr;
+  CUresult (*cuCtxSetCurrent)(CUcontext) = nullptr;
+  CUresult (*cuDevicePrimaryCtxRetain)(CUcontext *, CUdevice) = nullptr;
+  CUresult (*cuPointerGetAttribute)(void *, int, unsigned long long) = nullptr;
+};
+constexpr int kPointerAttributeMemoryType = 2;  // CU_POINTER_ATTRIBUTE_MEMORY_TYPE
+constexpr unsigned kMemoryTypeHost = 1;         // CU_MEMORYTYPE_HOST
+
+Driver g_driver;
+thread_local void *t_stream = nullptr;
+
+template <typename F>
+bool load(void *lib, const char *name, F *fn) {
+  *fn = reinterpret_cast<F>(dlsym(lib, name));
+  return *fn != nullptr;
+}
+
+CudaProbe probe() {
+  CudaProbe p;
+  void *lib = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
+  if (!lib) {
+    p.reason = "no CUDA driver (libcuda.so.1 cannot be loaded)";
+    return p;
+  }
+  Driver &d = g_driver;
+  if (!load(lib, "cuInit", &d.cuInit) || !load(lib, "cuDeviceGetCount", &d.cuDeviceGetCount) ||
+      !load(lib, "cuDeviceGet", &d.cuDeviceGet) || !load(lib, "cuDeviceGetName", &d.cuDeviceGetName) ||
+      !load(lib, "cuCtxGetCurrent", &d.cuCtxGetCurrent) || !load(lib, "cuCtxSetCurrent", &d.cuCtxSetCurrent) ||
+      !load(lib, "cuDevicePrimaryCtxRetain", &d.cuDevicePrimaryCtxRetain) ||
+      !load(lib, "cuPointerGetAttribute", &d.cuPointerGetAttribute)) {
+    p.reason = "the CUDA driver lacks an entry point actgen needs";
+    return p;
+  }
+  if (CUresult r = d.cuInit(0); r != 0) {
+    p.reason = "cuInit failed (CUresult " + std::to_string(r) + ")";
+    return p;
+  }
+  int count = 0;
+  if (d.cuDeviceGetCount(&count) != 0 || count < 1) {
+    p.reason = "no CUDA device";
+    return p;
+  }
+  CUdevice dev = 0;
+  char name[256] = "";
+  if (d.cuDeviceGet(&dev, 0) == 0) d.cuDeviceGetName(name, sizeof name, dev);
+  p.usable = true;
+  p.device = name;
+  return p;
+}
+
+int acquire_context(void *, void **ctx, bool create) {
+  CUcontext current = nullptr;
+  if (g_driver.cuCtxGetCurrent(&current) == 0 && current) {
+    *ctx = current;
+    return 0;
+  }
+  if (!create) {
+    *ctx = nullptr;
+    return 0;
+  }
+  CUdevice dev = 0;
+  CUcontext primary = nullptr;
+  if (g_driver.cuDeviceGet(&dev, 0) != 0 || g_driver.cuDevicePrimaryCtxRetain(&primary, dev) != 0 ||
+      g_driver.cuCtxSetCurrent(primary) != 0)
+    return halide_error_code_generic_error;
+  *ctx = primary;
+  return 0;
+}
+
+int release_context(void *) { return 0; }
+
+int get_stream(void *, void *, void **stream) {
+  *stream = t_stream;
+  return 0;
+}
+
+}  // namespace
+
+const CudaProbe &cuda_probe() {
+  static const CudaProbe p = probe();
+  return p;
+}
+
+void install_cuda_hooks() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    halide_set_cuda_acquire_context(acquire_context);
+    halide_set_cuda_release_context(release_context);
+    halide_set_cuda_get_stream(get_stream);
+  });
+}
+
+void set_thread_stream(void *stream) { t_stream = stream; }
+
+bool is_device_pointer(const void *p) {
+  void *ctx = nullptr;
+  if (acquire_context(nullptr, &ctx, true) != 0) return false;
+  unsigned type = 0;
+  // Plain host memory is unknown to the driver (an error); registered host memory reports CU_MEMORYTYPE_HOST.
+  return g_driver.cuPointerGetAttribute(&type, kPointerAttributeMemoryType, reinterpret_cast<unsigned long long>(p)) ==
+             0 &&
+         type != kMemoryTypeHost;
+}
+
+actgen_status wrap_device(halide_buffer_t *b, const void *device_pointer, const char *kernel_name) {
+  b->host = nullptr;
+  const int code = halide_cuda_wrap_device_ptr(nullptr, b, reinterpret_cast<uint64_t>(device_pointer));
+  return code == 0 ? ACTGEN_OK : from_halide(code, kernel_name);
+}
+
+void detach_device(halide_buffer_t *b) { halide_cuda_detach_device_ptr(nullptr, b); }
+
+}  // namespace actgen::rt
