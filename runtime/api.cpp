@@ -310,6 +310,11 @@ size_t actgen_kernel_count(void) { return 2 * kKernelCount; }  // each entry hol
 
 actgen_memory actgen_target_memory(size_t i) { return i < kTargetCount ? kTargets[i].memory : ACTGEN_MEMORY_HOST; }
 
+const char *actgen_target_device(size_t i) {
+  if (i >= kTargetCount || kTargets[i].memory != ACTGEN_MEMORY_CUDA || !cuda_probe().usable) return "";
+  return cuda_probe().device.c_str();
+}
+
 int actgen_target_available(size_t i) { return i < kTargetCount && target_usable(kTargets[i]) ? 1 : 0; }
 
 actgen_status actgen_set_target(const char *target) {

@@ -39,6 +39,10 @@ bool load(void *lib, const char *name, F *fn) {
 
 CudaProbe probe() {
   CudaProbe p;
+#ifndef ACTGEN_HAS_CUDA
+  p.reason = "this build has no CUDA target";
+  return p;
+#endif
   void *lib = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
   if (!lib) {
     p.reason = "no CUDA driver (libcuda.so.1 cannot be loaded)";
@@ -103,6 +107,9 @@ const CudaProbe &cuda_probe() {
   return p;
 }
 
+// Without a CUDA target the Halide runtime has no CUDA module; nothing below is reached then (no target's memory
+// is CUDA), but it must still link.
+#ifdef ACTGEN_HAS_CUDA
 void install_cuda_hooks() {
   static std::once_flag once;
   std::call_once(once, [] {
@@ -111,6 +118,9 @@ void install_cuda_hooks() {
     halide_set_cuda_get_stream(get_stream);
   });
 }
+#else
+void install_cuda_hooks() {}
+#endif
 
 void set_thread_stream(void *stream) { t_stream = stream; }
 
@@ -124,6 +134,7 @@ bool is_device_pointer(const void *p) {
          type != kMemoryTypeHost;
 }
 
+#ifdef ACTGEN_HAS_CUDA
 actgen_status wrap_device(halide_buffer_t *b, const void *device_pointer, const char *kernel_name) {
   b->host = nullptr;
   const int code = halide_cuda_wrap_device_ptr(nullptr, b, reinterpret_cast<uint64_t>(device_pointer));
@@ -131,5 +142,12 @@ actgen_status wrap_device(halide_buffer_t *b, const void *device_pointer, const 
 }
 
 void detach_device(halide_buffer_t *b) { halide_cuda_detach_device_ptr(nullptr, b); }
+#else
+actgen_status wrap_device(halide_buffer_t *, const void *, const char *kernel_name) {
+  return fail(ACTGEN_ERROR_UNSUPPORTED, "%s: this build has no CUDA support", kernel_name);
+}
+
+void detach_device(halide_buffer_t *) {}
+#endif
 
 }  // namespace actgen::rt

@@ -65,7 +65,17 @@ int cmd_info() {
   std::printf("cpu_features  %s\n", actgen_cpu_features());
   const size_t targets = actgen_target_count();
   for (size_t i = 0; i < targets; ++i) {
-    std::printf("target        %-16s available=%s\n", actgen_target_name(i), actgen_target_available(i) ? "yes" : "no");
+    const char *memory = actgen_target_memory(i) == ACTGEN_MEMORY_CUDA ? "cuda device memory" : "host memory";
+    if (actgen_target_available(i)) {
+      const char *device = actgen_target_device(i);
+      std::printf("target        %-16s available=yes (%s%s%s)\n", actgen_target_name(i), memory, *device ? ", " : "",
+                  device);
+      continue;
+    }
+    // The runtime's reason, as a kernel creation on that target reports it.
+    actgen_kernel *probe = nullptr;
+    actgen_kernel_create_on(&probe, "relu", nullptr, ACTGEN_F32, ACTGEN_FORWARD, actgen_target_name(i));
+    std::printf("target        %-16s available=no (%s)\n", actgen_target_name(i), actgen_last_error());
   }
   // What automatic selection (or ACTGEN_TARGET) picks, seen through the kernel it actually creates.
   actgen_kernel *kernel = nullptr;

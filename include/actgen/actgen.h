@@ -93,6 +93,8 @@ ACTGEN_API const char *actgen_target_name(size_t i);
 ACTGEN_API int actgen_target_available(size_t i);
 /* Where kernels of target i take their data (host memory unless the target is a GPU). */
 ACTGEN_API actgen_memory actgen_target_memory(size_t i);
+/* The device a GPU target runs on (e.g. the CUDA device's name) when available; "" otherwise. */
+ACTGEN_API const char *actgen_target_device(size_t i);
 
 /* Number of kernels this build holds (every activation x direction x dtype x target generated). */
 ACTGEN_API size_t actgen_kernel_count(void);
