@@ -32,7 +32,7 @@ if readelf -h "$prefix/lib/libactgen.a" | grep '^ *Machine:' | grep -qv AArch64;
   echo "test_arm.sh: libactgen.a holds non-AArch64 objects" >&2
   exit 1
 fi
-qemu-aarch64 -L /usr/aarch64-linux-gnu "$prefix/bin/actgen" info | grep -E 'arm-64-neon'
+qemu-aarch64 -L /usr/aarch64-linux-gnu -E LD_LIBRARY_PATH="$prefix/lib" "$prefix/bin/actgen" info | grep 'selected *arm-64-neon'
 # A downstream aarch64 project: find_package(actgen) on the installed package, run under qemu.
 cmake -S examples/consumer -B build-arm-consumer -G Ninja -DCMAKE_TOOLCHAIN_FILE="$PWD/cmake/toolchain-aarch64.cmake" \
   -Dactgen_DIR="$prefix/lib/cmake/actgen"
