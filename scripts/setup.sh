@@ -5,6 +5,8 @@ pkgs=(cmake ninja-build g++ libhalide14-0-dev libgtest-dev libbenchmark-dev pkg-
 # The aarch64 cross build (scripts/test_arm.sh): compiler, qemu-aarch64 to run its tests, GoogleTest's sources
 # (Debian has no cross package of the library), file to check what was installed.
 pkgs+=(g++-aarch64-linux-gnu qemu-user googletest file)
+# Benchmark peers (bench/bench_peers) and the plots of bench/report.py.
+pkgs+=(libdnnl-dev libxnnpack-dev libpthreadpool-dev libeigen3-dev python3-matplotlib)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
