@@ -6,45 +6,16 @@
 // Run it on a machine with a GPU; without one it reports the reason and exits 1.
 #include <actgen/actgen.h>
 #include <benchmark/benchmark.h>
-#include <dlfcn.h>
 
 #include <cstdio>
 #include <string>
 #include <vector>
 
+#include "cuda_driver.h"
+
 namespace {
 
-struct Driver {
-  int (*cuInit)(unsigned);
-  int (*cuDeviceGet)(int *, int);
-  int (*cuDevicePrimaryCtxRetain)(void **, int);
-  int (*cuCtxSetCurrent)(void *);
-  int (*cuMemAlloc)(unsigned long long *, size_t);
-  int (*cuMemcpyHtoD)(unsigned long long, const void *, size_t);
-  int (*cuMemcpyDtoD)(unsigned long long, unsigned long long, size_t);
-  int (*cuCtxSynchronize)();
-};
-Driver g;
-
-bool load_driver(std::string *why) {
-  void *lib = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
-  if (!lib) return *why = "libcuda.so.1 not found", false;
-  auto sym = [&](const char *n) { return dlsym(lib, n); };
-  g.cuInit = reinterpret_cast<decltype(g.cuInit)>(sym("cuInit"));
-  g.cuDeviceGet = reinterpret_cast<decltype(g.cuDeviceGet)>(sym("cuDeviceGet"));
-  g.cuDevicePrimaryCtxRetain = reinterpret_cast<decltype(g.cuDevicePrimaryCtxRetain)>(sym("cuDevicePrimaryCtxRetain"));
-  g.cuCtxSetCurrent = reinterpret_cast<decltype(g.cuCtxSetCurrent)>(sym("cuCtxSetCurrent"));
-  g.cuMemAlloc = reinterpret_cast<decltype(g.cuMemAlloc)>(sym("cuMemAlloc_v2"));
-  g.cuMemcpyHtoD = reinterpret_cast<decltype(g.cuMemcpyHtoD)>(sym("cuMemcpyHtoD_v2"));
-  g.cuMemcpyDtoD = reinterpret_cast<decltype(g.cuMemcpyDtoD)>(sym("cuMemcpyDtoD_v2"));
-  g.cuCtxSynchronize = reinterpret_cast<decltype(g.cuCtxSynchronize)>(sym("cuCtxSynchronize"));
-  int dev = 0;
-  void *ctx = nullptr;
-  if (!g.cuInit || g.cuInit(0) != 0 || g.cuDeviceGet(&dev, 0) != 0 || g.cuDevicePrimaryCtxRetain(&ctx, dev) != 0 ||
-      g.cuCtxSetCurrent(ctx) != 0)
-    return *why = "no usable CUDA device", false;
-  return true;
-}
+cudadriver::Driver g;
 
 constexpr int kMinLog = 12, kMaxLog = 28;
 
@@ -97,7 +68,7 @@ void bm_kernel(benchmark::State &state, std::string activation, actgen_direction
 int main(int argc, char **argv) {
   benchmark::Initialize(&argc, argv);
   std::string why;
-  if (!load_driver(&why)) {
+  if (!cudadriver::load(&g, &why)) {
     std::fprintf(stderr, "bench_cuda: %s\n", why.c_str());
     return 1;
   }

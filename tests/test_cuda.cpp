@@ -1,7 +1,6 @@
 // CUDA kernels: device pointers, caller's stream, accuracy against the host oracle, sizes, in place, host
 // pointers refused, > 2^31 elements. Every test that needs a GPU skips with the runtime's reason where there is
 // none (the build machine and CI); the no-device test checks that such kernels fail cleanly with a status.
-#include <dlfcn.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -9,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cuda_driver.h"
 #include "oracle.h"
 #include "test_support.h"
 
@@ -16,46 +16,11 @@ using namespace testsupport;
 
 namespace {
 
-// The CUDA driver API entry points the tests use, loaded at run time (the tests build without a CUDA toolkit).
-struct Driver {
-  bool ok = false;
-  int (*cuInit)(unsigned);
-  int (*cuDeviceGet)(int *, int);
-  int (*cuDevicePrimaryCtxRetain)(void **, int);
-  int (*cuCtxSetCurrent)(void *);
-  int (*cuMemAlloc)(unsigned long long *, size_t);
-  int (*cuMemFree)(unsigned long long);
-  int (*cuMemcpyHtoD)(unsigned long long, const void *, size_t);
-  int (*cuMemcpyDtoH)(void *, unsigned long long, size_t);
-  int (*cuCtxSynchronize)();
-  int (*cuStreamCreate)(void **, unsigned);
-  int (*cuStreamSynchronize)(void *);
-  int (*cuStreamDestroy)(void *);
-};
-
-const Driver &driver() {
-  static const Driver d = [] {
-    Driver d{};
-    void *lib = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
-    if (!lib) return d;
-    auto sym = [&](const char *n) { return dlsym(lib, n); };
-    d.cuInit = reinterpret_cast<decltype(d.cuInit)>(sym("cuInit"));
-    d.cuDeviceGet = reinterpret_cast<decltype(d.cuDeviceGet)>(sym("cuDeviceGet"));
-    d.cuDevicePrimaryCtxRetain = reinterpret_cast<decltype(d.cuDevicePrimaryCtxRetain)>(sym("cuDevicePrimaryCtxRetain"));
-    d.cuCtxSetCurrent = reinterpret_cast<decltype(d.cuCtxSetCurrent)>(sym("cuCtxSetCurrent"));
-    d.cuMemAlloc = reinterpret_cast<decltype(d.cuMemAlloc)>(sym("cuMemAlloc_v2"));
-    d.cuMemFree = reinterpret_cast<decltype(d.cuMemFree)>(sym("cuMemFree_v2"));
-    d.cuMemcpyHtoD = reinterpret_cast<decltype(d.cuMemcpyHtoD)>(sym("cuMemcpyHtoD_v2"));
-    d.cuMemcpyDtoH = reinterpret_cast<decltype(d.cuMemcpyDtoH)>(sym("cuMemcpyDtoH_v2"));
-    d.cuCtxSynchronize = reinterpret_cast<decltype(d.cuCtxSynchronize)>(sym("cuCtxSynchronize"));
-    d.cuStreamCreate = reinterpret_cast<decltype(d.cuStreamCreate)>(sym("cuStreamCreate"));
-    d.cuStreamSynchronize = reinterpret_cast<decltype(d.cuStreamSynchronize)>(sym("cuStreamSynchronize"));
-    d.cuStreamDestroy = reinterpret_cast<decltype(d.cuStreamDestroy)>(sym("cuStreamDestroy_v2"));
-    int dev = 0;
-    void *ctx = nullptr;
-    d.ok = d.cuInit && d.cuMemAlloc && d.cuStreamDestroy && d.cuInit(0) == 0 && d.cuDeviceGet(&dev, 0) == 0 &&
-           d.cuDevicePrimaryCtxRetain(&ctx, dev) == 0 && d.cuCtxSetCurrent(ctx) == 0;
-    return d;
+const cudadriver::Driver &driver() {
+  static const cudadriver::Driver d = [] {
+    cudadriver::Driver d;
+    std::string why;
+    return cudadriver::load(&d, &why) ? d : cudadriver::Driver{};
   }();
   return d;
 }
@@ -77,7 +42,7 @@ long cuda_target() {
       actgen_kernel_create_on(&k_, "relu", nullptr, ACTGEN_F32, ACTGEN_FORWARD, actgen_target_name(t_)); \
       GTEST_SKIP() << "no usable GPU: " << actgen_last_error();                                     \
     }                                                                                                \
-    ASSERT_TRUE(driver().ok) << "the runtime found a GPU but the test could not set up the driver"; \
+    ASSERT_TRUE(driver().cuInit) << "the runtime found a GPU but the test could not set up the driver"; \
   } while (0)
 
 // Device memory holding n floats.
