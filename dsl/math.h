@@ -18,6 +18,17 @@ namespace actgen::math {
 
 using Halide::Expr;
 
+// Fused multiply-add path, process-wide (default off): expressions built while it is on use llvm.fma.f32 (one
+// vfmadd per vector on x86 targets with FMA) in two_prod and in the hot polynomials; while off, routines are
+// built exactly as without it (Dekker's two_prod, unfused Horner). Only turn it on for targets that have FMA
+// (target_has_fma): elsewhere LLVM lowers llvm.fma.f32 to one scalar fmaf call per lane. Read when an
+// expression is built, not when it is compiled; the stated error bounds hold on both paths.
+void set_fma(bool on);
+bool fma_enabled();
+// True for x86 targets with FMA: the fma feature, or any AVX-512 level (all of them include FMA; Halide's
+// avx512_skylake target does not list fma itself). False elsewhere (the FMA path is only tested on x86).
+bool target_has_fma(const Halide::Target &t);
+
 // A value hi + lo represented as two floats.
 struct DF {
   Expr hi;

@@ -2,6 +2,7 @@
 // the generator parameters, schedule from generators/schedule. Each activation gets its own generator
 // executable (this file + its definition), so editing one activation regenerates only its kernels.
 #include "dsl/activation.h"
+#include "dsl/math.h"
 #include "generators/schedule.h"
 
 #include <cstdio>
@@ -52,6 +53,8 @@ class ActivationForward : public ActivationBase<ActivationForward> {
   Output<Buffer<>> y{"y", 1};
 
   void generate() {
+    // The math library's FMA path for targets with FMA (avx2-fma, avx512); off for sse41 and others.
+    math::set_fma(math::target_has_fma(get_target()));
     Var i("i");
     Expr xf = cast<float>(x(i));
     Expr f = definition().forward(xf, params({p0, p1, p2, p3}));
@@ -68,6 +71,7 @@ class ActivationBackward : public ActivationBase<ActivationBackward> {
   Output<Buffer<>> dx{"dx", 1};
 
   void generate() {
+    math::set_fma(math::target_has_fma(get_target()));
     Var i("i");
     Expr xf = cast<float>(x(i));
     Expr dyf = cast<float>(dy(i));

@@ -3,13 +3,30 @@
 
 #include <cmath>
 
+#include <atomic>
 #include <unordered_map>
 
 namespace actgen::math {
 
 using namespace Halide;
 
+namespace {
+std::atomic<bool> g_fma{false};
+}  // namespace
+
+void set_fma(bool on) { g_fma.store(on); }
+bool fma_enabled() { return g_fma.load(); }
+
+bool target_has_fma(const Target &t) {
+  if (t.arch != Target::X86 || t.bits != 64) return false;
+  return t.has_feature(Target::FMA) || t.has_feature(Target::AVX512) || t.has_feature(Target::AVX512_KNL) ||
+         t.has_feature(Target::AVX512_Skylake) || t.has_feature(Target::AVX512_Cannonlake) ||
+         t.has_feature(Target::AVX512_SapphireRapids);
+}
+
 namespace detail {
+bool use_fma() { return g_fma.load(); }
+
 namespace {
 // Rebuilds an expression with every float-typed node wrapped in strict_float (existing wrappers are dropped
 // first so none is doubled). Memoized on node identity so shared subexpressions are visited once and stay shared.
@@ -60,9 +77,15 @@ DF split(const Expr &a) {
 
 // Exact unless a * b overflows or its error term falls below the subnormal range.
 DF two_prod(Expr a, Expr b) {
-  // Halide 14 has no fma intrinsic and contracts a*b - p into an FMA only on some targets, so the exact error
-  // is computed with Dekker's algorithm everywhere, every node under strict_float so nothing is reassociated
-  // or contracted. Operands above 2^100 are scaled by 2^-28 first (so the split cannot overflow) and the
+  if (detail::use_fma()) {
+    // p + fma(a, b, -p) == a * b exactly (no splitting, no overflow of intermediates).
+    Expr p = a * b;
+    Expr e = detail::fma(a, b, detail::neg_bits(p));
+    return {strict(p), strict(select(detail::is_finite_bits(p), e, 0.0f))};
+  }
+  // Without the FMA path (math::set_fma): Halide 14 has no fma intrinsic and contracts a*b - p into an FMA only
+  // on some targets, so the exact error is computed with Dekker's algorithm, every node under strict_float so
+  // nothing is reassociated or contracted. Operands above 2^100 are scaled by 2^-28 first (so the split cannot overflow) and the
   // product and error scaled back: exact, since both are powers of two.
   const float big = 1.2676506e30f, down = 3.7252903e-09f, up = 268435456.0f;  // 2^100, 2^-28, 2^28
   Expr ba = abs(a) > big, bb = abs(b) > big;
@@ -81,7 +104,7 @@ DF mul_df(double c, Expr x) {
   const float ch = static_cast<float>(c);
   const float cl = static_cast<float>(c - static_cast<double>(ch));
   DF p = two_prod(Expr(ch), x);
-  Expr lo = p.lo + Expr(cl) * x;
+  Expr lo = detail::add_mul(p.lo, Expr(cl), x);
   return strict(detail::renorm(p.hi, lo));
 }
 
@@ -93,7 +116,7 @@ DF add(const DF &a, const DF &b) {
 
 DF mul(const DF &a, Expr b) {
   DF p = two_prod(a.hi, b);
-  Expr e = p.lo + a.lo * b;
+  Expr e = detail::add_mul(p.lo, a.lo, b);
   return strict(detail::renorm(p.hi, e));
 }
 

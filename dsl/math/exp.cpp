@@ -30,13 +30,14 @@ ExpParts exp_parts(const Expr &hi, const Expr &lo, double clamp_lo, double clamp
   Expr s = sr.hi, s_lo = sr.lo;
   // Taylor coefficients 1/2! ... 1/8! of (e^s - 1 - s)/s^2 = 1/2 + s/6 + ...: with |s| <= 0.3468 the truncation
   // (s^9/9!, 2^-32 relative) is far below float rounding, so no minimax fit is needed.
+  // Horner through mad(): fused with the FMA path (math::set_fma), two roundings per step without.
   Expr q = 1.0f / 40320.0f;
-  q = q * s + 1.0f / 5040.0f;
-  q = q * s + 1.0f / 720.0f;
-  q = q * s + 1.0f / 120.0f;
-  q = q * s + 1.0f / 24.0f;
-  q = q * s + 1.0f / 6.0f;
-  q = q * s + 0.5f;
+  q = mad(q, s, Expr(1.0f / 5040.0f));
+  q = mad(q, s, Expr(1.0f / 720.0f));
+  q = mad(q, s, Expr(1.0f / 120.0f));
+  q = mad(q, s, Expr(1.0f / 24.0f));
+  q = mad(q, s, Expr(1.0f / 6.0f));
+  q = mad(q, s, Expr(0.5f));
   // e^(s + s_lo) - 1 - s = s^2 q(s) + s_lo (1 + s) to ~2^-50.
   Expr tail = s * s * q + (s_lo + s_lo * s);
   return {k, s, tail};
@@ -78,12 +79,12 @@ DF exp_core_df(const Expr &hi, const Expr &lo) {
   // [-0.35, 0.35] (long double interpolation, coefficients rounded to float): max relative error of
   // 1 + r + r^2 q(r) 0.18 * 2^-24.
   Expr q = 1.392691862e-03f;
-  q = q * r + 8.363766596e-03f;
-  q = q * r + 4.166654870e-02f;
-  q = q * r + 1.666657329e-01f;
-  q = q * r + 0.5f;
+  q = mad(q, r, Expr(8.363766596e-03f));
+  q = mad(q, r, Expr(4.166654870e-02f));
+  q = mad(q, r, Expr(1.666657329e-01f));
+  q = mad(q, r, Expr(0.5f));
   DF v = fast_two_sum(Expr(1.0f), r_hi);  // 1 + r_hi exactly
-  DF y = fast_two_sum(v.hi, v.lo + (c + r * r * q));  // y.hi rounded once (plus the small terms' error)
+  DF y = fast_two_sum(v.hi, v.lo + add_mul(c, r * r, q));  // y.hi rounded once (plus the small terms' error)
   // y * 2^k as (y * 2^(k -+ 64)) * 2^+-64: the first factor's exponent field (k -+ 64 + 127 in [41, 254]) is built
   // from the shifter's bits, the second keeps subnormal results rounded once and gives inf on overflow.
   // Unsigned arithmetic: wraps modulo 2^32 as intended (Halide rejects signed overflow when it folds constants).

@@ -7,11 +7,17 @@
 //  * Wrapping only the ROOT in strict_float() is NOT enough: CSE hoists every shared subexpression into a let
 //    outside the strict_float call, where the simplifier then rewrites it (two_sum's error term became wrong).
 //    So every routine returns strict(e), which wraps EVERY float node of e in strict_float (no rewrites, no
-//    FMA contraction). Results are therefore bit-identical on sse41, avx2-fma and avx512.
+//    FMA contraction). Results are therefore bit-identical on every target built with the same FMA setting
+//    (math::set_fma: off for sse41, on for avx2-fma and avx512, whose results differ from sse41's in the last bit).
 //  * is_nan(x) was folded to false in some contexts (select(is_nan(x), x, f(x)) gave f(NaN) when f converted
 //    x to int), even under strict_float; is_nan_bits() (an integer test on the bits) is reliable.
 //    min/max/clamp do NOT propagate NaN (max(NaN, 0) = 0), so every routine selects NaN explicitly.
-//  * Halide 14 has no fma() intrinsic: two_prod uses Dekker's splitting (exact on every target under strict).
+//  * Halide 14 has no fma() intrinsic, but Call::make(Float(32), "llvm.fma.f32", ..., PureExtern) is scalarized
+//    per lane by Halide and re-vectorized by LLVM into vfmadd...ps (ymm on avx2-fma, zmm on avx512), also
+//    under strict_float; on a target without FMA (sse41) it becomes a scalar fmaf call per lane. So fma() is
+//    used only while math::set_fma(true) (the generator sets it from math::target_has_fma); otherwise
+//    two_prod uses Dekker's splitting (exact on every target under strict) and polynomials are unfused.
+//    (llvm.fmuladd is not fused under strict_float.)
 #ifndef ACTGEN_DSL_MATH_INTERNAL_H
 #define ACTGEN_DSL_MATH_INTERNAL_H
 
@@ -20,6 +26,31 @@
 namespace actgen::math::detail {
 
 using Halide::Expr;
+
+// Process-wide FMA switch (math::set_fma), read while expressions are built.
+bool use_fma();
+
+// a * b + c rounded once (llvm.fma.f32). Only for use_fma(); all three Float(32).
+inline Expr fma(const Expr &a, const Expr &b, const Expr &c) {
+  return Halide::Internal::Call::make(Halide::Float(32), "llvm.fma.f32", {a, b, c},
+                                      Halide::Internal::Call::PureExtern);
+}
+
+// a * b + c: fused (one rounding) with use_fma(), else a * b + c as two roundings (the no-FMA path).
+inline Expr mad(const Expr &a, const Expr &b, const Expr &c) {
+  return use_fma() ? fma(a, b, c) : a * b + c;
+}
+
+// c + a * b: the same, for sites written c + a * b (keeps the no-FMA path's expression exactly as it was).
+inline Expr add_mul(const Expr &c, const Expr &a, const Expr &b) {
+  return use_fma() ? fma(a, b, c) : c + a * b;
+}
+
+// -x by flipping the sign bit (LLVM turns it into fneg, which folds into vfmsub/vfnmadd).
+inline Expr neg_bits(const Expr &x) {
+  using namespace Halide;
+  return reinterpret(Float(32), reinterpret(UInt(32), x) ^ Internal::make_const(UInt(32), 0x80000000u));
+}
 
 // Wraps every floating-point node of e (shared subexpressions included) in strict_float; see above.
 Expr strict(const Expr &e);

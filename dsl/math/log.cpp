@@ -28,7 +28,10 @@ Expr log_core(const Expr &u, const Expr &c) {
   // minimax coefficients: |(log(1+s) - log(1-s))/s - 2 - R| < 2^-34.24 for s in [0, 0.1716].
   Expr s = f / (2.0f + f);
   Expr z = s * s;
-  Expr R = z * (0.66666662693f + z * (0.40000972152f + z * (0.28498786688f + z * 0.24279078841f)));
+  Expr R = add_mul(Expr(0.28498786688f), z, Expr(0.24279078841f));
+  R = add_mul(Expr(0.40000972152f), z, R);
+  R = add_mul(Expr(0.66666662693f), z, R);
+  R = z * R;
   Expr hfsq = 0.5f * f * f;
   Expr dk = cast<float>(k);
   // k L2H + f is formed exactly (two_sum), so only the small terms carry rounding error.

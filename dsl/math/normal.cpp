@@ -14,7 +14,8 @@
 // Phi(t), t >= 0.65:   1 - Phi(-t) (Phi(-t) <= 0.26: no cancellation).
 // phi(x):              e^(-x^2/2 - ln sqrt(2 pi)), x^2/2 exact, through exp(DF).
 // The bounds hold on targets with the strict_float feature, as the kernels are built (cmake/targets.cmake).
-// Everything under strict_float (see internal.h): results are identical on sse41, avx2 and avx512.
+// Everything under strict_float (see internal.h): results are identical on targets with the same FMA setting
+// (math::set_fma; the FMA path fuses two_prod and the Horner steps, within the same bounds).
 // Coefficients: scripts/fit/fit_poly.cpp, command beside each table.
 #include "dsl/math/internal.h"
 
@@ -104,9 +105,9 @@ Expr lower_tail_scaled(const Expr &t) {
   Expr d = t - pick(t, [](const MillsPiece &p) { return p.c; });         // exact (Sterbenz)
   Expr c0 = pick(t, [](const MillsPiece &p) { return p.c0; });
   Expr w = pick(t, [](const MillsPiece &p) { return p.w[10]; });
-  for (int k = 9; k >= 0; --k) w = w * d + pick(t, [k](const MillsPiece &p) { return p.w[k]; });
+  for (int k = 9; k >= 0; --k) w = detail::mad(w, d, pick(t, [k](const MillsPiece &p) { return p.w[k]; }));
   DF p = two_prod(e.hi, c0);
-  return p.hi + (p.lo + (e.hi * w + e.lo * (c0 + w)));  // 2^64 phi(t) M(t), rounded once
+  return p.hi + (p.lo + detail::mad(e.hi, w, e.lo * (c0 + w)));  // 2^64 phi(t) M(t), rounded once
 }
 
 // Phi(-t); subnormal results rounded ~once.
@@ -119,10 +120,10 @@ Expr normal_cdf(Expr x) {
   // Central: 1/2 + x c0 + x w(x^2), x c0 exact, 1/2 + hi exact-sum.
   Expr u = x * x;
   Expr w = kCentral[6];
-  for (int k = 5; k >= 0; --k) w = w * u + kCentral[k];
+  for (int k = 5; k >= 0; --k) w = detail::mad(w, u, Expr(kCentral[k]));
   DF xc = two_prod(x, Expr(kCentralC0));
   DF s = fast_two_sum(Expr(0.5f), xc.hi);  // |xc.hi| < 0.26
-  Expr central = s.hi + (s.lo + (xc.lo + x * w));
+  Expr central = s.hi + (s.lo + detail::add_mul(xc.lo, x, w));
   // Tails.
   Expr t = clamp(ax, 0.65f, 14.5f);
   Expr lt = lower_tail(t);

@@ -12,11 +12,11 @@ Expr tanh(Expr x) {
   // 0.80 ulp).
   Expr z = a * a;
   Expr P = -6.610227749e-03f;
-  P = P * z + 2.130938880e-02f;
-  P = P * z + -5.390942842e-02f;
-  P = P * z + 1.333311349e-01f;
-  P = P * z + -3.333333135e-01f;
-  Expr small = a + (a * z) * P;
+  P = detail::mad(P, z, Expr(2.130938880e-02f));
+  P = detail::mad(P, z, Expr(-5.390942842e-02f));
+  P = detail::mad(P, z, Expr(1.333311349e-01f));
+  P = detail::mad(P, z, Expr(-3.333333135e-01f));
+  Expr small = detail::add_mul(a, a * z, P);
   // |x| >= 0.55: tanh a = (1 - E) / (1 + E), E = e^(-2a) <= 0.333 as a double-float (exp_core_df; 2a is exact,
   // inf -> E = 0). Numerator and denominator are kept as exact sums nh + nl, dh + dl (Sterbenz / fast_two_sum),
   // and the quotient corrected to first order, q + (nl - q dl) / dh, with 1 / dh (dh in [1, 4/3]) replaced by

@@ -13,7 +13,7 @@
 // comes back 0 and is_nan selects are folded away (normal_pdf(13.04): 77 ulp, normal_cdf(NaN) = 1); with
 // "-strict_float" added to the target everything below holds (tests/math/test_normal.cpp,
 // ACTGEN_MATH_STRICT_FLOAT=1).
-// Under strict_float (see internal.h): identical results on sse41, avx2 and avx512.
+// Under strict_float (see internal.h): identical results on targets with the same FMA setting (math::set_fma).
 #include "dsl/math/internal.h"
 
 namespace actgen::math {
@@ -50,11 +50,11 @@ Expr x_minus_tanh(Expr x) {
   DF u = two_prod(as, as);                                 // as^2 exactly
   Expr v = (u.hi * select(tiny, kDown2, 1.0f) - 1.0f) + u.lo * select(tiny, kDown2, 1.0f);  // x^2 - 1
   Expr w = kXmt[10];
-  for (int k = 9; k >= 0; --k) w = w * v + kXmt[k];
+  for (int k = 9; k >= 0; --k) w = detail::mad(w, v, Expr(kXmt[k]));
   DF c = two_prod(as, u.hi);
-  Expr c_lo = c.lo + as * u.lo;                            // as^3 = c.hi + c_lo to ~2^-44
+  Expr c_lo = detail::add_mul(c.lo, as, u.lo);               // as^3 = c.hi + c_lo to ~2^-44
   DF p = two_prod(c.hi, Expr(kXmtC0));
-  Expr small = p.hi + (p.lo + (c.hi * w + c_lo * (w + kXmtC0)));  // as^3 P(x^2), rounded once
+  Expr small = p.hi + (p.lo + detail::mad(c.hi, w, c_lo * (w + kXmtC0)));  // as^3 P(x^2), rounded once
   small = small * select(tiny, kDown3, 1.0f);
   // Large |x|.
   Expr e = math::exp(-2.0f * a);  // qualified: Halide::exp would be ambiguous (and inaccurate)

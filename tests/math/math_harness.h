@@ -6,6 +6,8 @@
 
 #include <Halide.h>
 
+#include "dsl/math.h"
+
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -35,7 +37,10 @@ inline std::vector<std::string> runnable_targets() {
 }
 
 // JIT-compiles out(i) = f(in(i)) for `target` (vectorized at the target's natural width with GuardWithIf, like
-// the real kernels), runs it once over `in` and returns the results. One compilation per call.
+// the real kernels), runs it once over `in` and returns the results. One compilation per call. The expression is
+// built with the math library's FMA switch set as the generator sets it for that target (math::target_has_fma:
+// on for avx2-fma and avx512, off for sse41), so each target tests the path its kernels are built with.
+// Restored afterwards.
 inline std::vector<float> evaluate(const std::function<Halide::Expr(Halide::Expr)> &f, const std::vector<float> &in,
                                    const std::string &target) {
   using namespace Halide;
@@ -47,6 +52,11 @@ inline std::vector<float> evaluate(const std::function<Halide::Expr(Halide::Expr
   ImageParam input(Float(32), 1, "in");
   Var i("i");
   Func g("actgen_math_under_test");
+  struct FmaScope {
+    bool saved = math::fma_enabled();
+    explicit FmaScope(bool on) { math::set_fma(on); }
+    ~FmaScope() { math::set_fma(saved); }
+  } fma_scope(math::target_has_fma(t));
   g(i) = f(input(i));
   const int w = t.natural_vector_size<float>();
   g.vectorize(i, w, TailStrategy::GuardWithIf);
