@@ -115,8 +115,17 @@ Expr lower_tail(const Expr &t) { return lower_tail_scaled(t) * kTwoM64; }
 
 }  // namespace
 
-Expr normal_cdf(Expr x) {
-  Expr ax = abs(x);
+namespace {
+
+// The two pieces of Phi(x): the central polynomial (used for |x| < 0.65) and 2^64 Phi(-t) with
+// t = clamp(|x|, 0.65, 14.5) (the tails). normal_cdf and mul_normal_cdf share them so that a kernel computes
+// the Mills-ratio tail once.
+struct CdfParts {
+  Expr central;
+  Expr scaled_lower_tail;
+};
+
+CdfParts cdf_parts(const Expr &x) {
   // Central: 1/2 + x c0 + x w(x^2), x c0 exact, 1/2 + hi exact-sum.
   Expr u = x * x;
   Expr w = kCentral[6];
@@ -124,20 +133,26 @@ Expr normal_cdf(Expr x) {
   DF xc = two_prod(x, Expr(kCentralC0));
   DF s = fast_two_sum(Expr(0.5f), xc.hi);  // |xc.hi| < 0.26
   Expr central = s.hi + (s.lo + detail::add_mul(xc.lo, x, w));
-  // Tails.
-  Expr t = clamp(ax, 0.65f, 14.5f);
-  Expr lt = lower_tail(t);
+  return {central, lower_tail_scaled(clamp(abs(x), 0.65f, 14.5f))};
+}
+
+}  // namespace
+
+Expr normal_cdf(Expr x) {
+  CdfParts p = cdf_parts(x);
+  Expr lt = p.scaled_lower_tail * kTwoM64;
   Expr tail = select(x < 0.0f, lt, 1.0f - lt);
-  Expr r = select(ax < 0.65f, central, tail);
+  Expr r = select(abs(x) < 0.65f, p.central, tail);
   return strict_float(select(isnan_bits(x), x, r));
 }
 
 Expr mul_normal_cdf(Expr a, Expr x) {
   // In the lower tail the product is formed with the 2^64-scaled Phi so that a subnormal a * Phi(x) is rounded
   // once, not after Phi(x) itself was rounded to a subnormal.
-  Expr t = clamp(-x, 0.65f, 14.5f);
-  Expr tail = (a * lower_tail_scaled(t)) * kTwoM64;
-  Expr r = select(x < -0.65f, select(x < -14.5f, a * 0.0f, tail), a * normal_cdf(x));
+  CdfParts p = cdf_parts(x);
+  Expr lower = select(x < -14.5f, a * 0.0f, (a * p.scaled_lower_tail) * kTwoM64);
+  Expr upper = a * (1.0f - p.scaled_lower_tail * kTwoM64);
+  Expr r = select(abs(x) < 0.65f, a * p.central, select(x < 0.0f, lower, upper));
   return strict_float(select(isnan_bits(x), x, r));
 }
 
