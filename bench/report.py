@@ -23,19 +23,12 @@ import math
 import os
 import sys
 
-TIME_SUFFIXES = ("/real_time", "/manual_time", "/process_time")
+from summarize import base_name  # same folder: Google Benchmark run names without their timing suffix
+
 DEFAULT_PLOT_ACTIVATIONS = ["relu", "leaky_relu", "elu", "sigmoid", "tanh", "gelu", "gelu_tanh", "silu", "mish",
                             "softplus", "hardswish", "logsigmoid"]
 # Bytes a call moves per element; the copies move 8, so the roofline for backward is the copy time x 12/8.
 BYTES = {"fwd": 8, "bwd": 12}
-
-
-def base_name(entry):
-    name = entry.get("run_name") or entry["name"]
-    for suffix in TIME_SUFFIXES:
-        if name.endswith(suffix):
-            name = name[: -len(suffix)]
-    return name
 
 
 def load(path):
