@@ -27,7 +27,10 @@ class ActivationBase : public Generator<T> {
   GeneratorParam<int> parallel_chunk{"parallel_chunk", ScheduleKnobs{}.parallel_chunk};
 
  protected:
+  // The definition this generator was asked for, with the math library set up for the target (its FMA path on
+  // avx2-fma and avx512, off for sse41 and others). Called first thing by generate().
   const Activation &definition() {
+    math::set_fma(math::target_has_fma(this->get_target()));
     const Activation &a = defined_activation();
     if (a.name != activation.value()) {
       std::cerr << "this generator defines '" << a.name << "', asked for '" << activation.value() << "'\n";
@@ -53,8 +56,6 @@ class ActivationForward : public ActivationBase<ActivationForward> {
   Output<Buffer<>> y{"y", 1};
 
   void generate() {
-    // The math library's FMA path for targets with FMA (avx2-fma, avx512); off for sse41 and others.
-    math::set_fma(math::target_has_fma(get_target()));
     Var i("i");
     Expr xf = cast<float>(x(i));
     Expr f = definition().forward(xf, params({p0, p1, p2, p3}));
@@ -71,7 +72,6 @@ class ActivationBackward : public ActivationBase<ActivationBackward> {
   Output<Buffer<>> dx{"dx", 1};
 
   void generate() {
-    math::set_fma(math::target_has_fma(get_target()));
     Var i("i");
     Expr xf = cast<float>(x(i));
     Expr dyf = cast<float>(dy(i));
