@@ -30,27 +30,14 @@
 #include <string>
 #include <vector>
 
-#include <time.h>
+#include "bench_clock.h"
 
 namespace {
 
 const size_t kSizes[] = {size_t(1) << 12, size_t(1) << 16, size_t(1) << 20, size_t(1) << 24};
 
-// Inputs span where activations bend (kinks at 0, saturation of tanh/sigmoid/gelu by |x| ~ 6), not just
-// their flat tails, so branchy or range-reduced kernels pay their real cost.
-constexpr float kInputRange = 6.0f;
-
-// Set in main: the thread's CPU clock when kernels run on the calling thread only, else the wall clock.
-bool g_thread_cpu_clock = true;
-
-double now_seconds() {
-  if (g_thread_cpu_clock) {
-    timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
-  }
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
+using benchclock::kInputRange;
+using benchclock::now_seconds;
 
 // Buffers for one size, allocated and first-touched once, so page faults never land in a timed loop.
 struct Buffers {
@@ -220,7 +207,7 @@ void register_all(const Options &opt) {
 int main(int argc, char **argv) {
   Options opt;
   if (!take_options(&argc, argv, &opt)) return 2;
-  g_thread_cpu_clock = opt.threads == 1;
+  benchclock::thread_cpu_clock = opt.threads == 1;
   if (actgen_set_num_threads(opt.threads) != ACTGEN_OK) {
     std::fprintf(stderr, "bench_activations: actgen_set_num_threads(%d): %s\n", opt.threads, actgen_last_error());
     return 1;

@@ -25,6 +25,7 @@
 #include <actgen/actgen.h>
 #include <benchmark/benchmark.h>
 
+#include "bench_clock.h"
 #include "peers/peers.h"
 
 #include <algorithm>
@@ -42,7 +43,6 @@
 #include <string>
 #include <vector>
 
-#include <time.h>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -52,19 +52,10 @@
 namespace {
 
 const size_t kSizes[] = {size_t(1) << 12, size_t(1) << 16, size_t(1) << 20, size_t(1) << 24};
-constexpr float kInputRange = 6.0f;
+using benchclock::kInputRange;
+using benchclock::now_seconds;
 
 int g_threads = 1;
-bool g_thread_cpu_clock = true;
-
-double now_seconds() {
-  if (g_thread_cpu_clock) {
-    timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
-  }
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
 
 struct AlignedFree {
   void operator()(float *p) const { std::free(p); }
@@ -406,7 +397,7 @@ bool take_options(int *argc, char **argv, Options *opt) {
 int main(int argc, char **argv) {
   Options opt;
   if (!take_options(&argc, argv, &opt)) return 2;
-  g_thread_cpu_clock = g_threads == 1;
+  benchclock::thread_cpu_clock = g_threads == 1;
   if (actgen_set_num_threads(g_threads) != ACTGEN_OK) {
     std::fprintf(stderr, "bench_peers: actgen_set_num_threads(%d): %s\n", g_threads, actgen_last_error());
     return 1;
@@ -423,7 +414,7 @@ int main(int argc, char **argv) {
   benchmark::AddCustomContext("actgen_version", actgen_version());
   benchmark::AddCustomContext("actgen_cpu_features", actgen_cpu_features());
   benchmark::AddCustomContext("bench_threads", std::to_string(g_threads));
-  benchmark::AddCustomContext("bench_clock", g_thread_cpu_clock ? "thread_cpu" : "wall");
+  benchmark::AddCustomContext("bench_clock", benchclock::thread_cpu_clock ? "thread_cpu" : "wall");
   for (const peers::Library &lib : libraries())
     benchmark::AddCustomContext("peer_" + lib.name, lib.version + "; threads: " + lib.threading);
   register_all();
