@@ -61,6 +61,34 @@ foreach(entry IN LISTS ACTGEN_BUILD_TARGETS)
   endif()
 endforeach()
 
+# Tuned schedules: schedules/<target>.json (written by `actgen tune search`) maps "<activation>.<fwd|bwd>.<dtype>"
+# to generator parameters (ScheduleKnobs in generators/schedule.h); kernels without an entry use the defaults.
+set(ACTGEN_SCHEDULES_DIR ${PROJECT_SOURCE_DIR}/schedules CACHE PATH "tuned schedule database (empty: defaults)")
+if(IS_DIRECTORY ${ACTGEN_SCHEDULES_DIR})
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${ACTGEN_SCHEDULES_DIR})  # a file added later
+endif()
+function(actgen_schedule_args tname kernel out)
+  set(args "")
+  set(file ${ACTGEN_SCHEDULES_DIR}/${tname}.json)
+  if(ACTGEN_SCHEDULES_DIR AND EXISTS ${file})
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${file})
+    file(READ ${file} json)
+    string(JSON entry ERROR_VARIABLE missing GET "${json}" kernels ${kernel})
+    if(NOT missing)
+      string(JSON n LENGTH "${entry}")
+      if(n GREATER 0)
+        math(EXPR last "${n} - 1")
+        foreach(k RANGE ${last})
+          string(JSON knob MEMBER "${entry}" ${k})
+          string(JSON value GET "${entry}" ${knob})
+          list(APPEND args ${knob}=${value})
+        endforeach()
+      endif()
+    endif()
+  endif()
+  set(${out} ${args} PARENT_SCOPE)
+endfunction()
+
 set(act_index 0)
 foreach(act IN LISTS ACTGEN_ACTIVATIONS)
   if(ACTGEN_HOST_GENERATORS)
@@ -87,6 +115,7 @@ foreach(act IN LISTS ACTGEN_ACTIVATIONS)
   foreach(entry IN LISTS ACTGEN_BUILD_TARGETS)
     string(REPLACE "|" ";" fields "${entry}")
     list(GET fields 1 suffix)
+    list(GET fields 0 tname)
     list(GET fields 2 halide_target)
     foreach(dt IN LISTS ACTGEN_DTYPES)
       string(REPLACE "|" ";" dfields "${dt}")
@@ -103,10 +132,11 @@ foreach(act IN LISTS ACTGEN_ACTIVATIONS)
           set(generator actgen_backward)
           set(types x.type=${dtype_halide} dy.type=${dtype_halide} dx.type=${dtype_halide})
         endif()
+        actgen_schedule_args(${tname} ${act}.${dir}.${dtype_suffix} knobs)
         add_custom_command(
           OUTPUT ${ACTGEN_GEN_DIR}/${fn}.o ${ACTGEN_GEN_DIR}/${fn}.h
           COMMAND ${gen} -g ${generator} -f ${fn} -o ${ACTGEN_GEN_DIR} -e object,c_header
-                  target=${halide_target}-no_runtime activation=${act} ${types}
+                  target=${halide_target}-no_runtime activation=${act} ${types} ${knobs}
           DEPENDS ${gen}
           COMMENT "Generating ${fn}" VERBATIM)
         list(APPEND ACTGEN_KERNEL_OBJECTS ${ACTGEN_GEN_DIR}/${fn}.o)

@@ -24,7 +24,14 @@ class ActivationBase : public Generator<T> {
   GeneratorParam<std::string> activation{"activation", ""};
   GeneratorParam<int> vectors_per_iteration{"vectors_per_iteration", ScheduleKnobs{}.vectors_per_iteration};
   GeneratorParam<int> parallel_threshold{"parallel_threshold", ScheduleKnobs{}.parallel_threshold};
+  GeneratorParam<int> unroll{"unroll", ScheduleKnobs{}.unroll};
   GeneratorParam<int> parallel_chunk{"parallel_chunk", ScheduleKnobs{}.parallel_chunk};
+  GeneratorParam<int> parallel_vectors{"parallel_vectors", ScheduleKnobs{}.parallel_vectors};
+  GeneratorParam<int> gpu_threads{"gpu_threads", ScheduleKnobs{}.gpu_threads};
+  GeneratorParam<int> gpu_elements_per_thread{"gpu_elements_per_thread", ScheduleKnobs{}.gpu_elements_per_thread};
+  // With auto_schedule=true (Halide's autoschedulers, for `actgen tune report`): the element count the
+  // autoscheduler is told to expect. The hand schedule ignores it.
+  GeneratorParam<int> estimate{"estimate", 1 << 20};
 
  protected:
   // The definition this generator was asked for, with the math library set up for the target (its FMA path on
@@ -45,7 +52,31 @@ class ActivationBase : public Generator<T> {
   }
 
   ScheduleKnobs knobs() const {
-    return ScheduleKnobs{vectors_per_iteration, parallel_threshold, parallel_chunk};
+    ScheduleKnobs k;
+    k.vectors_per_iteration = vectors_per_iteration;
+    k.unroll = unroll;
+    k.parallel_threshold = parallel_threshold;
+    k.parallel_chunk = parallel_chunk;
+    k.parallel_vectors = parallel_vectors;
+    k.gpu_threads = gpu_threads;
+    k.gpu_elements_per_thread = gpu_elements_per_thread;
+    return k;
+  }
+
+  // The hand schedule, or (auto_schedule=true) the estimates Halide's autoschedulers need: every input buffer's
+  // extent, every scalar's value (the parameters' defaults), the output's extent.
+  void schedule_or_estimate(Func out, Var i, const std::vector<GeneratorInput<Buffer<>> *> &buffers,
+                            const std::array<GeneratorInput<float> *, kMaxParams> &scalars,
+                            GeneratorOutput<Buffer<>> &output) {
+    if (!this->get_auto_schedule()) {
+      schedule_elementwise(out, i, output.dim(0).extent(), this->get_target(), knobs());
+      return;
+    }
+    const Activation &a = definition();
+    for (GeneratorInput<Buffer<>> *b : buffers) b->set_estimates({{0, estimate}});
+    for (size_t k = 0; k < scalars.size(); ++k)
+      scalars[k]->set_estimate(k < a.params.size() ? float(a.params[k].default_value) : 0.0f);
+    output.set_estimates({{0, estimate}});
   }
 };
 
@@ -60,7 +91,7 @@ class ActivationForward : public ActivationBase<ActivationForward> {
     Expr xf = cast<float>(x(i));
     Expr f = definition().forward(xf, params({p0, p1, p2, p3}));
     y(i) = cast(y.type(), propagate_nan(f, xf));
-    schedule_elementwise(y, i, y.dim(0).extent(), get_target(), knobs());
+    schedule_or_estimate(y, i, {&x}, {&p0, &p1, &p2, &p3}, y);
   }
 };
 
@@ -77,7 +108,7 @@ class ActivationBackward : public ActivationBase<ActivationBackward> {
     Expr dyf = cast<float>(dy(i));
     Expr g = definition().backward(xf, dyf, params({p0, p1, p2, p3}));
     dx(i) = cast(dx.type(), propagate_nan(propagate_nan(g, xf), dyf));
-    schedule_elementwise(dx, i, dx.dim(0).extent(), get_target(), knobs());
+    schedule_or_estimate(dx, i, {&x, &dy}, {&p0, &p1, &p2, &p3}, dx);
   }
 };
 

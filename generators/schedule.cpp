@@ -4,6 +4,24 @@ namespace actgen {
 
 using namespace Halide;
 
+namespace {
+
+// Vectorizes loop v of stage s by `vectors` native vectors, `unroll` vector operations per iteration.
+void vectorize_loop(Stage s, const VarOrRVar &v, int natural, int vectors, int unroll) {
+  const int width = natural * vectors;
+  if (unroll <= 1) {
+    s.vectorize(v, width, TailStrategy::GuardWithIf);
+    return;
+  }
+  Var block("block"), in_block("in_block"), step("step"), lane("lane");
+  s.split(v, block, in_block, width * unroll, TailStrategy::GuardWithIf)
+      .split(in_block, step, lane, width)
+      .vectorize(lane)
+      .unroll(step);
+}
+
+}  // namespace
+
 void schedule_elementwise(Func out, Var i, Expr extent, const Target &target, const ScheduleKnobs &knobs) {
   if (target.has_gpu_feature()) {
     Var block("block"), in_block("in_block"), thread("thread"), lane("lane");
@@ -14,13 +32,14 @@ void schedule_elementwise(Func out, Var i, Expr extent, const Target &target, co
         .vectorize(lane);
     return;
   }
-  const int width = target.natural_vector_size<float>() * knobs.vectors_per_iteration;
-  Var outer("outer"), inner("inner");
-  out.specialize(extent >= knobs.parallel_threshold)
-      .split(i, outer, inner, knobs.parallel_chunk, TailStrategy::GuardWithIf)
-      .parallel(outer)
-      .vectorize(inner, width, TailStrategy::GuardWithIf);
-  out.vectorize(i, width, TailStrategy::GuardWithIf);
+  const int natural = target.natural_vector_size<float>();
+  if (knobs.parallel_threshold > 0) {
+    Var outer("outer"), inner("inner");
+    Stage par = out.specialize(extent >= knobs.parallel_threshold);
+    par.split(i, outer, inner, knobs.parallel_chunk, TailStrategy::GuardWithIf).parallel(outer);
+    vectorize_loop(par, inner, natural, knobs.parallel_vectors, 1);
+  }
+  vectorize_loop(out, i, natural, knobs.vectors_per_iteration, knobs.unroll);
 }
 
 }  // namespace actgen

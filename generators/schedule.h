@@ -6,13 +6,19 @@
 
 namespace actgen {
 
+// The schedule's choices. Each is also a generator parameter of the same name, which is how the tuned database
+// (schedules/<target>.json, read by cmake/generate.cmake) and `actgen tune`'s candidates set them.
 struct ScheduleKnobs {
-  // Native vectors processed per loop iteration (LLVM splits the wide vector into this many registers).
+  // Serial path (calls below parallel_threshold): native vectors per vector operation (LLVM splits the wide
+  // vector into this many registers) and how many such operations one loop iteration does (unrolled).
   int vectors_per_iteration = 4;
-  // Calls with at least this many elements run in parallel; below it a thread pool costs more than it saves.
+  int unroll = 1;
+  // Calls with at least this many elements run in parallel (0: never); below it a thread pool costs more than it
+  // saves.
   int parallel_threshold = 1 << 18;
-  // Elements per parallel task.
+  // Parallel path: elements per task, and native vectors per operation inside a task.
   int parallel_chunk = 1 << 15;
+  int parallel_vectors = 4;
   // GPU: threads per block and elements per thread (a thread's elements are one vector load and store; one
   // element per thread reached only ~75% of copy bandwidth on an H100, see HALIDE14.md).
   int gpu_threads = 256;

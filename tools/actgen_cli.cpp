@@ -5,12 +5,15 @@
 #include <actgen/actgen.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 namespace {
 
@@ -22,6 +25,7 @@ const char kUsage[] =
     "  list                          the activation catalog with each parameter's default\n"
     "  run [--target T] <activation> [name=value ...] [x ...]\n"
     "                                forward f(x) and backward f'(x) (dy = 1) at each x (default: a few points)\n"
+    "  tune search|report [options]  autotune the kernels' schedules (from a build tree; `actgen tune --help`)\n"
     "  help, --help, -h              this message\n"
     "\n"
     "environment: ACTGEN_TARGET pins the target (e.g. x86-64-avx2).\n";
@@ -183,6 +187,38 @@ int cmd_run(int argc, char **argv) {
 
 }  // namespace
 
+// `actgen tune`: the tuner (tools/tune/actgen_tune.py) needs the build tree's generators, so it runs from the
+// build tree this tool was built in.
+int cmd_tune(int argc, char **argv) {
+#if defined(ACTGEN_TUNE_SCRIPT) && defined(ACTGEN_BUILD_DIR)
+  if (access(ACTGEN_TUNE_SCRIPT, R_OK) != 0 || access(ACTGEN_BUILD_DIR "/CMakeCache.txt", R_OK) != 0) {
+    std::fprintf(stderr, "actgen: tune needs the source and build tree this tool was built from (%s, %s)\n",
+                 ACTGEN_TUNE_SCRIPT, ACTGEN_BUILD_DIR);
+    return 1;
+  }
+  std::vector<char *> args = {const_cast<char *>("python3"), const_cast<char *>(ACTGEN_TUNE_SCRIPT)};
+  bool pass_build_dir = true;  // unless given, or only asking for help
+  for (int i = 0; i < argc; ++i) {
+    args.push_back(argv[i]);
+    if (!std::strncmp(argv[i], "--build-dir", 11) || !std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h"))
+      pass_build_dir = false;
+  }
+  if (pass_build_dir) {
+    args.push_back(const_cast<char *>("--build-dir"));
+    args.push_back(const_cast<char *>(ACTGEN_BUILD_DIR));
+  }
+  args.push_back(nullptr);
+  execvp("python3", args.data());
+  std::fprintf(stderr, "actgen: cannot run python3 for tune: %s\n", std::strerror(errno));
+  return 1;
+#else
+  (void)argc;
+  (void)argv;
+  std::fprintf(stderr, "actgen: this build has no tuner (it runs from a host build tree)\n");
+  return 1;
+#endif
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) {
     std::fputs(kUsage, stderr);
@@ -198,5 +234,6 @@ int main(int argc, char **argv) {
     return command == "info" ? cmd_info() : cmd_list();
   }
   if (command == "run") return cmd_run(argc - 2, argv + 2);
+  if (command == "tune") return cmd_tune(argc - 2, argv + 2);
   return usage_error("unknown command '%s'", command.c_str());
 }
