@@ -39,7 +39,7 @@ HALIDE_PLUGIN_DIR = "/usr/lib/x86_64-linux-gnu/halide14"
 # threshold is then where the best parallel candidate starts beating the best serial one.
 SERIAL_GRID = [{"vectors_per_iteration": v, "unroll": u} for v in (1, 2, 4, 8) for u in (1, 2)]
 PARALLEL_GRID = [{"parallel_chunk": c, "parallel_vectors": v}
-                 for c in (1 << 13, 1 << 14, 1 << 15, 1 << 16, 1 << 17) for v in (2, 4)]
+                 for c in (1 << 13, 1 << 15, 1 << 17, 1 << 19) for v in (1, 2, 4)]
 SERIAL_SCORE_SIZES = [1 << 12, 1 << 16]          # in cache: the serial knobs' score
 PARALLEL_SCORE_SIZES = [1 << 20, 1 << 24]        # the parallel knobs' score
 THRESHOLD_SIZES = [1 << 15, 1 << 16, 1 << 17, 1 << 18, 1 << 19, 1 << 20, 1 << 24]
@@ -321,13 +321,15 @@ def finish_search(meta, times, out_path):
         s_best, s_dflt = pick("serial", serial_sizes)
         p_best, p_dflt = pick("parallel", parallel_sizes)
         knobs = {k: v for k, v in dict(s_best[2]["knobs"], **p_best[2]["knobs"]).items() if defaults[k] != v}
-        # Threshold: the smallest measured size from which on the chosen parallel kernel beats the chosen serial
-        # one by more than the margin at every larger measured size; 0 (never parallel) if it never does.
+        # Threshold: the smallest measured size from which on the chosen parallel kernel is no slower than the
+        # chosen serial one at every larger measured size (going parallel too early costs a task's overhead, too
+        # late up to the thread count). Where it loses even at the largest size (one core, or a busy machine),
+        # the default threshold stays: never-parallel would be a guess.
         sc, pc = curve(s_best[1]), curve(p_best[1])
         sizes = sorted(n for n in sc if n in pc)
-        threshold = 0
+        threshold = defaults["parallel_threshold"]
         for n in reversed(sizes):
-            if pc[n] < (1 - MARGIN) * sc[n]:
+            if pc[n] <= sc[n]:
                 threshold = n
             else:
                 break
