@@ -13,13 +13,6 @@ MishTerms terms(Expr x) {
   return {u, n, n / (n + 2.0f)};
 }
 
-// a * b as hi + lo for finite a, b whose product does not overflow (FMA where the math library uses it).
-DF exact_prod(const Expr &a, const Expr &b) {
-  if (!math::detail::use_fma()) return math::two_prod(a, b);
-  Expr p = a * b;
-  return {p, math::detail::fma(a, b, math::detail::neg_bits(p))};
-}
-
 // mish from one exponential E = e^-|x| (math::detail::sigmoid_parts, E + El to ~2^-40): with u = e^x,
 //   x < 0:  tanh(softplus(x)) = n / (n + 2), n = u (u + 2) = E (E + 2);
 //   x >= 0: n / (n + 2) = (1 + 2E) / (1 + 2E + 2E^2) (numerator and denominator divided by u^2).
@@ -36,13 +29,13 @@ Expr mish_forward(Expr x) {
   Expr e2 = E + E;
   // x < 0: n = E (E + 2), d = n + 2.
   DF s = fast_two_sum(Expr(2.0f), E);
-  DF en = exact_prod(E, s.hi);
+  DF en = math::detail::exact_prod(E, s.hi);
   Expr nl_neg = en.lo + add_mul(El * (s.hi + E), E, s.lo);
   DF dn = fast_two_sum(Expr(2.0f), en.hi);  // en.hi <= 3: same binade as 2 or below
   // x >= 0: n = 1 + 2E, d = n + 2E^2.
   DF np = fast_two_sum(Expr(1.0f), e2);
   Expr nl_pos = np.lo + (El + El);
-  DF sq = exact_prod(e2, E);
+  DF sq = math::detail::exact_prod(e2, E);
   DF dp = fast_two_sum(np.hi, sq.hi);  // np.hi = 1 + 2E >= 2E^2
   Expr nh = select(p.neg, en.hi, np.hi);
   Expr nl = select(p.neg, nl_neg, nl_pos);
@@ -52,7 +45,7 @@ Expr mish_forward(Expr x) {
   // two_prod), one correction step.
   Expr rinv = 1.0f / dh;
   Expr q0 = nh * rinv;
-  DF qd = exact_prod(q0, dh);
+  DF qd = math::detail::exact_prod(q0, dh);
   Expr resid = ((nh - qd.hi) - qd.lo) + (nl - q0 * dl);
   Expr t = add_mul(q0, resid, rinv);
   Expr r = (x * t) * math::detail::pow2i(select(p.neg, p.kr, 0));

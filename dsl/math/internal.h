@@ -52,6 +52,14 @@ inline Expr neg_bits(const Expr &x) {
   return reinterpret(Float(32), reinterpret(UInt(32), x) ^ Internal::make_const(UInt(32), 0x80000000u));
 }
 
+// a * b as hi + lo for finite a, b whose product neither overflows nor has an error term below the subnormal
+// range: with the FMA path one multiply and one fma (no infinity check, unlike math::two_prod), else Dekker.
+inline DF exact_prod(const Expr &a, const Expr &b) {
+  if (!use_fma()) return two_prod(a, b);
+  Expr p = a * b;
+  return {p, fma(a, b, neg_bits(p))};
+}
+
 // Wraps every floating-point node of e (shared subexpressions included) in strict_float; see above.
 Expr strict(const Expr &e);
 inline DF strict(const DF &d) { return {strict(d.hi), strict(d.lo)}; }
