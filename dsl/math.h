@@ -51,6 +51,9 @@ Expr exp(Expr x);
 Expr exp(const DF &x);
 // e^x - 1. Max 1.5 ulp. NaN -> NaN, +inf -> +inf, -inf -> -1, -0 -> -0.
 Expr expm1(Expr x);
+// e^x - 1 for x <= 0 only (x > 0 is taken as 0 and returns +0): cheaper than expm1 (no overflow path). Max 1.5 ulp.
+// NaN -> NaN, -inf -> -1, -0 -> -0.
+Expr expm1_nonpos(Expr x);
 // Natural log. Max 1 ulp for all x > 0 including subnormal x. 0 -> -inf, x < 0 -> NaN, +inf -> +inf, NaN -> NaN.
 Expr log(Expr x);
 // log(1 + x). Max 1.5 ulp. -1 -> -inf, x < -1 -> NaN, +inf -> +inf, NaN -> NaN, -0 -> -0.

@@ -1,4 +1,5 @@
-// Accuracy and special values of math::mul_sigmoid (a * sigmoid(t) from one exponential), on every x86 target
+// Accuracy and special values of math::mul_sigmoid (a * sigmoid(t) from one exponential) and
+// math::expm1_nonpos, on every x86 target
 // this CPU runs, against long double. Measured maxima are printed as lines starting "[ulp]".
 #include <gtest/gtest.h>
 
@@ -146,6 +147,27 @@ TEST_P(SigmoidFamily, SpecialValues) {
                                    in2, t);
   for (size_t i = 0; i < in2.size(); ++i)
     EXPECT_TRUE(o4[i] == 0.0f && std::signbit(o4[i]) == std::signbit(in2[i])) << "mul_sigmoid(a, -inf) on " << t;
+}
+
+TEST_P(SigmoidFamily, Expm1Nonpos) {
+  std::vector<float> in = mathtest::sweep_inputs(1u << 11, {-17.3286796f, -18.0f, -0.3465736f, -16.6355324f});
+  add_dense(in, -1e-10f, -1.0f, 1u << 20);
+  add_dense(in, -1.0f, -20.0f, 1u << 20);
+  std::vector<float> neg;
+  for (float v : in)
+    if (std::isnan(v) || v <= 0.0f) neg.push_back(v);
+  report("expm1_nonpos", GetParam(),
+         measure([](Expr x) { return math::expm1_nonpos(x); }, [](float x) -> LD { return std::expm1(LD(x)); },
+                 neg, GetParam()),
+         1.5);
+  const float dmin = std::numeric_limits<float>::denorm_min();
+  std::vector<float> sp = {kNaN, -kInf, -0.0f, 0.0f, -dmin, -1e-30f, -20.0f, -1e30f};
+  std::vector<float> want = {kNaN, -1.0f, -0.0f, 0.0f, -dmin, -1e-30f, -1.0f, -1.0f};
+  std::vector<float> out = evaluate([](Expr x) { return math::expm1_nonpos(x); }, sp, GetParam());
+  for (size_t i = 0; i < sp.size(); ++i) {
+    bool ok = std::isnan(want[i]) ? std::isnan(out[i]) : float_to_bits(out[i]) == float_to_bits(want[i]);
+    EXPECT_TRUE(ok) << "expm1_nonpos(" << sp[i] << ") = " << out[i] << ", want " << want[i] << " on " << GetParam();
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(X86, SigmoidFamily, ::testing::ValuesIn(mathtest::runnable_targets()),
