@@ -15,7 +15,7 @@ Expr softplus_forward(Expr x, Expr beta, Expr threshold) {
   // dl / D with 1 / D (D in [1, 2]) as 1.5 - D / 2: the term is below an ulp of D, so the approximation's 12%
   // costs < 0.15 ulp.
   Expr c = p.dl * math::detail::mad(p.D, Expr(-0.5f), Expr(1.5f));
-  Expr L = math::detail::log_core(p.D, c);  // log(1 + e^-|t|)
+  Expr L = math::detail::log_core_12(p.D, c);  // log(1 + e^-|t|)
   Expr soft = select(p.neg, L, t.hi + (t.lo + L)) / beta;
   Expr kr = select(p.neg, p.kr, 0);
   Expr k2 = kr >> 1;

@@ -157,6 +157,13 @@ DF expm1_df(const Expr &x);
 // Does not handle u <= 0, inf or NaN.
 Expr log_core(const Expr &u, const Expr &c);
 
+// log_core for u in [1, 2] only (1 + e^-|x|): fewer operations, same error.
+Expr log_core_12(const Expr &u, const Expr &c);
+
+// Phi(x) + x phi(x) (gelu's derivative) from one exponential (normal.cpp): each term as normal_cdf and
+// normal_pdf (phi within 0.5 ulp here). Finite x only (callers guard |x| > 10 or 20); NaN not handled.
+Expr normal_cdf_plus_x_pdf(Expr x);
+
 // bits of x with the sign of s.
 inline Expr copysign(const Expr &x, const Expr &s) {
   using namespace Halide;

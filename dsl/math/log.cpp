@@ -40,6 +40,25 @@ Expr log_core(const Expr &u, const Expr &c) {
   return h.hi + (h.lo + small);
 }
 
+Expr log_core_12(const Expr &u, const Expr &c) {
+  // log_core for u in [1, 2]: no subnormal scaling, k in {0, 1} (u > sqrt 2 is halved, exactly), and k L2H + f
+  // is exact without two_sum: L2H is a multiple of 2^-16 with 15 bits, f a multiple of 2^-24 in [-0.293, 0.415],
+  // and for k = 1 the sum lies in [0.4, 0.7], whose float grid is 2^-25.
+  Expr big = u > 1.41421354f;
+  Expr m = select(big, u * 0.5f, u);
+  Expr f = m - 1.0f;  // exact (Sterbenz)
+  Expr s = f / (2.0f + f);
+  Expr z = s * s;
+  Expr R = add_mul(Expr(0.28498786688f), z, Expr(0.24279078841f));
+  R = add_mul(Expr(0.40000972152f), z, R);
+  R = add_mul(Expr(0.66666662693f), z, R);
+  R = z * R;
+  Expr hfsq = 0.5f * f * f;
+  Expr h = select(big, kLn2Hi + f, f);  // exact
+  Expr small = (select(big, kLn2Lo, 0.0f) + c) - (hfsq - s * (hfsq + R));
+  return h + small;
+}
+
 }  // namespace detail
 
 Expr log(Expr x) {
@@ -81,7 +100,7 @@ Expr log1pexp_impl(const Expr &hi, const Expr &lo) {
   // 2^-kr (log(1 + E) = E in float there), applied at the end: subnormal results rounded once.
   detail::SigmoidParts p = detail::sigmoid_parts(hi, lo, 104.0f);
   Expr c = p.dl * detail::mad(p.D, Expr(-0.5f), Expr(1.5f));
-  Expr L = detail::log_core(p.D, c);
+  Expr L = detail::log_core_12(p.D, c);
   Expr r = select(p.neg, L * detail::pow2i(p.kr), hi + (lo + L));
   return detail::strict(select(detail::is_nan_bits(hi), hi, r));
 }
