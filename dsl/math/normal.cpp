@@ -101,11 +101,8 @@ Expr pick(const Expr &t, F &&get) {
 // 2^64 Phi(-t) for t in [0.65, 14.5] (relative error ~0.5 ulp + w's error), a normal float.
 // If e_out is given, 2^64 phi(t) (as hi + lo, ~2^-40 relative) is stored there.
 Expr lower_tail_scaled(const Expr &t, DF *e_out = nullptr) {
-  // -t^2/2 + shift as hi + lo (t <= 14.5: all finite, so no renormalization; exp_df takes lo unnormalized).
-  DF q = neg_half_square(t);
-  DF a = detail::two_sum(q.hi, Expr(static_cast<float>(kCdfShift)));
-  DF c = df_const(kCdfShift);
-  DF e = detail::exp_df(a.hi, a.lo + (q.lo + c.lo));  // 2^64 phi(t), ~2^-40 relative
+  DF a = add(neg_half_square(t), df_const(kCdfShift));
+  DF e = detail::exp_df(a.hi, a.lo);  // 2^64 phi(t), ~2^-40 relative
   if (e_out) *e_out = e;
   Expr d = t - pick(t, [](const MillsPiece &p) { return p.c; });         // exact (Sterbenz)
   Expr c0 = pick(t, [](const MillsPiece &p) { return p.c0; });
