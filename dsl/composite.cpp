@@ -1,5 +1,7 @@
 #include "dsl/composite.h"
 
+#include "dsl/math/internal.h"
+
 namespace actgen {
 
 using Halide::select;
@@ -30,20 +32,29 @@ Expr mul_exp(Expr a, const DF &t) {
 
 Expr x_sigmoid(Expr x, const DF &t) {
   // Below t = -64, 1 + e^t rounds to 1, so x * sigmoid(t) = x * e^t; mul_exp keeps subnormal results exact.
-  return select(t.hi < -64.0f, mul_exp(x, t), x * math::sigmoid(t));
+  return math::mul_sigmoid(x, t);
 }
 
 Expr sigmoid_slope(const DF &t) {
-  Expr e = math::exp(DF{select(t.hi > 0.0f, -t.hi, t.hi), select(t.hi > 0.0f, -t.lo, t.lo)});
-  Expr one_e = 1.0f + e;
-  return e / (one_e * one_e);
+  // E / (1 + E)^2 with E = e^-|t| from one reduction (math::detail::sigmoid_parts); below |t| = 87 E carries a
+  // scale 2^-kr that the result drops again (kr >= -26 with the clamp at 104, where the slope rounds to 0).
+  math::detail::SigmoidParts p = math::detail::sigmoid_parts(t.hi, t.lo, 104.0f);
+  Expr r = (p.E / (p.D * p.D)) * math::detail::pow2i(p.kr);
+  return math::detail::strict(r);
 }
 
 Expr d_x_sigmoid(Expr x, const DF &t, Expr dt) {
-  Expr d = math::sigmoid(t) + x * dt * sigmoid_slope(t);
+  // sigmoid(t) + x dt sigmoid(t) sigmoid(-t) = (n + x dt E / D) / D with E = e^-|t|, D = 1 + E, n = E (t < 0) or 1
+  // (t >= 0): one exponential and one division. Beyond t = 87 the E term is scaled up by 2^-kr but below 2^-100
+  // of the result; below t = -87 both terms are, and the product is scaled back.
+  math::detail::SigmoidParts p = math::detail::sigmoid_parts(t.hi, t.lo, 104.0f);
+  Expr rinv = 1.0f / p.D;
+  Expr xdt = Halide::Internal::is_const_one(dt) ? x : x * dt;
+  Expr d = rinv * math::detail::add_mul(select(p.neg, p.E, 1.0f), xdt, p.E * rinv);
+  d = d * math::detail::pow2i(select(p.neg, p.kr, 0));  // t < -87: both terms carry E's scale
   // Beyond |t| = 100, sigmoid(-|t|) < 4e-44 and the derivative is its limit, 0 or 1 (without this, x = inf
   // would give inf * 0).
-  return select(t.hi > 100.0f, 1.0f, select(t.hi < -100.0f, 0.0f, d));
+  return math::detail::strict(select(t.hi > 100.0f, 1.0f, select(t.hi < -100.0f, 0.0f, d)));
 }
 
 }  // namespace actgen

@@ -51,6 +51,9 @@ Expr exp(Expr x);
 Expr exp(const DF &x);
 // e^x - 1. Max 1.5 ulp. NaN -> NaN, +inf -> +inf, -inf -> -1, -0 -> -0.
 Expr expm1(Expr x);
+// e^x - 1 for x <= 0 only (x > 0 is taken as 0 and returns +0): cheaper than expm1 (no overflow path). Max 1.5 ulp.
+// NaN -> NaN, -inf -> -1, -0 -> -0.
+Expr expm1_nonpos(Expr x);
 // Natural log. Max 1 ulp for all x > 0 including subnormal x. 0 -> -inf, x < 0 -> NaN, +inf -> +inf, NaN -> NaN.
 Expr log(Expr x);
 // log(1 + x). Max 1.5 ulp. -1 -> -inf, x < -1 -> NaN, +inf -> +inf, NaN -> NaN, -0 -> -0.
@@ -61,6 +64,10 @@ Expr log1pexp(const DF &x);
 // 1 / (1 + e^-x). Max 2 ulp. NaN -> NaN, +inf -> 1, -inf -> 0, subnormal results kept.
 Expr sigmoid(Expr x);
 Expr sigmoid(const DF &x);
+// a * sigmoid(t) from one exponential, for finite t or t = +-inf: subnormal products keep their digits (rounded
+// at most twice), a = +-inf gives the limit (a for t >= 0, a signed 0 for t < 0), a = -0 -> -0. Max 2 ulp.
+// NaN a or t -> NaN.
+Expr mul_sigmoid(Expr a, const DF &t);
 // tanh x. Max 2 ulp. NaN -> NaN, +-inf -> +-1, -0 -> -0.
 Expr tanh(Expr x);
 // x - tanh x without cancellation near 0. Max 2 ulp. NaN -> NaN, +-inf -> +-inf.

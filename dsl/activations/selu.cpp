@@ -12,7 +12,7 @@ const float kScaleAlphaF = static_cast<float>(kScale * kAlpha);
 const Activation &defined_activation() {
   static const Activation a{
       "selu", {}, {},
-      [](Expr x, const Params &) { return select(x > 0.0f, x * kScaleF, kScaleAlphaF * math::expm1(x)); },
+      [](Expr x, const Params &) { return select(x > 0.0f, x * kScaleF, kScaleAlphaF * math::expm1_nonpos(x)); },
       [](Expr x, Expr dy, const Params &) {
         return select(x > 0.0f, dy * kScaleF, dy * (kScaleAlphaF * math::exp(x)));
       }};

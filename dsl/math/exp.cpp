@@ -116,4 +116,35 @@ Expr expm1(Expr x) {
   return detail::strict(select(detail::is_nan_bits(x) || x == 0.0f, x, r));
 }
 
+Expr expm1_nonpos(Expr x) {
+  // For x in [-18, 0] (clamped; e^-18 - 1 rounds to -1): k = round(x / ln 2) in [-26, 0], r = r1 + c with r1 exact
+  // (Cody-Waite), e^x - 1 = (2^k - 1) + 2^k (r1 + c + r^2 q(r)) with exp_core_df's polynomial q. A = 2^k - 1 is
+  // exact for k >= -24 and its rounding error a_err is recovered exactly otherwise; |A| >= |2^k r1| for k != 0
+  // and A = 0 for k = 0, so fast_two_sum applies. No overflow, no big-k path, no float->int conversion.
+  using detail::mad;
+  static const float kLn2Hi = 0.693145751953125f;
+  static const float kLn2Lo = 1.428606765330187045e-06f;
+  Expr h = clamp(x, -18.0f, 0.0f);
+  const float shifter = 12582912.0f;
+  Expr t = mad(h, Expr(1.44269504088896341f), Expr(shifter));
+  Expr kf = t - shifter;
+  Expr k = reinterpret(Int(32), reinterpret(UInt(32), t) - Expr(uint32_t{0x4b400000u}));
+  Expr r1 = mad(kf, Expr(-kLn2Hi), h);  // exact
+  Expr c = kf * -kLn2Lo;
+  Expr r = r1 + c;
+  Expr q = 1.392691862e-03f;
+  q = mad(q, r, Expr(8.363766596e-03f));
+  q = mad(q, r, Expr(4.166654870e-02f));
+  q = mad(q, r, Expr(1.666657329e-01f));
+  q = mad(q, r, Expr(0.5f));
+  Expr s = detail::add_mul(c, r * r, q);  // e^r - 1 - r1 to ~2^-30 relative
+  Expr P = detail::pow2i(k);
+  Expr A = P - 1.0f;
+  Expr a_err = (P - A) - 1.0f;
+  DF S = detail::fast_two_sum(A, P * r1);
+  Expr res = S.hi + (S.lo + mad(P, s, a_err));
+  // The result has x's sign (-0 -> -0, +0 -> +0); NaN propagates.
+  return detail::strict(select(detail::is_nan_bits(x), x, detail::copysign(res, x)));
+}
+
 }  // namespace actgen::math

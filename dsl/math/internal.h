@@ -52,6 +52,14 @@ inline Expr neg_bits(const Expr &x) {
   return reinterpret(Float(32), reinterpret(UInt(32), x) ^ Internal::make_const(UInt(32), 0x80000000u));
 }
 
+// a * b as hi + lo for finite a, b whose product neither overflows nor has an error term below the subnormal
+// range: with the FMA path one multiply and one fma (no infinity check, unlike math::two_prod), else Dekker.
+inline DF exact_prod(const Expr &a, const Expr &b) {
+  if (!use_fma()) return two_prod(a, b);
+  Expr p = a * b;
+  return {p, fma(a, b, neg_bits(p))};
+}
+
 // Wraps every floating-point node of e (shared subexpressions included) in strict_float; see above.
 Expr strict(const Expr &e);
 inline DF strict(const DF &d) { return {strict(d.hi), strict(d.lo)}; }
@@ -126,12 +134,35 @@ Expr exp_core(const Expr &hi, const Expr &lo);
 // 0.18 * 2^-24 relative on top). Above 88.7 hi = inf and lo is inf or NaN: callers select.
 DF exp_core_df(const Expr &hi, const Expr &lo);
 
+// e^-|t| for t = hi + lo, with the pieces sigmoid-like quotients need, from one reduction and one polynomial.
+// hi is clamped below at -|clamp_lo| first (callers choose how far the tail must reach: 104 for results that are
+// e^-|t| itself, 193 for a product with any finite float). e^-|t| = E * 2^kr with E a normal float (E + El within
+// ~0.2 ulp of its exact value; no subnormal rounding, since only 2^max(k, -125) is folded into it) and kr <= 0
+// an integer (0 unless |t| > 86.6). D + dl = 1 + E + El (D rounded, dl the rest). neg: t < 0.
+// Does not handle NaN (the result is some finite value; callers select NaN themselves).
+struct SigmoidParts {
+  Expr neg;  // Bool: hi < 0
+  Expr E;    // Float(32)
+  Expr El;   // Float(32): E's rounding error (E + El = e^-|t| 2^-kr to ~2^-40 plus the polynomial's error)
+  Expr D;    // Float(32)
+  Expr dl;   // Float(32)
+  Expr kr;   // Int(32), in [clamp_lo * log2(e) + 126, 0]
+};
+SigmoidParts sigmoid_parts(const Expr &hi, const Expr &lo, float clamp_lo);
+
 // e^x - 1 as hi + lo (hi within ~0.6 ulp); below -18 it is -1, above 88.7 +inf. Does not handle NaN/0 sign.
 DF expm1_df(const Expr &x);
 
 // log(u) + c for finite u > 0 (subnormal u included) and a small correction c (|c| <~ ulp(u)/u), about 0.6 ulp.
 // Does not handle u <= 0, inf or NaN.
 Expr log_core(const Expr &u, const Expr &c);
+
+// log_core for u in [1, 2] only (1 + e^-|x|): fewer operations, same error.
+Expr log_core_12(const Expr &u, const Expr &c);
+
+// Phi(x) + x phi(x) (gelu's derivative) from one exponential (normal.cpp): each term as normal_cdf and
+// normal_pdf (phi within 0.5 ulp here). Finite x only (callers guard |x| > 10 or 20); NaN not handled.
+Expr normal_cdf_plus_x_pdf(Expr x);
 
 // bits of x with the sign of s.
 inline Expr copysign(const Expr &x, const Expr &s) {

@@ -40,6 +40,25 @@ Expr log_core(const Expr &u, const Expr &c) {
   return h.hi + (h.lo + small);
 }
 
+Expr log_core_12(const Expr &u, const Expr &c) {
+  // log_core for u in [1, 2]: no subnormal scaling, k in {0, 1} (u > sqrt 2 is halved, exactly), and k L2H + f
+  // is exact without two_sum: L2H is a multiple of 2^-16 with 15 bits, f a multiple of 2^-24 in [-0.293, 0.415],
+  // and for k = 1 the sum lies in [0.4, 0.7], whose float grid is 2^-25.
+  Expr big = u > 1.41421354f;
+  Expr m = select(big, u * 0.5f, u);
+  Expr f = m - 1.0f;  // exact (Sterbenz)
+  Expr s = f / (2.0f + f);
+  Expr z = s * s;
+  Expr R = add_mul(Expr(0.28498786688f), z, Expr(0.24279078841f));
+  R = add_mul(Expr(0.40000972152f), z, R);
+  R = add_mul(Expr(0.66666662693f), z, R);
+  R = z * R;
+  Expr hfsq = 0.5f * f * f;
+  Expr h = select(big, kLn2Hi + f, f);  // exact
+  Expr small = (select(big, kLn2Lo, 0.0f) + c) - (hfsq - s * (hfsq + R));
+  return h + small;
+}
+
 }  // namespace detail
 
 Expr log(Expr x) {
@@ -75,15 +94,14 @@ Expr log1p(Expr x) {
 
 namespace {
 Expr log1pexp_impl(const Expr &hi, const Expr &lo) {
-  // log(1 + e^x) = max(x, 0) + log1p(e^-|x|). e^-|x| is kept as a double-float so log1p sees it to ~2^-40.
-  Expr neg = hi < 0.0f;
-  Expr ah = select(neg, hi, -hi), al = select(neg, lo, -lo);  // -|x|
-  DF e = detail::exp_df(ah, al);
-  Expr L = log1p_df(e.hi, e.lo);
-  // x > 0: x + L, with lo added to the small term first.
-  Expr pos = hi + (lo + L);
-  Expr r = select(neg, L, pos);
-  r = select(hi == std::numeric_limits<float>::infinity(), hi, r);
+  // log(1 + e^x) = max(x, 0) + log(1 + E), E = e^-|x| from detail::sigmoid_parts, which also gives 1 + E as
+  // D + dl exactly: log(1 + E) = log(D) + dl / D, one log_core. dl / D with 1 / D (D in [1, 2]) as 1.5 - D / 2:
+  // the term is below an ulp of D, so the approximation's 12% costs < 0.15 ulp. Below x = -87 E carries a scale
+  // 2^-kr (log(1 + E) = E in float there), applied at the end: subnormal results rounded once.
+  detail::SigmoidParts p = detail::sigmoid_parts(hi, lo, 104.0f);
+  Expr c = p.dl * detail::mad(p.D, Expr(-0.5f), Expr(1.5f));
+  Expr L = detail::log_core_12(p.D, c);
+  Expr r = select(p.neg, L * detail::pow2i(p.kr), hi + (lo + L));
   return detail::strict(select(detail::is_nan_bits(hi), hi, r));
 }
 }  // namespace

@@ -99,9 +99,11 @@ Expr pick(const Expr &t, F &&get) {
 }
 
 // 2^64 Phi(-t) for t in [0.65, 14.5] (relative error ~0.5 ulp + w's error), a normal float.
-Expr lower_tail_scaled(const Expr &t) {
+// If e_out is given, 2^64 phi(t) (as hi + lo, ~2^-40 relative) is stored there.
+Expr lower_tail_scaled(const Expr &t, DF *e_out = nullptr) {
   DF a = add(neg_half_square(t), df_const(kCdfShift));
   DF e = detail::exp_df(a.hi, a.lo);  // 2^64 phi(t), ~2^-40 relative
+  if (e_out) *e_out = e;
   Expr d = t - pick(t, [](const MillsPiece &p) { return p.c; });         // exact (Sterbenz)
   Expr c0 = pick(t, [](const MillsPiece &p) { return p.c0; });
   Expr w = pick(t, [](const MillsPiece &p) { return p.w[10]; });
@@ -125,7 +127,7 @@ struct CdfParts {
   Expr scaled_lower_tail;
 };
 
-CdfParts cdf_parts(const Expr &x) {
+CdfParts cdf_parts(const Expr &x, DF *e_out = nullptr, bool tail_from_zero = false) {
   // Central: 1/2 + x c0 + x w(x^2), x c0 exact, 1/2 + hi exact-sum.
   Expr u = x * x;
   Expr w = kCentral[6];
@@ -133,7 +135,11 @@ CdfParts cdf_parts(const Expr &x) {
   DF xc = two_prod(x, Expr(kCentralC0));
   DF s = fast_two_sum(Expr(0.5f), xc.hi);  // |xc.hi| < 0.26
   Expr central = s.hi + (s.lo + detail::add_mul(xc.lo, x, w));
-  return {central, lower_tail_scaled(clamp(abs(x), 0.65f, 14.5f))};
+  // tail_from_zero: t = min(|x|, 14.5) (so that e_out is 2^64 phi(x) for |x| <= 14.5 too); the tail value is then
+  // meaningless for |x| < 0.65 (finite: the first Mills piece evaluated outside its interval), where callers
+  // take the central value anyway.
+  Expr t = tail_from_zero ? min(abs(x), 14.5f) : clamp(abs(x), 0.65f, 14.5f);
+  return {central, lower_tail_scaled(t, e_out)};
 }
 
 }  // namespace
@@ -155,6 +161,19 @@ Expr mul_normal_cdf(Expr a, Expr x) {
   Expr r = select(abs(x) < 0.65f, a * p.central, select(x < 0.0f, lower, upper));
   return strict_float(select(isnan_bits(x), x, r));
 }
+
+namespace detail {
+Expr normal_cdf_plus_x_pdf(Expr x) {
+  // One exponential for both: the tail's 2^64 phi(t) with t = min(|x|, 14.5) is phi(x) scaled (rounded once
+  // when scaled back). Beyond |x| = 14.5, phi(14.5) stands in for phi(x): both are below 1e-46.
+  DF e;
+  CdfParts p = cdf_parts(x, &e, true);
+  Expr lt = p.scaled_lower_tail * kTwoM64;
+  Expr cdf = select(abs(x) < 0.65f, p.central, select(x < 0.0f, lt, 1.0f - lt));
+  Expr pdf = e.hi * kTwoM64;
+  return strict_float(detail::add_mul(cdf, x, pdf));
+}
+}  // namespace detail
 
 Expr normal_pdf(Expr x) {
   // |x| > 14.1: the result is below 2^-150 and rounds to 0; the clamp keeps x^2 finite (inf -> 0).

@@ -17,17 +17,17 @@ Expr tanh(Expr x) {
   P = detail::mad(P, z, Expr(1.333311349e-01f));
   P = detail::mad(P, z, Expr(-3.333333135e-01f));
   Expr small = detail::add_mul(a, a * z, P);
-  // |x| >= 0.55: tanh a = (1 - E) / (1 + E), E = e^(-2a) <= 0.333 as a double-float (exp_core_df; 2a is exact,
-  // inf -> E = 0). Numerator and denominator are kept as exact sums nh + nl, dh + dl (Sterbenz / fast_two_sum),
-  // and the quotient corrected to first order, q + (nl - q dl) / dh, with 1 / dh (dh in [1, 4/3]) replaced by
-  // 1.75 - 0.75 dh (relative error < 0.02 of a correction below 1 ulp).
-  DF E = detail::exp_core_df(-2.0f * a, Expr());
-  DF n = detail::fast_two_sum(Expr(1.0f), -E.hi);
-  Expr nl = n.lo - E.lo;
-  DF d = detail::fast_two_sum(Expr(1.0f), E.hi);
-  Expr dl = d.lo + E.lo;
-  Expr q = n.hi / d.hi;
-  Expr big = q + (nl - q * dl) * (1.75f - 0.75f * d.hi);
+  // |x| >= 0.55: tanh a = (1 - E) / (1 + E), E = e^(-2a) <= 0.333 from detail::sigmoid_parts (E + El to ~2^-40;
+  // 2a exact; beyond 2a = 87 E carries a scale 2^-kr that does not matter: the result is 1 either way).
+  // Numerator and denominator are kept as exact sums nh + nl, D + dl, and the quotient corrected to first order,
+  // q + (nl - q dl) / D, with 1 / D (D in [1, 4/3]) replaced by 1.75 - 0.75 D (relative error < 0.02 of a
+  // correction below 1 ulp).
+  detail::SigmoidParts p = detail::sigmoid_parts(a + a, Expr(), 104.0f);
+  DF n = detail::fast_two_sum(Expr(1.0f), detail::neg_bits(p.E));
+  Expr nl = n.lo - p.El;
+  Expr q = n.hi / p.D;
+  Expr e = detail::mad(detail::neg_bits(q), p.dl, nl);
+  Expr big = detail::mad(e, detail::mad(p.D, Expr(-0.75f), Expr(1.75f)), q);
   Expr r = detail::copysign(select(a < 0.55f, small, big), x);  // sign restored bitwise, so -0 -> -0
   return detail::strict(select(detail::is_nan_bits(x), x, r));
 }

@@ -57,8 +57,10 @@ Expr x_minus_tanh(Expr x) {
   Expr small = p.hi + (p.lo + detail::mad(c.hi, w, c_lo * (w + kXmtC0)));  // as^3 P(x^2), rounded once
   small = small * select(tiny, kDown3, 1.0f);
   // Large |x|.
-  Expr e = math::exp(-2.0f * a);  // qualified: Halide::exp would be ambiguous (and inaccurate)
-  Expr big = (a - 1.0f) + (2.0f * e) / (1.0f + e);
+  // e = e^(-2a) from detail::sigmoid_parts (which also gives 1 + e rounded); beyond 2a = 87 e carries a scale
+  // 2^-kr, but the term is then below 2^-124 next to a - 1 >= 0.41.
+  detail::SigmoidParts sp = detail::sigmoid_parts(a + a, Expr(), 104.0f);
+  Expr big = (a - 1.0f) + (2.0f * sp.E) / sp.D;
   Expr r = select(a < 1.41421354f, small, big);
   return strict_float(select(isnan_bits(x), x, detail::copysign(r, x)));
 }
