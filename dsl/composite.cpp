@@ -10,28 +10,7 @@ DF negate(const DF &t) { return {-t.hi, -t.lo}; }
 
 Expr slope_below_zero(Expr x, Expr s) { return select(x > 0.0f, x, select(s == 0.0f, 0.0f, x * s)); }
 
-Expr mul_exp(Expr a, const DF &t) {
-  // e^t = e^(t + k 64 ln2) 2^(-64k): with k = floor(-t / (64 ln2)) the shifted exponent lies in (-44.4, 0], where
-  // e^ is a normal float, and the scaling afterwards rounds only once (the last multiply that goes subnormal).
-  // |a| < 2^128 = e^88.7, so below t = -200 the product is under half the smallest subnormal: k <= 4.
-  constexpr double kShift = 64.0 * 0.693147180559945309417232121458176568;
-  const float kDown = 5.42101086242752217e-20f;  // 2^-64
-  Expr k = Halide::clamp(Halide::floor(-t.hi * static_cast<float>(1.0 / kShift)), 0.0f, 4.0f);
-  Expr shift_hi = 0.0f, shift_lo = 0.0f;
-  for (int j = 1; j <= 4; ++j) {
-    const float hi = static_cast<float>(j * kShift);
-    const float lo = static_cast<float>(j * kShift - static_cast<double>(hi));
-    shift_hi = select(k == static_cast<float>(j), hi, shift_hi);
-    shift_lo = select(k == static_cast<float>(j), lo, shift_lo);
-  }
-  Expr r = a * math::exp(math::add(t, DF{shift_hi, shift_lo}));
-  for (int j = 1; j <= 4; ++j) r = select(k >= static_cast<float>(j), r * kDown, r);
-  Expr zero = select(a < 0.0f, -0.0f, 0.0f);
-  return select(t.hi < -200.0f, zero, r);
-}
-
 Expr x_sigmoid(Expr x, const DF &t) {
-  // Below t = -64, 1 + e^t rounds to 1, so x * sigmoid(t) = x * e^t; mul_exp keeps subnormal results exact.
   return math::mul_sigmoid(x, t);
 }
 

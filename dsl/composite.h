@@ -16,11 +16,6 @@ DF negate(const DF &t);
 // x > 0 ? x : s x (leaky_relu, prelu), with the limit 0 at x = -inf when s = 0 (not inf * 0 = NaN).
 Expr slope_below_zero(Expr x, Expr s);
 
-// a * e^t for finite a and t <= 0 (or any t where the product does not overflow). Where e^t alone would be
-// subnormal, the exponential is taken of t + 64k ln2 (a double-float sum) and the product scaled by 2^-64k
-// afterwards, so a subnormal result is rounded once. Max 2 ulp (exp's 1 plus the products).
-Expr mul_exp(Expr a, const DF &t);
-
 // x * sigmoid(t) where t = t(x) is a double-float (silu: t = x; swish: beta*x; quick_gelu: 1.702x). Limits at
 // infinities: x * sigmoid(t) -> 0 when t -> -inf, x when t -> +inf.
 Expr x_sigmoid(Expr x, const DF &t);
