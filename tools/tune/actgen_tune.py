@@ -41,9 +41,10 @@ SERIAL_GRID = [{"vectors_per_iteration": v, "unroll": u} for v in (1, 2, 4, 8) f
 PARALLEL_GRID = [{"parallel_chunk": c, "parallel_vectors": v}
                  for c in (1 << 13, 1 << 15, 1 << 17, 1 << 19) for v in (1, 2, 4)]
 SERIAL_SCORE_SIZES = [1 << 12, 1 << 16]          # in cache: the serial knobs' score
-PARALLEL_SCORE_SIZES = [1 << 20, 1 << 24]        # the parallel knobs' score
+PARALLEL_SCORE_SIZES = [1 << 18, 1 << 20, 1 << 24]  # the parallel knobs' score (2^18: a grain too coarse for
+                                                   # mid sizes leaves threads idle there)
 THRESHOLD_SIZES = [1 << 15, 1 << 16, 1 << 17, 1 << 18, 1 << 19, 1 << 20, 1 << 24]
-REPORT_SIZES = [1 << 12, 1 << 16, 1 << 20, 1 << 24]
+REPORT_SIZES = [1 << 12, 1 << 16, 1 << 18, 1 << 20, 1 << 24]
 CHECK_SIZES = [1, 37, 1001, 4099, 65541, 300001]  # odd sizes for tails; 300001 takes the default parallel path
 MARGIN = 0.03  # a candidate must beat the default by more than this (relative) to replace it: noise guard
 
