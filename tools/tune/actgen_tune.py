@@ -35,8 +35,9 @@ DTYPE = "f32"  # the dtypes cmake/targets.cmake builds (ACTGEN_DTYPES): f32 only
 AUTOSCHEDULERS = ["Adams2019", "Li2018", "Mullapudi2016"]
 HALIDE_PLUGIN_DIR = "/usr/lib/x86_64-linux-gnu/halide14"
 
-# The search grid. Serial candidates never go parallel (parallel_threshold=0), parallel ones always do (=1); the
-# threshold is then where the best parallel candidate starts beating the best serial one.
+# The search grid. Serial candidates never go parallel at the measured sizes (threshold 2^30), parallel ones always
+# do (1): both keep the parallel specialization, so their code is laid out as the final kernel's. The threshold is
+# then where the best parallel candidate starts beating the best serial one.
 SERIAL_GRID = [{"vectors_per_iteration": v, "unroll": u} for v in (1, 2, 4, 8) for u in (1, 2)]
 PARALLEL_GRID = [{"parallel_chunk": c, "parallel_vectors": v}
                  for c in (1 << 13, 1 << 15, 1 << 17, 1 << 19) for v in (1, 2, 4)]
@@ -174,7 +175,7 @@ def plan_search(acts, directions, defaults, threads, quick):
             if default_parallel not in parallel_grid:
                 grid.append(("parallel", default_parallel))
             for kind, g in grid:
-                knobs = dict(g, parallel_threshold=0 if kind == "serial" else 1)
+                knobs = dict(g, parallel_threshold=1 << 30 if kind == "serial" else 1)
                 c = plan.add(act, d, kind + ":" + ",".join(f"{k}={v}" for k, v in sorted(g.items())),
                              knob_args(knobs))
                 plan.candidates[c]["kind"], plan.candidates[c]["knobs"] = kind, g
