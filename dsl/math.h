@@ -25,9 +25,20 @@ using Halide::Expr;
 // expression is built, not when it is compiled; the stated error bounds hold on both paths.
 void set_fma(bool on);
 bool fma_enabled();
-// True for x86 targets with FMA: the fma feature, or any AVX-512 level (all of them include FMA; Halide's
-// avx512_skylake target does not list fma itself). False elsewhere (the FMA path is only tested on x86).
+// True for x86 targets with FMA (the fma feature, or any AVX-512 level: all of them include FMA; Halide's
+// avx512_skylake target does not list fma itself) and for CUDA (fma.rn.f32). False elsewhere.
 bool target_has_fma(const Halide::Target &t);
+
+// Contracting backend, process-wide (default off): the target's code generator fuses a * b + c into one fma even
+// under strict_float. Halide 14 compiles PTX with FP-op fusion on (CodeGen_PTX_Dev), so LLVM turns the head p of
+// an exact product into fma(a, b, lo) wherever p is added to something, while the error term elsewhere still
+// assumes the rounded p: the error is then counted twice (measured: quick_gelu 62 ulp at x = -46, gelu_tanh 36
+// at x = -9.6). While on, the head is formed as fma(a, b, z), z a zero with the product's sign taken from the
+// operands' bits: the same value as a * b, and opaque to LLVM, so nothing fuses it further. Read when an
+// expression is built, like set_fma.
+void set_contracting(bool on);
+// True for targets whose backend contracts regardless of strict_float: CUDA.
+bool target_contracts(const Halide::Target &t);
 
 // A value hi + lo represented as two floats.
 struct DF {

@@ -6,8 +6,10 @@
 #include "generators/schedule.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <string>
 
 namespace actgen {
 namespace {
@@ -35,9 +37,11 @@ class ActivationBase : public Generator<T> {
 
  protected:
   // The definition this generator was asked for, with the math library set up for the target (its FMA path on
-  // avx2-fma and avx512, off for sse41 and others). Called first thing by generate().
+  // avx2-fma, avx512 and CUDA, off for sse41 and others; fusion-proof exact products on CUDA). Called first
+  // thing by generate().
   const Activation &definition() {
     math::set_fma(math::target_has_fma(this->get_target()));
+    math::set_contracting(math::target_contracts(this->get_target()));
     const Activation &a = defined_activation();
     if (a.name != activation.value()) {
       std::cerr << "this generator defines '" << a.name << "', asked for '" << activation.value() << "'\n";
@@ -141,5 +145,12 @@ HALIDE_REGISTER_GENERATOR(actgen::ActivationBackward, actgen_backward)
 
 int main(int argc, char **argv) {
   if (argc == 3 && std::strcmp(argv[1], "--describe") == 0) return actgen::describe(argv[2]);
+  // CUDA: Halide 14 compiles PTX with FP-op fusion on, and ptxas fuses a plain mul.f32 into a following add.f32
+  // too. -nvptx-fma-level=0 makes LLVM print every multiply and add it left unfused as mul.rn.f32 / add.rn.f32,
+  // which ptxas keeps as written, so the PTX (`-e assembly`) is what the GPU computes. (LLVM's own fusion is
+  // not affected: see math::set_contracting.) Halide hands HL_LLVM_ARGS to LLVM once, before compiling.
+  std::string llvm_args = "-nvptx-fma-level=0";
+  if (const char *user = std::getenv("HL_LLVM_ARGS"); user && *user) llvm_args += std::string(" ") + user;
+  setenv("HL_LLVM_ARGS", llvm_args.c_str(), 1);
   return Halide::Internal::generate_filter_main(argc, argv, std::cerr);
 }

@@ -12,12 +12,17 @@ using namespace Halide;
 
 namespace {
 std::atomic<bool> g_fma{false};
+std::atomic<bool> g_contracting{false};
 }  // namespace
 
 void set_fma(bool on) { g_fma.store(on); }
 bool fma_enabled() { return g_fma.load(); }
+void set_contracting(bool on) { g_contracting.store(on); }
+bool target_contracts(const Target &t) { return t.has_feature(Target::CUDA); }
 
 bool target_has_fma(const Target &t) {
+  // CUDA: the expression runs in the PTX kernel, where llvm.fma.f32 is one fma.rn.f32 (every CUDA GPU has it).
+  if (t.has_feature(Target::CUDA)) return true;
   if (t.arch != Target::X86 || t.bits != 64) return false;
   return t.has_feature(Target::FMA) || t.has_feature(Target::AVX512) || t.has_feature(Target::AVX512_KNL) ||
          t.has_feature(Target::AVX512_Skylake) || t.has_feature(Target::AVX512_Cannonlake) ||
@@ -26,6 +31,7 @@ bool target_has_fma(const Target &t) {
 
 namespace detail {
 bool use_fma() { return g_fma.load(); }
+bool contracting() { return g_contracting.load(); }
 
 namespace {
 // Rebuilds an expression with every float-typed node wrapped in strict_float (existing wrappers are dropped
@@ -79,7 +85,7 @@ DF split(const Expr &a) {
 DF two_prod(Expr a, Expr b) {
   if (detail::use_fma()) {
     // p + fma(a, b, -p) == a * b exactly (no splitting, no overflow of intermediates).
-    Expr p = a * b;
+    Expr p = detail::mul_head(a, b);
     Expr e = detail::fma(a, b, detail::neg_bits(p));
     return {strict(p), strict(select(detail::is_finite_bits(p), e, 0.0f))};
   }

@@ -36,6 +36,23 @@ inline Expr fma(const Expr &a, const Expr &b, const Expr &c) {
                                       Halide::Internal::Call::PureExtern);
 }
 
+// Process-wide contracting-backend switch (math::set_contracting).
+bool contracting();
+
+// a * b rounded once, as the head of an exact product whose error term is computed separately: a plain multiply,
+// or on a contracting backend (CUDA) fma(a, b, z) with z a zero carrying the product's sign, built from the
+// operands' sign bits (integer operations), so that a * b + z == a * b exactly and LLVM can neither fold the fma
+// back into a multiply (as it does for fma(x, x, +0), whose product cannot be -0) nor fuse the head into a later
+// addition (see math::set_contracting). Only for use_fma().
+inline Expr mul_head(const Expr &a, const Expr &b) {
+  if (!contracting()) return a * b;
+  using namespace Halide;
+  const Expr sign = Internal::make_const(UInt(32), 0x80000000u);
+  // a * a is never -0: a's own sign bit is opaque enough (x ^ x would fold to +0).
+  Expr bits = a.same_as(b) ? reinterpret(UInt(32), a) : reinterpret(UInt(32), a) ^ reinterpret(UInt(32), b);
+  return fma(a, b, reinterpret(Float(32), bits & sign));
+}
+
 // a * b + c: fused (one rounding) with use_fma(), else a * b + c as two roundings (the no-FMA path).
 inline Expr mad(const Expr &a, const Expr &b, const Expr &c) {
   return use_fma() ? fma(a, b, c) : a * b + c;
@@ -56,7 +73,7 @@ inline Expr neg_bits(const Expr &x) {
 // range: with the FMA path one multiply and one fma (no infinity check, unlike math::two_prod), else Dekker.
 inline DF exact_prod(const Expr &a, const Expr &b) {
   if (!use_fma()) return two_prod(a, b);
-  Expr p = a * b;
+  Expr p = mul_head(a, b);
   return {p, fma(a, b, neg_bits(p))};
 }
 

@@ -19,6 +19,9 @@
 
 namespace actgen::mathtest {
 
+// Suffix of a runnable_targets() entry: build the expressions as for a contracting backend (math::set_contracting).
+inline constexpr const char *kContracting = "+contracting";
+
 // Halide target strings for every x86 level this CPU can run, best first.
 // With strict_float, as the kernels are built (cmake/targets.cmake): without it Halide rewrites float algebra.
 inline std::vector<std::string> runnable_targets() {
@@ -32,6 +35,9 @@ inline std::vector<std::string> runnable_targets() {
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c"))
     t.push_back("x86-64-linux-avx2-fma-strict_float");
   if (__builtin_cpu_supports("sse4.1")) t.push_back("x86-64-linux-sse41-strict_float");
+  // The expressions as a contracting backend gets them (math::set_contracting, CUDA's fusion-proof exact
+  // products), run on the best FMA target here: the GPU's arithmetic path, checked on every build machine.
+  if (!t.empty() && t.front().find("sse41") == std::string::npos) t.push_back(t.front() + kContracting);
 #endif
   return t;
 }
@@ -39,8 +45,8 @@ inline std::vector<std::string> runnable_targets() {
 // JIT-compiles out(i) = f(in(i)) for `target` (vectorized at the target's natural width with GuardWithIf, like
 // the real kernels), runs it once over `in` and returns the results. One compilation per call. The expression is
 // built with the math library's FMA switch set as the generator sets it for that target (math::target_has_fma:
-// on for avx2-fma and avx512, off for sse41), so each target tests the path its kernels are built with.
-// Restored afterwards.
+// on for avx2-fma and avx512, off for sse41), so each target tests the path its kernels are built with, and with
+// math::set_contracting for a "+contracting" target. Restored afterwards.
 inline std::vector<float> evaluate(const std::function<Halide::Expr(Halide::Expr)> &f, const std::vector<float> &in,
                                    const std::string &target) {
   using namespace Halide;
@@ -48,7 +54,8 @@ inline std::vector<float> evaluate(const std::function<Halide::Expr(Halide::Expr
   if (in.empty()) return out;
   if (in.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max()))
     throw std::invalid_argument("evaluate: too many inputs");
-  Target t(target);
+  const size_t plus = target.find(kContracting);
+  Target t(target.substr(0, plus));
   ImageParam input(Float(32), 1, "in");
   Var i("i");
   Func g("actgen_math_under_test");
@@ -57,6 +64,10 @@ inline std::vector<float> evaluate(const std::function<Halide::Expr(Halide::Expr
     explicit FmaScope(bool on) { math::set_fma(on); }
     ~FmaScope() { math::set_fma(saved); }
   } fma_scope(math::target_has_fma(t));
+  struct ContractingScope {
+    explicit ContractingScope(bool on) { math::set_contracting(on); }
+    ~ContractingScope() { math::set_contracting(false); }
+  } contracting_scope(plus != std::string::npos);
   g(i) = f(input(i));
   const int w = t.natural_vector_size<float>();
   g.vectorize(i, w, TailStrategy::GuardWithIf);
