@@ -24,6 +24,8 @@ struct Driver {
   int (*cuStreamCreate)(void **, unsigned) = nullptr;
   int (*cuStreamSynchronize)(void *) = nullptr;
   int (*cuStreamDestroy)(void *) = nullptr;
+  int (*cuDeviceGetName)(char *, int, int) = nullptr;
+  void *context = nullptr;  // device 0's primary context, once load() succeeded
 };
 
 // Loads the driver and makes device 0's primary context current on this thread; false (and why) otherwise.
@@ -41,13 +43,14 @@ inline bool load(Driver *d, std::string *why) {
                    get(&d->cuMemcpyDtoH, "cuMemcpyDtoH_v2") && get(&d->cuMemcpyDtoD, "cuMemcpyDtoD_v2") &&
                    get(&d->cuCtxSynchronize, "cuCtxSynchronize") && get(&d->cuStreamCreate, "cuStreamCreate") &&
                    get(&d->cuStreamSynchronize, "cuStreamSynchronize") &&
-                   get(&d->cuStreamDestroy, "cuStreamDestroy_v2");
+                   get(&d->cuStreamDestroy, "cuStreamDestroy_v2") && get(&d->cuDeviceGetName, "cuDeviceGetName");
   if (!all) return *why = "the CUDA driver lacks an entry point", false;
   int dev = 0;
   void *ctx = nullptr;
   if (d->cuInit(0) != 0 || d->cuDeviceGet(&dev, 0) != 0 || d->cuDevicePrimaryCtxRetain(&ctx, dev) != 0 ||
       d->cuCtxSetCurrent(ctx) != 0)
     return *why = "no usable CUDA device", false;
+  d->context = ctx;
   return true;
 }
 

@@ -8,7 +8,8 @@
                                  default's bit for bit, writes schedules/<target>.md
 
 Candidates are built here with the build tree's generators (build/actgen_gen_<activation>) into one benchmark
-executable (tools/tune/tune_bench.cpp) that runs on the machine being tuned for:
+executable (tools/tune/tune_bench.cpp) that runs on the machine being tuned for (for the cuda target: a machine
+with an NVIDIA GPU; the candidates take device memory there):
   --stage DIR       build into DIR and stop; run the printed command on the target machine (copy DIR there)
   --results FILE    skip building and timing: read FILE (tune_bench's output from that machine; DIR/tune.json
                     beside it describes the candidates) and finish the search or the report
@@ -48,6 +49,14 @@ THRESHOLD_SIZES = [1 << 15, 1 << 16, 1 << 17, 1 << 18, 1 << 19, 1 << 20, 1 << 24
 REPORT_SIZES = [1 << 12, 1 << 16, 1 << 18, 1 << 20, 1 << 24]
 CHECK_SIZES = [1, 37, 1001, 4099, 65541, 300001]  # odd sizes for tails; 300001 takes the default parallel path
 MARGIN = 0.03  # a candidate must beat the default by more than this (relative) to replace it: noise guard
+
+# CUDA targets: block size x elements per thread (each thread's elements are one vector). Below 2^20 floats a call
+# is launch latency, whatever the schedule; the score sizes are where the kernel itself shows. Adams2019 and
+# Mullapudi2016 make CPU schedules only in Halide 14, so the report compares with Li2018 alone there.
+GPU_GRID = [{"gpu_threads": t, "gpu_elements_per_thread": e} for t in (64, 128, 256, 512, 1024) for e in (1, 2, 4, 8)]
+GPU_SCORE_SIZES = [1 << 20, 1 << 24, 1 << 28]
+GPU_REPORT_SIZES = [1 << 16, 1 << 20, 1 << 24, 1 << 28]
+GPU_AUTOSCHEDULERS = ["Li2018"]
 
 
 def log(msg):
@@ -157,6 +166,22 @@ def knob_args(knobs):
     return [f"{k}={v}" for k, v in sorted(knobs.items())]
 
 
+def plan_search_gpu(acts, directions, defaults, quick):
+    plan = Plan(1)
+    grid = GPU_GRID[:2] if quick else GPU_GRID
+    sizes = [1 << 16] if quick else GPU_SCORE_SIZES
+    default = {k: defaults[k] for k in grid[0]}
+    if default not in grid:
+        grid = grid + [default]
+    for act in acts:
+        for d in directions:
+            for g in grid:
+                c = plan.add(act, d, "gpu:" + ",".join(f"{k}={v}" for k, v in sorted(g.items())), knob_args(g))
+                plan.candidates[c]["kind"], plan.candidates[c]["knobs"] = "gpu", g
+                plan.time(c, sizes)
+    return plan
+
+
 def plan_search(acts, directions, defaults, threads, quick):
     plan = Plan(threads)
     serial_grid = SERIAL_GRID[:2] if quick else SERIAL_GRID
@@ -183,10 +208,10 @@ def plan_search(acts, directions, defaults, threads, quick):
     return plan
 
 
-def plan_report(acts, directions, tuned, machine_params, threads, quick):
-    plan = Plan(threads)
-    sizes = [1 << 12, 1 << 16] if quick else REPORT_SIZES
-    schedulers = AUTOSCHEDULERS[:1] if quick else AUTOSCHEDULERS
+def plan_report(acts, directions, tuned, machine_params, threads, quick, gpu):
+    plan = Plan(1 if gpu else threads)
+    sizes = [1 << 12, 1 << 16] if quick else GPU_REPORT_SIZES if gpu else REPORT_SIZES
+    schedulers = GPU_AUTOSCHEDULERS if gpu else AUTOSCHEDULERS[:1] if quick else AUTOSCHEDULERS
     for act in acts:
         for d in directions:
             ref = plan.add(act, d, "default", [])
@@ -234,7 +259,8 @@ def build(plan, args, target, acts_params, stage):
             log("failed: " + " ".join(cmd) + "\n  " + err[0])
         die(f"{len(failures)} candidates failed to generate")
 
-    base = "-".join(target["halide"].split("-")[:3])
+    gpu = target["memory"] == "cuda"
+    base = "-".join(target["halide"].split("-")[:3]) + ("-cuda" if gpu else "")
     gen0 = os.path.join(args.build_dir, "actgen_gen_" + plan.candidates[0]["act"])
     subprocess.run([gen0, "-r", "tune_runtime", "-o", os.path.join(stage, "obj"), "-e", "object",
                     f"target={base}"], check=True, capture_output=True)
@@ -256,7 +282,9 @@ def build(plan, args, target, acts_params, stage):
     cxx = args.cxx or cmake_cache(args.build_dir, "CMAKE_CXX_COMPILER") or "c++"
     halide_include = "/usr/include/halide14"
     objs = [os.path.join(stage, "obj", f"cand_{i}.o") for i in range(len(plan.candidates))]
-    cmd = [cxx, "-O2", "-std=c++17", "-I" + halide_include, os.path.join(SOURCE_DIR, "tools/tune/tune_bench.cpp"),
+    cuda_flags = ["-DTUNE_CUDA", "-I" + os.path.join(SOURCE_DIR, "tests")] if gpu else []
+    cmd = [cxx, "-O2", "-std=c++17", "-I" + halide_include] + cuda_flags + [
+           os.path.join(SOURCE_DIR, "tools/tune/tune_bench.cpp"),
            os.path.join(stage, "candidates.cpp")] + objs + [os.path.join(stage, "obj", "tune_runtime.o"),
                                                             "-o", os.path.join(stage, "tune_bench"),
                                                             "-lpthread", "-ldl"]
@@ -276,15 +304,17 @@ def write_stage(plan, stage, meta):
 
 
 def read_results(path):
-    times, checks = {}, {}
+    times, checks, machine = {}, {}, None
     for line in open(path):
         f = line.split(maxsplit=5)
-        if f[0] == "time":
+        if line.startswith("# machine "):
+            machine = line[len("# machine "):].strip()
+        elif f[0] == "time":
             ok = f[5].strip() == "ok"
             times[(int(f[1]), int(f[2]))] = float(f[4]) if ok else f[5].strip()
         elif f[0] == "check":
             checks.setdefault(int(f[1]), []).append((int(f[3]), line.split(maxsplit=4)[4].strip()))
-    return times, checks
+    return times, checks, machine
 
 
 def geomean(values):
@@ -297,8 +327,10 @@ def finish_search(meta, times, out_path):
     for i, c in enumerate(meta["candidates"]):
         groups.setdefault((c["act"], c["direction"]), []).append((i, c))
     quick = meta.get("quick", False)
+    gpu = meta.get("memory") == "cuda"
     serial_sizes = [1 << 12] if quick else SERIAL_SCORE_SIZES
     parallel_sizes = [1 << 16] if quick else PARALLEL_SCORE_SIZES
+    gpu_sizes = [1 << 16] if quick else GPU_SCORE_SIZES
     chosen, summary = {}, []
     for (act, d), cands in sorted(groups.items()):
         def curve(i):
@@ -320,6 +352,12 @@ def finish_search(meta, times, out_path):
                 best = dflt[0]
             return best, (dflt[0] if dflt else best)
 
+        if gpu:
+            g_best, g_dflt = pick("gpu", gpu_sizes)
+            knobs = {k: v for k, v in g_best[2]["knobs"].items() if defaults[k] != v}
+            chosen[key(act, d)] = knobs
+            summary.append((key(act, d), g_best[0], g_dflt[0], None, None, knobs))
+            continue
         s_best, s_dflt = pick("serial", serial_sizes)
         p_best, p_dflt = pick("parallel", parallel_sizes)
         knobs = {k: v for k, v in dict(s_best[2]["knobs"], **p_best[2]["knobs"]).items() if defaults[k] != v}
@@ -348,10 +386,13 @@ def finish_search(meta, times, out_path):
     os.makedirs(os.path.dirname(os.path.abspath(out_path)), exist_ok=True)
     with open(out_path, "w") as f:
         f.write(json.dumps(doc, indent=1, sort_keys=False) + "\n")
-    print(f"| kernel | serial best/default | parallel best/default | knobs (non-default) |")
-    print("|---|---:|---:|---|")
+    if gpu:
+        print("| kernel | best/default | knobs (non-default) |\n|---|---:|---|")
+    else:
+        print("| kernel | serial best/default | parallel best/default | knobs (non-default) |\n|---|---:|---:|---|")
     for k, sb, sd, pb, pd, knobs in summary:
-        print(f"| {k} | {sb / sd:.3f} | {pb / pd:.3f} | {json.dumps(knobs) if knobs else 'defaults'} |")
+        cells = f"{sb / sd:.3f}" + ("" if gpu else f" | {pb / pd:.3f}")
+        print(f"| {k} | {cells} | {json.dumps(knobs) if knobs else 'defaults'} |")
     log(f"actgen tune: wrote {out_path} ({len(chosen)} kernels)")
 
 
@@ -360,8 +401,10 @@ def finish_report(meta, times, checks, out_path):
     by_group = {}
     for i, c in enumerate(meta["candidates"]):
         by_group.setdefault((c["act"], c["direction"]), {})[c["label"]] = i
-    labels = ["default"] + [l for l in ["Adams2019", "Li2018", "Mullapudi2016"]
-                            if any(l in g for g in by_group.values())]
+    labels = ["default"] + [l for l in AUTOSCHEDULERS if any(l in g for g in by_group.values())]
+    gpu = meta.get("memory") == "cuda"
+    where = "device memory, launches queued back to back" if gpu else f"{meta['threads']} thread(s)"
+
     rows, losses, speedups, faults = [], [], {l: [] for l in labels}, []
     for (act, d), g in sorted(by_group.items()):
         tuned = g["tuned"]
@@ -388,10 +431,12 @@ def finish_report(meta, times, checks, out_path):
     with open(out_path, "w") as f:
         f.write(f"# Tuned schedules on {meta['target']}: report\n\n")
         f.write(f"Made by `actgen tune report` at commit {meta['commit']} on {datetime.date.today().isoformat()}: "
-                f"{meta['machine']}, {meta['threads']} thread(s), best of {meta['reps']} rounds of "
+                f"{meta['machine']}, {where}, best of {meta['reps']} rounds of "
                 f"{meta['min_time']} s, wall clock. Each cell is the other schedule's time / the tuned schedule's "
                 f"time at that size (> 1: tuned is faster). Autoschedulers ran with "
-                f"machine_params={meta['machine_params']} and an estimate of {1 << 20} elements.\n\n")
+                f"machine_params={meta['machine_params']} and an estimate of {1 << 20} elements."
+                + (" Adams2019 and Mullapudi2016 are left out: in Halide 14 they make CPU schedules only."
+                   if gpu else "") + "\n\n")
         f.write("| schedule | geometric mean of time / tuned time | worst (min) |\n|---|---:|---:|\n")
         for lab in labels:
             if speedups[lab]:
@@ -445,8 +490,7 @@ def main():
     if args.target not in all_targets:
         die(f"unknown target {args.target}; cmake/targets.cmake has {', '.join(all_targets)}")
     target = all_targets[args.target]
-    if target["memory"] != "host":
-        die(f"{args.target}: tuning device-memory targets is not supported yet (needs a device harness)")
+    gpu = target["memory"] == "cuda"
     work = args.work or os.path.join(args.build_dir, "tune", f"{args.target}-{args.mode}")
     schedules_dir = os.path.join(SOURCE_DIR, "schedules")
     out = args.out or os.path.join(schedules_dir, args.target + (".json" if args.mode == "search" else ".md"))
@@ -464,14 +508,17 @@ def main():
             die("--directions takes fwd and/or bwd")
         defaults = knob_defaults()
         machine_params = f"{args.threads},{llc_bytes()},40"
-        if args.mode == "search":
+        if args.mode == "search" and gpu:
+            plan = plan_search_gpu(acts, directions, defaults, args.quick)
+        elif args.mode == "search":
             plan = plan_search(acts, directions, defaults, args.threads, args.quick)
         else:
             db = args.schedules or os.path.join(schedules_dir, args.target + ".json")
             tuned = json.load(open(db))["kernels"] if os.path.exists(db) else {}
-            plan = plan_report(acts, directions, tuned, machine_params, args.threads, args.quick)
-        meta = {"target": args.target, "halide_target": target["halide"], "machine": cpu_model(),
-                "threads": args.threads, "commit": git_commit(), "defaults": defaults, "quick": args.quick,
+            plan = plan_report(acts, directions, tuned, machine_params, args.threads, args.quick, gpu)
+        meta = {"target": args.target, "halide_target": target["halide"], "memory": target["memory"],
+                "machine": "an NVIDIA GPU" if gpu else cpu_model(), "threads": 1 if gpu else args.threads,
+                "commit": git_commit(), "defaults": defaults, "quick": args.quick,
                 "reps": args.reps, "min_time": args.min_time, "machine_params": machine_params}
         shutil.rmtree(work, ignore_errors=True)
         os.makedirs(work)
@@ -492,7 +539,9 @@ def main():
             die("tune_bench failed")
         args.results = os.path.join(work, "results.txt")
 
-    times, checks = read_results(args.results)
+    times, checks, machine = read_results(args.results)
+    if machine:
+        meta["machine"] = machine
     if args.mode == "search":
         finish_search(meta, times, out)
     else:

@@ -1,14 +1,16 @@
 // The candidate benchmark of `actgen tune`: times AOT-built candidate kernels (one schedule each) on the machine
 // it runs on. Built by tools/tune/actgen_tune.py together with a generated table of candidates (candidates.cpp),
-// the candidates' objects and a Halide runtime, so it can be built here and run on another machine.
+// the candidates' objects and a Halide runtime, so it can be built here and run on another machine. Built with
+// TUNE_CUDA (for a CUDA target), the buffers live in device 0's memory (the driver is loaded at run time) and
+// each measurement covers the launches and the wait for them.
 //
 //   tune_bench PLAN RESULTS [--min-time S] [--reps R]
 //
 // PLAN lines: "time <candidate> <elements> <threads>" or "check <candidate> <reference> <elements>". Every
 // "time" line is measured once per round, R rounds, interleaved so drift on a shared machine hits every candidate
 // alike; RESULTS gets one line per plan line: "time <candidate> <elements> <threads> <best ns/element> <status>"
-// or "check <candidate> <reference> <elements> <status>", status "ok" or "error:<message>" / "mismatch:<index>".
-// Progress goes to stderr.
+// or "check <candidate> <reference> <elements> <status>", status "ok" or "error:<message>" / "mismatch:<index>",
+// after a first line "# machine <name>" when the device names itself (CUDA). Progress goes to stderr.
 #include <HalideRuntime.h>
 
 #include <algorithm>
@@ -22,6 +24,12 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#ifdef TUNE_CUDA
+#include <HalideRuntimeCuda.h>
+
+#include "cuda_driver.h"
+#endif
 
 using ForwardFn = int (*)(halide_buffer_t *, float, float, float, float, halide_buffer_t *);
 using BackwardFn = int (*)(halide_buffer_t *, halide_buffer_t *, float, float, float, float, halide_buffer_t *);
@@ -40,25 +48,113 @@ namespace {
 std::string g_error;  // set by the error handler (also when a worker thread reports)
 void on_error(void *, const char *msg) { g_error = msg; }
 
-halide_buffer_t wrap(float *data, halide_dimension_t *dim) {
-  halide_buffer_t b{};
-  b.host = reinterpret_cast<uint8_t *>(data);
-  b.type = halide_type_t(halide_type_float, 32, 1);
-  b.dimensions = 1;
-  b.dim = dim;
-  return b;
+// The four buffers of max_n floats every call works on: inputs x and dy, outputs out and ref (the reference's
+// output, for checks). Host pointers, or CUDA device addresses under TUNE_CUDA.
+struct Buffers {
+  uintptr_t x = 0, dy = 0, out = 0, ref = 0;
+};
+Buffers g_buf;
+
+#ifdef TUNE_CUDA
+cudadriver::Driver g_cu;
+int acquire_context(void *, void **ctx, bool) {  // the primary context, where g_buf was allocated
+  *ctx = g_cu.context;
+  return 0;
+}
+int release_context(void *) { return 0; }
+#endif
+
+// Points b at n floats at address p (host memory, or device memory wrapped for the CUDA runtime).
+int attach(halide_buffer_t *b, halide_dimension_t *dim, uintptr_t p) {
+  *b = halide_buffer_t{};
+  b->type = halide_type_t(halide_type_float, 32, 1);
+  b->dimensions = 1;
+  b->dim = dim;
+#ifdef TUNE_CUDA
+  return halide_cuda_wrap_device_ptr(nullptr, b, p);
+#else
+  b->host = reinterpret_cast<uint8_t *>(p);
+  return 0;
+#endif
 }
 
-// Runs candidate c on the first n elements; returns the Halide status (the message is in g_error).
-int run(int c, float *x, float *dy, float *out, int64_t n) {
+void detach(halide_buffer_t *b) {
+#ifdef TUNE_CUDA
+  if (b->device) halide_cuda_detach_device_ptr(nullptr, b);
+#else
+  (void)b;
+#endif
+}
+
+// Runs candidate c on the first n elements, writing to out; returns the Halide status (the message is in
+// g_error). On a device the kernel may still be running when this returns.
+int run(int c, uintptr_t out, int64_t n) {
   const Candidate &k = kCandidates[c];
   halide_dimension_t dims[3];
   for (halide_dimension_t &d : dims) d = halide_dimension_t{0, int32_t(n), 1, 0};
-  halide_buffer_t bx = wrap(x, &dims[0]), bdy = wrap(dy, &dims[1]), bo = wrap(out, &dims[2]);
+  halide_buffer_t bx, bdy, bo;
   g_error.clear();
-  if (k.backward)
-    return reinterpret_cast<BackwardFn>(k.fn)(&bx, &bdy, k.params[0], k.params[1], k.params[2], k.params[3], &bo);
-  return reinterpret_cast<ForwardFn>(k.fn)(&bx, k.params[0], k.params[1], k.params[2], k.params[3], &bo);
+  int status = attach(&bx, &dims[0], g_buf.x);
+  if (!status) status = attach(&bdy, &dims[1], g_buf.dy);
+  if (!status) status = attach(&bo, &dims[2], out);
+  if (!status)
+    status = k.backward ? reinterpret_cast<BackwardFn>(k.fn)(&bx, &bdy, k.params[0], k.params[1], k.params[2],
+                                                             k.params[3], &bo)
+                        : reinterpret_cast<ForwardFn>(k.fn)(&bx, k.params[0], k.params[1], k.params[2],
+                                                            k.params[3], &bo);
+  detach(&bx);
+  detach(&bdy);
+  detach(&bo);
+  return status;
+}
+
+// Waits for queued device work; false (with g_error set) if it failed.
+bool finish() {
+#ifdef TUNE_CUDA
+  if (int r = g_cu.cuCtxSynchronize(); r != 0) {
+    g_error = "cuCtxSynchronize failed (CUresult " + std::to_string(r) + ")";
+    return false;
+  }
+#endif
+  return true;
+}
+
+// Allocates the buffers and fills the inputs; "" or why not. Names the device in *machine when it can.
+std::string setup(const std::vector<float> &x, const std::vector<float> &dy, std::string *machine) {
+  const size_t bytes = x.size() * sizeof(float);
+#ifdef TUNE_CUDA
+  std::string why;
+  if (!cudadriver::load(&g_cu, &why)) return why;
+  char name[256] = "";
+  if (g_cu.cuDeviceGetName(name, sizeof name, 0) == 0) *machine = name;
+  halide_set_cuda_acquire_context(acquire_context);
+  halide_set_cuda_release_context(release_context);
+  unsigned long long p[4] = {};
+  for (unsigned long long &q : p)
+    if (g_cu.cuMemAlloc(&q, bytes) != 0) return "cuMemAlloc of " + std::to_string(bytes) + " bytes failed";
+  if (g_cu.cuMemcpyHtoD(p[0], x.data(), bytes) != 0 || g_cu.cuMemcpyHtoD(p[1], dy.data(), bytes) != 0)
+    return "cuMemcpyHtoD failed";
+  g_buf = {uintptr_t(p[0]), uintptr_t(p[1]), uintptr_t(p[2]), uintptr_t(p[3])};
+#else
+  (void)machine;
+  void *p[4] = {};
+  for (void *&q : p)
+    if (posix_memalign(&q, 64, bytes) != 0) return "out of memory for " + std::to_string(bytes) + " bytes";
+  std::memcpy(p[0], x.data(), bytes);
+  std::memcpy(p[1], dy.data(), bytes);
+  g_buf = {uintptr_t(p[0]), uintptr_t(p[1]), uintptr_t(p[2]), uintptr_t(p[3])};
+#endif
+  return "";
+}
+
+// Copies n floats of output buffer p into host.
+bool fetch(uintptr_t p, float *host, int64_t n) {
+#ifdef TUNE_CUDA
+  return g_cu.cuMemcpyDtoH(host, p, size_t(n) * sizeof(float)) == 0;
+#else
+  std::memcpy(host, reinterpret_cast<const float *>(p), size_t(n) * sizeof(float));
+  return true;
+#endif
 }
 
 double now() {
@@ -72,12 +168,6 @@ struct Line {
   double best = 1e300;
   std::string status = "ok";
 };
-
-float *alloc(int64_t n) {
-  void *p = nullptr;
-  if (posix_memalign(&p, 64, size_t(std::max<int64_t>(n, 16)) * sizeof(float)) != 0) return nullptr;
-  return static_cast<float *>(p);
-}
 
 }  // namespace
 
@@ -119,29 +209,33 @@ int main(int argc, char **argv) {
     lines.push_back(l);
   }
   halide_set_error_handler(on_error);
-  float *x = alloc(max_n), *dy = alloc(max_n), *out = alloc(max_n), *ref = alloc(max_n);
-  if (!x || !dy || !out || !ref) {
-    std::fprintf(stderr, "tune_bench: out of memory for %lld elements\n", (long long)max_n);
-    return 1;
-  }
   // The benchmarks' input range (bench/bench_clock.h): both tails and the curved middle of every activation.
+  std::vector<float> x(static_cast<size_t>(max_n)), dy(static_cast<size_t>(max_n));
   std::mt19937 rng(42);
   std::uniform_real_distribution<float> in(-6.0f, 6.0f), grad(-1.0f, 1.0f);
   for (int64_t i = 0; i < max_n; ++i) {
     x[i] = in(rng);
     dy[i] = grad(rng);
   }
+  std::string machine;
+  if (std::string why = setup(x, dy, &machine); !why.empty()) {
+    std::fprintf(stderr, "tune_bench: %s\n", why.c_str());
+    return 1;
+  }
+  std::vector<float> out(static_cast<size_t>(max_n)), ref(static_cast<size_t>(max_n));
 
   // Checks: the candidate's output must equal the reference's bit for bit (same definition, other schedule).
   for (Line &l : lines) {
     if (l.kind != "check") continue;
-    if (run(l.reference, x, dy, ref, l.n) != 0) {
+    if (run(l.reference, g_buf.ref, l.n) != 0 || !finish()) {
       l.status = "error:reference failed: " + g_error;
-    } else if (run(l.candidate, x, dy, out, l.n) != 0) {
+    } else if (run(l.candidate, g_buf.out, l.n) != 0 || !finish()) {
       l.status = "error:" + g_error;
-    } else if (l.n > 0 && std::memcmp(out, ref, size_t(l.n) * sizeof(float)) != 0) {
+    } else if (!fetch(g_buf.out, out.data(), l.n) || !fetch(g_buf.ref, ref.data(), l.n)) {
+      l.status = "error:copying the outputs back failed";
+    } else if (l.n > 0 && std::memcmp(out.data(), ref.data(), size_t(l.n) * sizeof(float)) != 0) {
       int64_t i = 0;
-      while (std::memcmp(out + i, ref + i, sizeof(float)) == 0) ++i;
+      while (std::memcmp(&out[i], &ref[i], sizeof(float)) == 0) ++i;
       l.status = "mismatch:" + std::to_string(i);
     }
   }
@@ -156,23 +250,34 @@ int main(int argc, char **argv) {
       if (++done % 50 == 0 || done == timed)
         std::fprintf(stderr, "\rtune_bench: round %d/%d, %zu/%zu", r + 1, reps, done, timed);
       halide_set_num_threads(l.threads);
-      if (run(l.candidate, x, dy, out, l.n) != 0) {  // warm-up, and the size check
+      if (run(l.candidate, g_buf.out, l.n) != 0 || !finish()) {  // warm-up, and the size check
         l.status = "error:" + g_error;
         continue;
       }
-      int64_t calls = 0;
-      double start = now(), elapsed = 0;
-      do {
-        run(l.candidate, x, dy, out, l.n);
-        ++calls;
-        elapsed = now() - start;
-      } while (elapsed < min_time || calls < 5);  // a 16M call takes ms: a few calls at least
+      // Calls back to back, then one wait: on a device the launches queue up as in a real pipeline. The count
+      // comes from one timed call, so the batch takes about min_time, and is 5 at least (a 16M call takes ms).
+      double start = now();
+      run(l.candidate, g_buf.out, l.n);
+      finish();
+      const double one = now() - start;
+      const int64_t calls =
+          std::max<int64_t>(5, std::min<int64_t>(1000000, int64_t(min_time / std::max(one, 1e-9))));
+      start = now();
+      bool ok = true;
+      for (int64_t k = 0; k < calls && ok; ++k) ok = run(l.candidate, g_buf.out, l.n) == 0;
+      ok = finish() && ok;
+      const double elapsed = now() - start;
+      if (!ok) {
+        l.status = "error:" + g_error;
+        continue;
+      }
       l.best = std::min(l.best, elapsed * 1e9 / double(calls) / double(std::max<int64_t>(l.n, 1)));
     }
   }
   std::fprintf(stderr, "\n");
 
   std::ofstream res(argv[2]);
+  if (!machine.empty()) res << "# machine " << machine << "\n";
   for (const Line &l : lines) {
     std::string status = l.status;
     for (char &ch : status)
