@@ -8,7 +8,8 @@ Columns: activation | fwd ns/elem | fwd × memcpy | bwd ns/elem | bwd × memcpy.
 bandwidth (bytes it must move: 8 per element forward, 12 backward) as a fraction of memcpy's at the same size:
 1.00 means the kernel runs at memcpy speed. memcpy is the memcpy/<size> benchmark of the same run when the file
 has it, otherwise the memcpy_frac counter (memcpy timed once at start-up by the benchmark itself).
-With --benchmark_repetitions, medians are used. Standard library only.
+With --benchmark_repetitions, medians are used. --per-call prints µs per call instead of ns per element (for
+the GPU benchmark, bench_cuda, whose calls take hundreds of µs at 2^28 floats). Standard library only.
 """
 
 import argparse
@@ -56,6 +57,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("json", nargs="?", default="-", help="Google Benchmark JSON output ('-': stdin)")
     parser.add_argument("--size", type=int, default=65536, help="elements per call (default 65536)")
+    parser.add_argument("--per-call", action="store_true", help="µs per call instead of ns per element")
     args = parser.parse_args()
 
     text = sys.stdin.read() if args.json == "-" else open(args.json, encoding="utf-8").read()
@@ -80,7 +82,8 @@ def main():
             frac = r["GBps"] / memcpy
         else:
             frac = r.get("memcpy_frac")
-        return ["%.3f" % r["ns_per_elem"], "—" if frac is None else "%.2f" % frac]
+        value = r["ns_per_elem"] * args.size * 1e-3 if args.per_call else r["ns_per_elem"]
+        return ["%.4g" % value, "—" if frac is None else "%.2f" % frac]
 
     context = data.get("context", {})
     targets = sorted({r.get("label", "") for n, r in results.items() if n.startswith(("fwd/", "bwd/"))} - {""})
@@ -88,7 +91,8 @@ def main():
     print("n = %d, target %s, %s thread(s), memcpy baseline %s" %
           (args.size, ", ".join(targets) or "?", context.get("actgen_threads", "?"), baseline))
     print()
-    print("| activation | fwd ns/elem | fwd × memcpy | bwd ns/elem | bwd × memcpy |")
+    unit = "µs/call" if args.per_call else "ns/elem"
+    print("| activation | fwd %s | fwd × memcpy | bwd %s | bwd × memcpy |" % (unit, unit))
     print("|---|---:|---:|---:|---:|")
     for activation in activations:
         print("| %s |" % " | ".join([activation] + cells("fwd", activation) + cells("bwd", activation)))
