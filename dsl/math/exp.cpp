@@ -63,6 +63,14 @@ DF expm1_df(const Expr &x) {
   return {select(is_big, big, r.hi), select(is_big, 0.0f, r.lo)};
 }
 
+Expr exp_quadratic_tail(const Expr &r) {
+  Expr q = 1.392691862e-03f;
+  q = mad(q, r, Expr(8.363766596e-03f));
+  q = mad(q, r, Expr(4.166654870e-02f));
+  q = mad(q, r, Expr(1.666657329e-01f));
+  return mad(q, r, Expr(0.5f));
+}
+
 DF exp_core_df(const Expr &hi, const Expr &lo) {
   // k = round(h / ln 2) by the 1.5 * 2^23 shifter: the sum's low bits hold k, so no float->int conversion
   // (a NaN reaching fptosi is poison to LLVM, see exp_parts); h is clamped so k is in [-150, 128].
@@ -75,14 +83,7 @@ DF exp_core_df(const Expr &hi, const Expr &lo) {
   Expr r_hi = h - kf * kLn2Hi;  // exact
   Expr c = lo.defined() ? clamp(lo, -1e-3f, 1e-3f) - kf * kLn2Lo : -(kf * kLn2Lo);  // |c| < 1.3e-3
   Expr r = r_hi + c;  // rounded: used only in the polynomial term
-  // e^r = 1 + r + r^2 q(r), q of degree 4 interpolating (e^r - 1 - r) / r^2 at the Chebyshev nodes of
-  // [-0.35, 0.35] (long double interpolation, coefficients rounded to float): max relative error of
-  // 1 + r + r^2 q(r) 0.18 * 2^-24.
-  Expr q = 1.392691862e-03f;
-  q = mad(q, r, Expr(8.363766596e-03f));
-  q = mad(q, r, Expr(4.166654870e-02f));
-  q = mad(q, r, Expr(1.666657329e-01f));
-  q = mad(q, r, Expr(0.5f));
+  Expr q = exp_quadratic_tail(r);
   DF v = fast_two_sum(Expr(1.0f), r_hi);  // 1 + r_hi exactly
   DF y = fast_two_sum(v.hi, v.lo + add_mul(c, r * r, q));  // y.hi rounded once (plus the small terms' error)
   // y * 2^k as (y * 2^(k -+ 64)) * 2^+-64: the first factor's exponent field (k -+ 64 + 127 in [41, 254]) is built

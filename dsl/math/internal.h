@@ -150,6 +150,10 @@ Expr exp_core(const Expr &hi, const Expr &lo);
 // The same as hi + lo: lo the rounding error of hi to ~2^-28 relative in the normal range (polynomial error
 // 0.18 * 2^-24 relative on top). Above 88.7 hi = inf and lo is inf or NaN: callers select.
 DF exp_core_df(const Expr &hi, const Expr &lo);
+// q(r) with e^r = 1 + r + r^2 q(r) on the reduced range [-0.35, 0.35]: degree 4, interpolating
+// (e^r - 1 - r) / r^2 at the Chebyshev nodes (long double interpolation, coefficients rounded to float); max
+// relative error of 1 + r + r^2 q(r) 0.18 * 2^-24. Shared by exp_core_df and sigmoid_parts.
+Expr exp_quadratic_tail(const Expr &r);
 
 // e^-|t| for t = hi + lo, with the pieces sigmoid-like quotients need, from one reduction and one polynomial.
 // hi is clamped below at -|clamp_lo| first (callers choose how far the tail must reach: 104 for results that are

@@ -13,6 +13,22 @@ namespace detail {
 static const float kLn2Hi = 0.693145751953125f;
 static const float kLn2Lo = 1.428606765330187045e-06f;
 
+namespace {
+// log(1 + f) = f - (hfsq - s (hfsq + R(s^2))) with hfsq = f^2 / 2 and s = f / (2 + f) (fdlibm); returns the
+// bracket. Lg1..Lg4 are fdlibm's e_logf.c minimax coefficients: |(log(1+s) - log(1-s))/s - 2 - R| < 2^-34.24
+// for s in [0, 0.1716], i.e. |f| <= 0.4143.
+Expr log1p_correction(const Expr &f) {
+  Expr s = f / (2.0f + f);
+  Expr z = s * s;
+  Expr R = add_mul(Expr(0.28498786688f), z, Expr(0.24279078841f));
+  R = add_mul(Expr(0.40000972152f), z, R);
+  R = add_mul(Expr(0.66666662693f), z, R);
+  R = z * R;
+  Expr hfsq = 0.5f * f * f;
+  return hfsq - s * (hfsq + R);
+}
+}  // namespace
+
 Expr log_core(const Expr &u, const Expr &c) {
   // Subnormal u: scale by 2^24 (exact) so the exponent field is meaningful; compensate in k.
   Expr sub = u < 1.17549435e-38f;  // FLT_MIN
@@ -24,19 +40,10 @@ Expr log_core(const Expr &u, const Expr &c) {
   Expr k = (bits >> 23) - 127 + kadj;
   Expr m = reinterpret(Float(32), (bits & 0x007fffff) + 0x3f3504f3);
   Expr f = m - 1.0f;  // exact (Sterbenz), |f| <= 0.4143
-  // log(1+f) = f - f^2/2 + s (f^2/2 + R(s^2)) with s = f / (2 + f) (fdlibm). Lg1..Lg4 are fdlibm's e_logf.c
-  // minimax coefficients: |(log(1+s) - log(1-s))/s - 2 - R| < 2^-34.24 for s in [0, 0.1716].
-  Expr s = f / (2.0f + f);
-  Expr z = s * s;
-  Expr R = add_mul(Expr(0.28498786688f), z, Expr(0.24279078841f));
-  R = add_mul(Expr(0.40000972152f), z, R);
-  R = add_mul(Expr(0.66666662693f), z, R);
-  R = z * R;
-  Expr hfsq = 0.5f * f * f;
   Expr dk = cast<float>(k);
   // k L2H + f is formed exactly (two_sum), so only the small terms carry rounding error.
   DF h = two_sum(dk * kLn2Hi, f);
-  Expr small = (dk * kLn2Lo + c) - (hfsq - s * (hfsq + R));
+  Expr small = (dk * kLn2Lo + c) - log1p_correction(f);
   return h.hi + (h.lo + small);
 }
 
@@ -47,15 +54,8 @@ Expr log_core_12(const Expr &u, const Expr &c) {
   Expr big = u > 1.41421354f;
   Expr m = select(big, u * 0.5f, u);
   Expr f = m - 1.0f;  // exact (Sterbenz)
-  Expr s = f / (2.0f + f);
-  Expr z = s * s;
-  Expr R = add_mul(Expr(0.28498786688f), z, Expr(0.24279078841f));
-  R = add_mul(Expr(0.40000972152f), z, R);
-  R = add_mul(Expr(0.66666662693f), z, R);
-  R = z * R;
-  Expr hfsq = 0.5f * f * f;
   Expr h = select(big, kLn2Hi + f, f);  // exact
-  Expr small = (select(big, kLn2Lo, 0.0f) + c) - (hfsq - s * (hfsq + R));
+  Expr small = (select(big, kLn2Lo, 0.0f) + c) - log1p_correction(f);
   return h + small;
 }
 

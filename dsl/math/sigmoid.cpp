@@ -34,11 +34,7 @@ SigmoidParts sigmoid_parts(const Expr &hi, const Expr &lo, float clamp_lo) {
   Expr c = ml.defined() ? mad(kf, Expr(-kLn2Lo), clamp(ml, -1e-3f, 1e-3f)) : kf * -kLn2Lo;
   Expr r = r1 + c;  // rounded: only used in the polynomial term
   // e^r = 1 + r + r^2 q(r): exp_core_df's polynomial (0.18 * 2^-24 relative on [-0.35, 0.35]).
-  Expr q = 1.392691862e-03f;
-  q = mad(q, r, Expr(8.363766596e-03f));
-  q = mad(q, r, Expr(4.166654870e-02f));
-  q = mad(q, r, Expr(1.666657329e-01f));
-  q = mad(q, r, Expr(0.5f));
+  Expr q = exp_quadratic_tail(r);
   DF v = fast_two_sum(Expr(1.0f), r1);  // 1 + r1 exactly
   Expr w = v.lo + add_mul(c, r * r, q);
   Expr y = v.hi + w;                     // e^(m + ml) * 2^-k, rounded once (plus small terms)

@@ -15,9 +15,13 @@
 namespace {
 
 using namespace actgen;
+using mathtest::add_dense;
+using mathtest::add_dense_pm;
 using mathtest::bits_to_float;
 using mathtest::evaluate;
 using mathtest::float_to_bits;
+using mathtest::measure;
+using mathtest::report;
 using mathtest::ulp_error;
 using Halide::Expr;
 using LD = long double;
@@ -25,45 +29,7 @@ using LD = long double;
 const float kInf = std::numeric_limits<float>::infinity();
 const float kNaN = std::numeric_limits<float>::quiet_NaN();
 
-void add_dense(std::vector<float> &v, float a, float b, uint32_t n) {
-  uint32_t ba = float_to_bits(a), bb = float_to_bits(b);
-  if (ba > bb) std::swap(ba, bb);
-  uint64_t span = uint64_t{bb} - ba;
-  uint64_t step = std::max<uint64_t>(1, span / n);
-  for (uint64_t b = ba; b <= bb; b += step) v.push_back(bits_to_float(static_cast<uint32_t>(b)));
-}
-void add_dense_pm(std::vector<float> &v, float a, float b, uint32_t n) {
-  add_dense(v, a, b, n);
-  add_dense(v, -a, -b, n);
-}
-
 LD sigmoid_ld(LD t) { return t < 0 ? std::exp(t) / (1 + std::exp(t)) : 1 / (1 + std::exp(-t)); }
-
-struct Result {
-  double max_ulp = 0;
-  float at = 0;
-};
-
-Result measure(const std::function<Expr(Expr)> &f, const std::function<LD(float)> &ref, const std::vector<float> &in,
-               const std::string &target) {
-  std::vector<float> out = evaluate(f, in, target);
-  Result r;
-  for (size_t i = 0; i < in.size(); ++i) {
-    double e = ulp_error(out[i], ref(in[i]));
-    if (e > r.max_ulp || std::isnan(e)) {
-      r.max_ulp = e;
-      r.at = in[i];
-    }
-  }
-  return r;
-}
-
-void report(const char *name, const std::string &target, const Result &r, double bound) {
-  std::printf("[ulp] %-16s %-28s max %.3f ulp at x = %.9g (0x%08x), bound %.1f\n", name, target.c_str(),
-              r.max_ulp, r.at, float_to_bits(r.at), bound);
-  std::fflush(stdout);
-  EXPECT_LE(r.max_ulp, bound) << name << " on " << target << " at x = " << r.at;
-}
 
 constexpr double kC = 1.0 / 3.0;  // t = c x with c not a float: the DF's lo part matters
 const float kBig = 1e36f;         // a = 1e36: products subnormal down to t = -186
