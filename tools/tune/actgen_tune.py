@@ -426,7 +426,7 @@ def finish_report(meta, times, checks, out_path):
                     if r < 1 - MARGIN:
                         losses.append(f"{act} {d} n={n}: {lab} {r:.2f}x of tuned's time")
                     cells.append(f"{r:.2f}")
-            tt = f"{t:.3f}" if isinstance(t, float) else str(t)
+            tt = f"{t:.4g}" if isinstance(t, float) else str(t)
             rows.append(f"| {act} {d} | {n} | {tt} | " + " | ".join(cells) + " |")
     with open(out_path, "w") as f:
         f.write(f"# Tuned schedules on {meta['target']}: report\n\n")
