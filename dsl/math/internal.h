@@ -49,7 +49,7 @@ inline Expr mul_head(const Expr &a, const Expr &b) {
   using namespace Halide;
   const Expr sign = Internal::make_const(UInt(32), 0x80000000u);
   // a * a is never -0: a's own sign bit is opaque enough (x ^ x would fold to +0).
-  Expr bits = a.same_as(b) ? reinterpret(UInt(32), a) : reinterpret(UInt(32), a) ^ reinterpret(UInt(32), b);
+  Expr bits = Internal::equal(a, b) ? reinterpret(UInt(32), a) : reinterpret(UInt(32), a) ^ reinterpret(UInt(32), b);
   return fma(a, b, reinterpret(Float(32), bits & sign));
 }
 
