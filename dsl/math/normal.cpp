@@ -98,7 +98,10 @@ Expr pick(const Expr &t, F &&get) {
 // v = uh^2 + (its rounding error + 2 uh ul) (so k is within ~0.1 ulp of t M(t)'s size); e uh exact (two_prod):
 // 2^64 Phi(-t) = qh + (low - (qh + low) k), low = ql + e.hi ul + e.lo uh, rounded once at the end.
 Expr lower_tail_scaled(const Expr &t, DF *e_out = nullptr) {
-  DF a = add(neg_half_square(t), df_const(kCdfShift));
+  // -t^2/2 + kCdfShift as hi + lo: math::add without its infinity checks (everything is finite here).
+  DF nh = neg_half_square(t), c = df_const(kCdfShift);
+  DF s = detail::two_sum(nh.hi, c.hi);
+  DF a = fast_two_sum(s.hi, s.lo + (nh.lo + c.lo));
   DF e = detail::exp_df(a.hi, a.lo);  // 2^64 phi(t), ~2^-40 relative
   if (e_out) *e_out = e;
   // Near: two pieces.
@@ -150,7 +153,7 @@ CdfParts cdf_parts(const Expr &x, DF *e_out = nullptr, bool tail_from_zero = fal
   Expr u = x * x;
   Expr w = kCentral[6];
   for (int k = 5; k >= 0; --k) w = detail::mad(w, u, Expr(kCentral[k]));
-  DF xc = two_prod(x, Expr(kCentralC0));
+  DF xc = detail::exact_prod(x, Expr(kCentralC0));  // inf x: NaN lo, but central is only taken for |x| < 0.65
   DF s = fast_two_sum(Expr(0.5f), xc.hi);  // |xc.hi| < 0.26
   Expr central = s.hi + (s.lo + detail::add_mul(xc.lo, x, w));
   // tail_from_zero: t = min(|x|, 14.5) (so that e_out is 2^64 phi(x) for |x| <= 14.5 too); the tail value is then
