@@ -4,13 +4,17 @@
 //                      final addition rounds (the result is in [0.257, 0.743]).
 // Phi(-t), t >= 0.65:  phi(t) M(t), M the Mills ratio Q(t)/phi(t), as e^(-t^2/2 - ln sqrt(2 pi)) * M(t) with
 //                      t^2/2 formed exactly (two_prod) and exp taken as a double-float (detail::exp_df, ~2^-40):
-//                      rounding x/sqrt2 or x^2 would cost |x|^2 ulp. M(t) is a polynomial in d = t - c on five
-//                      intervals [0.65, 1.3), [1.3, 2.6), [2.6, 5.2), [5.2, 10.4), [10.4, 14.5] with centres
-//                      c = 1, 2, 4, 8, 12 (so t - c is exact by Sterbenz' lemma), as c0 + w(d) with c0 a float kept
-//                      exact through a two_prod with the exponential: the result rounds once (plus the small error
-//                      of w). The exponent carries + 64 ln 2 and the result is scaled by 2^-64 at the end, so
-//                      results down to the subnormal range are rounded once, not flushed. Beyond 14.5 the result
-//                      (< 2^-150) is 0.
+//                      rounding x/sqrt2 or x^2 would cost |x|^2 ulp. For t < 2.6, M(t) is a polynomial in
+//                      d = t - c on two intervals [0.65, 1.3), [1.3, 2.6) with centres c = 1, 2 (so t - c is exact
+//                      by Sterbenz' lemma), as c0 + w(d) with c0 a float kept exact through a two_prod with the
+//                      exponential: the result rounds once (plus the small error of w). For t >= 2.6,
+//                      t M(t) = 1 - v H(v), v = 1/t^2 <= 0.148, H a polynomial; 1/t is carried as hi + lo (exact
+//                      residual) and e * (1/t)_hi as a two_prod, so again only the final addition rounds, plus
+//                      v H's error (<= 0.108 of t M(t), so its rounding costs ~0.1 ulp). Both forms are computed
+//                      and selected per lane (one blend per near coefficient instead of the select chains of the
+//                      five-interval version). The exponent carries + 64 ln 2 and the result is scaled by 2^-64
+//                      at the end, so results down to the subnormal range are rounded once, not flushed. Beyond
+//                      14.5 the result (< 2^-150) is 0.
 // Phi(t), t >= 0.65:   1 - Phi(-t) (Phi(-t) <= 0.26: no cancellation).
 // phi(x):              e^(-x^2/2 - ln sqrt(2 pi)), x^2/2 exact, through exp(DF).
 // The bounds hold on targets with the strict_float feature, as the kernels are built (cmake/targets.cmake).
@@ -46,7 +50,7 @@ DF df_const(double c) {
 
 // (x^2 / 2) negated, exactly, as hi + lo (|x| <= 20 so x^2 is finite; tiny x: both parts may underflow, harmless).
 DF neg_half_square(const Expr &x) {
-  DF q = two_prod(x, x);
+  DF q = detail::exact_prod(x, x);  // finite: no infinity check needed
   return {q.hi * -0.5f, q.lo * -0.5f};
 }
 
@@ -56,60 +60,77 @@ const float kCentralC0 = 3.989422917e-01f;
 const float kCentral[7] = {-1.133518168e-08f, -6.649038196e-02f, 9.973607957e-03f, -1.187808928e-03f,
                            1.174954450e-04f,  -1.354980304e-05f, 3.737123279e-06f};
 
-// Mills ratio M(t) = c0 + w(t - c) on five intervals. Degree 10 (8 where that suffices; zeros pad).
+// Mills ratio M(t) = c0 + w(t - c) on two intervals [0.65, 1.3), [1.3, 2.6) (degree 8).
 struct MillsPiece {
   float c, c0;
-  float w[11];
+  float w[9];
 };
-const MillsPiece kMills[5] = {
+const MillsPiece kMills[2] = {
     // fit_poly mills_w -0.35 0.3 8 1: horner no-FMA 0.296 ulp of M
     {1.0f,
      6.556795239e-01f,
      {1.848058062e-08f, -3.443204463e-01f, 1.556795537e-01f, -6.288102269e-02f, 2.319890633e-02f, -7.922735065e-03f,
-      2.563207410e-03f, -8.514989167e-04f, 1.029448831e-04f, 0.0f, 0.0f}},
+      2.563207410e-03f, -8.514989167e-04f, 1.029448831e-04f}},
     // fit_poly mills_w -0.7 0.6 8 2: horner no-FMA 0.405 ulp of M
     {2.0f,
      4.213692248e-01f,
      {4.818812904e-09f, -1.572615355e-01f, 5.342304707e-02f, -1.680531166e-02f, 4.953603260e-03f, -1.378217246e-03f,
-      3.636176407e-04f, -9.755412611e-05f, 2.599317304e-05f, 0.0f, 0.0f}},
-    // fit_poly mills_w -1.4 1.2 10 4: horner no-FMA 0.432 ulp of M
-    {4.0f,
-     2.366523892e-01f,
-     {-6.307832923e-09f, -5.339046940e-02f, 1.154525671e-02f, -2.403140999e-03f, 4.831534170e-04f, -9.412240615e-05f,
-      1.781511128e-05f, -3.246275128e-06f, 5.703709576e-07f, -1.179447864e-07f, 2.329456272e-08f}},
-    // fit_poly mills_w -2.8 2.4 10 8: horner no-FMA 0.690 ulp of M
-    {8.0f,
-     1.231319606e-01f,
-     {2.405659227e-09f, -1.494429447e-02f, 1.788807800e-03f, -2.112803049e-04f, 2.463406236e-05f, -2.839228728e-06f,
-      3.243661126e-07f, -3.568050744e-08f, 3.719050179e-09f, -5.438271500e-10f, 7.637525334e-11f}},
-    // fit_poly mills_w -1.6 2.5 8 12: horner no-FMA 0.229 ulp of M
-    {12.0f,
-     8.276628703e-02f,
-     {-5.473994036e-10f, -6.804562174e-03f, 5.557715194e-04f, -4.510153667e-05f, 3.636701649e-06f, -2.916739845e-07f,
-      2.343782946e-08f, -1.839492003e-09f, 1.031256885e-10f, 0.0f, 0.0f}},
+      3.636176407e-04f, -9.755412611e-05f, 2.599317304e-05f}},
 };
-const float kMillsEdge[4] = {1.3f, 2.6f, 5.2f, 10.4f};
+const float kMillsEdge = 1.3f;
+// Beyond kFarEdge: t M(t) = 1 - v H(v), v = 1/t^2 in [0.00476, 0.148] (t in [2.6, 14.5]).
+const float kFarEdge = 2.6f;
+// fit_poly mills_tail 0.004756 0.148 8: approx 0.098, horner no-FMA 0.213, FMA 0.171 (units of 2^-24 t M(t))
+const float kMillsTail[9] = {9.999977350e-01f,  -2.999036312e+00f, 1.488028145e+01f,
+                             -9.784877777e+01f, 6.911511841e+02f,  -4.240753906e+03f,
+                             1.893008789e+04f,  -5.172707031e+04f, 6.354859375e+04f};
 
-// Per-lane pick of a table entry by interval (select chain: vectorizes as blends).
+// Per-lane pick of a near-piece table entry (one select: a blend).
 template <typename F>
 Expr pick(const Expr &t, F &&get) {
-  return select(t < kMillsEdge[0], Expr(get(kMills[0])), t < kMillsEdge[1], Expr(get(kMills[1])),
-                t < kMillsEdge[2], Expr(get(kMills[2])), t < kMillsEdge[3], Expr(get(kMills[3])),
-                Expr(get(kMills[4])));
+  return select(t < kMillsEdge, Expr(get(kMills[0])), Expr(get(kMills[1])));
 }
 
-// 2^64 Phi(-t) for t in [0.65, 14.5] (relative error ~0.5 ulp + w's error), a normal float.
+// 2^64 Phi(-t) for t in [0.65, 14.5] (relative error ~0.5 ulp + the Mills ratio's error), a normal float.
 // If e_out is given, 2^64 phi(t) (as hi + lo, ~2^-40 relative) is stored there.
+// t < 2.6: e (c0 + w(d)), d = t - c exact (Sterbenz), c0 exact through a two_prod.
+// t >= 2.6: e u (1 - k), u = 1/t = uh + ul (ul from the exact residual 1 - uh t), k = v H(v) <= 0.108 with
+// v = uh^2 + (its rounding error + 2 uh ul) (so k is within ~0.1 ulp of t M(t)'s size); e uh exact (two_prod):
+// 2^64 Phi(-t) = qh + (low - (qh + low) k), low = ql + e.hi ul + e.lo uh, rounded once at the end.
 Expr lower_tail_scaled(const Expr &t, DF *e_out = nullptr) {
-  DF a = add(neg_half_square(t), df_const(kCdfShift));
+  // -t^2/2 + kCdfShift as hi + lo: math::add without its infinity checks (everything is finite here).
+  DF nh = neg_half_square(t), c = df_const(kCdfShift);
+  DF s = detail::two_sum(nh.hi, c.hi);
+  DF a = fast_two_sum(s.hi, s.lo + (nh.lo + c.lo));
   DF e = detail::exp_df(a.hi, a.lo);  // 2^64 phi(t), ~2^-40 relative
   if (e_out) *e_out = e;
-  Expr d = t - pick(t, [](const MillsPiece &p) { return p.c; });         // exact (Sterbenz)
+  // Near: two pieces.
+  Expr d = t - pick(t, [](const MillsPiece &p) { return p.c; });  // exact (Sterbenz)
   Expr c0 = pick(t, [](const MillsPiece &p) { return p.c0; });
-  Expr w = pick(t, [](const MillsPiece &p) { return p.w[10]; });
-  for (int k = 9; k >= 0; --k) w = detail::mad(w, d, pick(t, [k](const MillsPiece &p) { return p.w[k]; }));
-  DF p = two_prod(e.hi, c0);
-  return p.hi + (p.lo + detail::mad(e.hi, w, e.lo * (c0 + w)));  // 2^64 phi(t) M(t), rounded once
+  Expr w = pick(t, [](const MillsPiece &p) { return p.w[8]; });
+  for (int k = 7; k >= 0; --k) w = detail::mad(w, d, pick(t, [k](const MillsPiece &p) { return p.w[k]; }));
+  DF p = detail::exact_prod(e.hi, c0);  // finite (e.hi < 2^63): no infinity check needed
+  Expr near = p.hi + (p.lo + detail::mad(e.hi, w, e.lo * (c0 + w)));  // 2^64 phi(t) M(t), rounded once
+  // Far: 1/t. tf >= 2.6 keeps the lanes that take `near` finite (t may be 0 with tail_from_zero).
+  Expr tf = max(t, kFarEdge);
+  Expr uh = 1.0f / tf;
+  Expr r;  // 1 - uh tf, exact
+  if (detail::use_fma()) {
+    r = detail::fma(detail::neg_bits(uh), tf, Expr(1.0f));
+  } else {
+    DF ut = two_prod(uh, tf);
+    r = (1.0f - ut.hi) - ut.lo;  // 1 - ut.hi exact (Sterbenz)
+  }
+  Expr ul = r * uh;
+  DF v = detail::exact_prod(uh, uh);
+  Expr dv = detail::add_mul(v.lo, uh * 2.0f, ul);
+  Expr h = kMillsTail[8];
+  for (int k = 7; k >= 0; --k) h = detail::mad(h, v.hi, Expr(kMillsTail[k]));
+  Expr kk = detail::mad(h, v.hi, h * dv);
+  DF q = detail::exact_prod(e.hi, uh);
+  Expr low = detail::add_mul(detail::add_mul(q.lo, e.hi, ul), e.lo, uh);
+  Expr far = q.hi + detail::add_mul(low, detail::neg_bits(q.hi + low), kk);
+  return select(t < kFarEdge, near, far);
 }
 
 // Phi(-t); subnormal results rounded ~once.
@@ -132,7 +153,7 @@ CdfParts cdf_parts(const Expr &x, DF *e_out = nullptr, bool tail_from_zero = fal
   Expr u = x * x;
   Expr w = kCentral[6];
   for (int k = 5; k >= 0; --k) w = detail::mad(w, u, Expr(kCentral[k]));
-  DF xc = two_prod(x, Expr(kCentralC0));
+  DF xc = detail::exact_prod(x, Expr(kCentralC0));  // inf x: NaN lo, but central is only taken for |x| < 0.65
   DF s = fast_two_sum(Expr(0.5f), xc.hi);  // |xc.hi| < 0.26
   Expr central = s.hi + (s.lo + detail::add_mul(xc.lo, x, w));
   // tail_from_zero: t = min(|x|, 14.5) (so that e_out is 2^64 phi(x) for |x| <= 14.5 too); the tail value is then

@@ -14,6 +14,8 @@
 //   mills        v = t - C:       f = Mills ratio Q(t)/phi(t), t = C + v (Q = 1 - Phi, phi = normal pdf)
 // FUNC_w (e.g. mills_w): fits f(v) - c0_hi, c0_hi = float(f(0)), measuring errors against f (for evaluating
 // c0_hi + w(v) with c0_hi kept exact in a double-float product).
+//   mills_tail   v = 1/t^2 - C:   f = (1 - t M(t)) t^2, t = 1/sqrt(C + v) (M = Q(t)/phi(t); t M(t) = 1 - v H(v));
+//                                 errors in units of t M(t) (v H's share of it), not of f
 //   xmt          v = x^2 - C:     f = (x - tanh x) / x^3
 //   xmt_shift    v = x - C:       f = x - tanh x, x = C + v
 #include <cmath>
@@ -72,6 +74,10 @@ int main(int argc, char **argv) {
     };
   } else if (name == "mills") {
     f = [C](ld d) { ld t = C + d; return Q(t) / phi(t); };
+  } else if (name == "mills_tail") {
+    f = [C](ld v) { ld s = C + v, t = 1 / std::sqrt(s); return (1 - t * Q(t) / phi(t)) / s; };
+    // errors in units of t M(t) = 1 - v H(v) (what H's error costs there), not of H
+    g = [C](ld v) { ld s = C + v, t = 1 / std::sqrt(s); return t * Q(t) / phi(t) / s; };
   } else if (name == "xmt") {
     f = [C](ld v) {
       ld u = C + v;

@@ -137,6 +137,7 @@ TEST(NormalMath, NormalCdfAccuracy) {
   std::vector<float> in = sweep_inputs(kStride, {});
   dense(in, -0.65f, -14.6f, 1u << 21);  // the lower tail, subnormal results included
   dense(in, -12.8f, -14.2f, 1u << 18);  // results near and below 2^-126
+  dense(in, -2.6f, -14.5f, 1u << 20);   // the 1/t (far) form of the Mills ratio
   dense(in, 0.0f, -0.65f, 1u << 18);
   dense(in, 0.0f, 0.65f, 1u << 18);
   dense(in, 0.65f, 6.0f, 1u << 18);  // upper tail (1 - Phi(-x))
