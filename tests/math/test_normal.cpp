@@ -131,8 +131,9 @@ const Routine kPdf{"normal_pdf", [](Expr x) { return actgen::math::normal_pdf(x)
 const Routine kXmt{"x_minus_tanh", [](Expr x) { return actgen::math::x_minus_tanh(x); }, ref_xmt};
 
 TEST(NormalMath, NormalCdfAccuracy) {
-  // Region boundaries of the implementation: |x| = 0.65 (central / tail), t = 1.3, 2.6, 5.2, 10.4 (Mills
-  // pieces), 14.5 (clamp), where results go subnormal (~ -13.0) and round to 0 (~ -14.1).
+  // Region boundaries of the implementation: |x| = 0.65 (central / tail), t = 1.3 (near Mills pieces), 2.6 (near
+  // pieces / far form), 14.5 (clamp), where results go subnormal (~ -13.0) and round to 0 (~ -14.1); 5.2 and 10.4
+  // are the edges of an earlier five-piece version, kept as inputs.
   const std::vector<float> edges = {0.65f, 1.3f, 2.6f, 5.2f, 10.4f, 14.5f};
   std::vector<float> in = sweep_inputs(kStride, {});
   dense(in, -0.65f, -14.6f, 1u << 21);  // the lower tail, subnormal results included
