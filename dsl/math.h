@@ -72,11 +72,11 @@ Expr log1p(Expr x);
 // log(1 + e^x) (softplus' core), accurate in both tails. Max 2 ulp. NaN -> NaN, +inf -> +inf, -inf -> 0.
 Expr log1pexp(Expr x);
 Expr log1pexp(const DF &x);
-// 1 / (1 + e^-x). Max 2 ulp. NaN -> NaN, +inf -> 1, -inf -> 0, subnormal results kept.
+// 1 / (1 + e^-x). Max 2.5 ulp. NaN -> NaN, +inf -> 1, -inf -> 0, subnormal results kept.
 Expr sigmoid(Expr x);
 Expr sigmoid(const DF &x);
 // a * sigmoid(t) from one exponential, for finite t or t = +-inf: subnormal products keep their digits (rounded
-// at most twice), a = +-inf gives the limit (a for t >= 0, a signed 0 for t < 0), a = -0 -> -0. Max 2 ulp.
+// at most twice), a = +-inf gives the limit (a for t >= 0, a signed 0 for t < 0), a = -0 -> -0. Max 3 ulp.
 // NaN a or t -> NaN.
 Expr mul_sigmoid(Expr a, const DF &t);
 // tanh x. Max 2 ulp. NaN -> NaN, +-inf -> +-1, -0 -> -0.

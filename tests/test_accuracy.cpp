@@ -35,7 +35,22 @@ using namespace testsupport;
 
 namespace {
 
-constexpr double kFwdUlp = 4.0;
+constexpr double kFwdUlp = 4.0;  // the contract
+// Each activation's own forward bound, near what it measures (max over the x86 targets, the parameter variants
+// and both accuracy runs), so that a regression shows instead of hiding under the contract's 4 ulp. Measured
+// maxima (scripts/accuracy_table.py) are in the README; a bound is the measurement rounded up to the next half
+// ulp with at least 0.25 ulp to spare. An activation missing here is held to the contract.
+const std::map<std::string, double> kFwdBound = {
+    {"celu", 1.5},        {"elu", 2.0},         {"gelu", 2.0},       {"gelu_tanh", 3.0},  {"hardshrink", 0.5},
+    {"hardsigmoid", 2.0}, {"hardswish", 2.5},   {"hardtanh", 0.5},   {"leaky_relu", 1.0}, {"logsigmoid", 2.5},
+    {"mish", 2.0},        {"prelu", 1.0},       {"quick_gelu", 3.0}, {"relu", 0.5},       {"relu6", 0.5},
+    {"selu", 2.5},        {"sigmoid", 3.0},     {"silu", 3.0},       {"softplus", 2.5},   {"softshrink", 1.0},
+    {"softsign", 2.0},    {"squared_relu", 1.0}, {"swish", 3.0},     {"tanh", 2.0},       {"tanhshrink", 2.0},
+    {"threshold", 0.5}};
+double fwd_bound(const std::string &act) {
+  auto it = kFwdBound.find(act);
+  return it == kFwdBound.end() ? kFwdUlp : std::min(it->second, kFwdUlp);
+}
 constexpr double kBwdUlp = 16.0;
 constexpr double kBwdAbs = 1e-7;
 constexpr size_t kSmallCallStride = 13;  // every 13th input also goes through a size-1 call
@@ -144,9 +159,8 @@ std::string fmt_ulp(double u) {
 
 // got[i] against expected = (dy ? dy[i] * exact[i] : exact[i]).
 Stats compare(const std::vector<float> &x, const std::vector<float> *dy, const std::vector<long double> &exact,
-              const std::vector<float> &got, bool backward) {
+              const std::vector<float> &got, bool backward, double tol) {
   Stats st;
-  const double tol = backward ? kBwdUlp : kFwdUlp;
   for (size_t i = 0; i < x.size(); ++i) {
     float d = dy ? (*dy)[i] : 1.0f;
     long double e = exact[i];
@@ -297,17 +311,17 @@ void Accuracy::run(actgen_direction dir) {
       std::vector<float> out(n, from_bits(0x7fa5a5a5u));
       if (dir == ACTGEN_FORWARD) {
         ASSERT_EQ(actgen_forward(k.get(), x.data(), out.data(), n), ACTGEN_OK) << actgen_last_error();
-        Stats st = compare(x, nullptr, exact, out, false);
-        report(act, "fwd", target, ps, st, n, false, kFwdUlp);
+        Stats st = compare(x, nullptr, exact, out, false, fwd_bound(act));
+        report(act, "fwd", target, ps, st, n, false, fwd_bound(act));
       } else {
         ASSERT_EQ(actgen_backward(k.get(), x.data(), dy_one.data(), out.data(), n), ACTGEN_OK)
             << actgen_last_error();
-        Stats st1 = compare(x, &dy_one, exact, out, true);
+        Stats st1 = compare(x, &dy_one, exact, out, true, kBwdUlp);
         report(act, "bwd(dy=1)", target, ps, st1, n, true, kBwdUlp);
         std::fill(out.begin(), out.end(), from_bits(0x7fa5a5a5u));
         ASSERT_EQ(actgen_backward(k.get(), x.data(), dy_rand.data(), out.data(), n), ACTGEN_OK)
             << actgen_last_error();
-        Stats st2 = compare(x, &dy_rand, exact, out, true);
+        Stats st2 = compare(x, &dy_rand, exact, out, true, kBwdUlp);
         report(act, "bwd(dy~U[-2,2])", target, ps, st2, n, true, kBwdUlp);
       }
       // The small-call path (scalar tail / size-1 calls): a subsample, one call per element.
@@ -326,9 +340,9 @@ void Accuracy::run(actgen_direction dir) {
                                 : actgen_forward(k.get(), &xs[i], &os[i], 1);
           ASSERT_EQ(s, ACTGEN_OK) << actgen_last_error();
         }
-        Stats st = compare(xs, bwd ? &ds : nullptr, es, os, bwd);
-        report(act, bwd ? "bwd(n=1 calls)" : "fwd(n=1 calls)", target, ps, st, xs.size(), bwd,
-               bwd ? kBwdUlp : kFwdUlp);
+        const double tol = bwd ? kBwdUlp : fwd_bound(act);
+        Stats st = compare(xs, bwd ? &ds : nullptr, es, os, bwd, tol);
+        report(act, bwd ? "bwd(n=1 calls)" : "fwd(n=1 calls)", target, ps, st, xs.size(), bwd, tol);
       }
     }
   }

@@ -14,7 +14,7 @@ Expr mish_forward(Expr x) {
   using math::detail::add_mul;
   using math::detail::fast_two_sum;
   using math::detail::mad;
-  math::detail::SigmoidParts p = math::detail::sigmoid_parts(x, Expr(), 112.0f);
+  math::detail::SigmoidParts p = math::detail::sigmoid_parts(x, Expr(), 112.0f, true);
   Expr E = p.E, El = p.El;
   Expr e2 = E + E;
   // x < 0: n = E (E + 2), d = n + 2.

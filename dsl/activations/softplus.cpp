@@ -11,7 +11,7 @@ namespace {
 // beta: the clamp gives 0.
 Expr softplus_forward(Expr x, Expr beta, Expr threshold) {
   DF t = math::two_prod(beta, x);
-  math::detail::SigmoidParts p = math::detail::sigmoid_parts(t.hi, t.lo, 193.0f);
+  math::detail::SigmoidParts p = math::detail::sigmoid_parts(t.hi, t.lo, 193.0f, false);
   // dl / D with 1 / D (D in [1, 2]) as 1.5 - D / 2: the term is below an ulp of D, so the approximation's 12%
   // costs < 0.15 ulp.
   Expr c = p.dl * math::detail::mad(p.D, Expr(-0.5f), Expr(1.5f));

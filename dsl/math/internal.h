@@ -157,19 +157,24 @@ Expr exp_quadratic_tail(const Expr &r);
 
 // e^-|t| for t = hi + lo, with the pieces sigmoid-like quotients need, from one reduction and one polynomial.
 // hi is clamped below at -|clamp_lo| first (callers choose how far the tail must reach: 104 for results that are
-// e^-|t| itself, 193 for a product with any finite float). e^-|t| = E * 2^kr with E a normal float (E + El within
-// ~0.2 ulp of its exact value; no subnormal rounding, since only 2^max(k, -125) is folded into it) and kr <= 0
-// an integer (0 unless |t| > 86.6). D + dl = 1 + E + El (D rounded, dl the rest). neg: t < 0.
+// e^-|t| itself, 193 for a product with any finite float). e^-|t| = E * 2^kr, kr <= 0 an integer.
+//  * with_low (double-float): E is a normal float, E + El within ~0.2 ulp of its exact value (only
+//    2^max(k, -125) is folded into E) and kr = 0 unless |t| > 86.6.
+//  * without: E within about 0.8 ulp (El undefined). For clamp_lo <= 104, kr = 0 and E is e^-|t| itself,
+//    subnormal values rounded once; beyond, E is normal and kr as above.
+// D + dl = 1 + E (+ El) (D rounded, dl the rest). neg: t < 0.
 // Does not handle NaN (the result is some finite value; callers select NaN themselves).
 struct SigmoidParts {
   Expr neg;  // Bool: hi < 0
   Expr E;    // Float(32)
-  Expr El;   // Float(32): E's rounding error (E + El = e^-|t| 2^-kr to ~2^-40 plus the polynomial's error)
+  Expr El;   // Float(32), with_low only: E's rounding error (E + El = e^-|t| 2^-kr to ~2^-40 + polynomial's)
   Expr D;    // Float(32)
   Expr dl;   // Float(32)
   Expr kr;   // Int(32), in [clamp_lo * log2(e) + 126, 0]
 };
-SigmoidParts sigmoid_parts(const Expr &hi, const Expr &lo, float clamp_lo);
+// with_low: E + El to ~2^-40 (a double-float step, for callers that correct their quotients with El); without,
+// El is undefined and E is within ~0.9 ulp from a plain Horner step (six fewer operations).
+SigmoidParts sigmoid_parts(const Expr &hi, const Expr &lo, float clamp_lo, bool with_low);
 
 // e^x - 1 as hi + lo (hi within ~0.6 ulp); below -18 it is -1, above 88.7 +inf. Does not handle NaN/0 sign.
 DF expm1_df(const Expr &x);

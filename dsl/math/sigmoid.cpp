@@ -18,53 +18,69 @@ const float kShifter = 12582912.0f;  // 1.5 * 2^23, bits 0x4b400000
 bool is_zero_const(const Expr &e) { return !e.defined() || Internal::is_const_zero(e); }
 }  // namespace
 
-SigmoidParts sigmoid_parts(const Expr &hi, const Expr &lo, float clamp_lo) {
+SigmoidParts sigmoid_parts(const Expr &hi, const Expr &lo, float clamp_lo, bool with_low) {
+  const float clamp_mag = std::abs(clamp_lo);
   Expr neg = hi < 0.0f;
   // m = -|t| (sign bit set), lo with the matching sign.
   Expr mh = reinterpret(Float(32), reinterpret(UInt(32), hi) | Expr(uint32_t{0x80000000u}));
-  mh = max(mh, -std::abs(clamp_lo));
+  mh = max(mh, -clamp_mag);
   Expr ml;
   if (!is_zero_const(lo)) ml = select(neg, lo, neg_bits(lo));
   // k = round(m / ln 2) by the shifter (no float->int conversion: see exp_core_df); k in [-280, 0].
   Expr tt = mad(mh, Expr(kLog2e), Expr(kShifter));
   Expr kf = tt - kShifter;
-  // Unsigned arithmetic: Halide's simplifier would otherwise fold k's offset into later shifts and overflow.
-  Expr k = reinterpret(Int(32), reinterpret(UInt(32), tt) - Expr(uint32_t{0x4b400000u}));
+  Expr tb = reinterpret(UInt(32), tt);  // 0x4b400000 + k (k in two's complement)
   Expr r1 = mad(kf, Expr(-kLn2Hi), mh);  // exact
+  // e^(r1 + c) = e^(m + ml) 2^-k, |c| < 1.3e-3.
   Expr c = ml.defined() ? mad(kf, Expr(-kLn2Lo), clamp(ml, -1e-3f, 1e-3f)) : kf * -kLn2Lo;
-  Expr r = r1 + c;  // rounded: only used in the polynomial term
-  // e^r = 1 + r + r^2 q(r): exp_core_df's polynomial (0.18 * 2^-24 relative on [-0.35, 0.35]).
-  Expr q = exp_quadratic_tail(r);
-  DF v = fast_two_sum(Expr(1.0f), r1);  // 1 + r1 exactly
-  Expr w = v.lo + add_mul(c, r * r, q);
-  Expr y = v.hi + w;                     // e^(m + ml) * 2^-k, rounded once (plus small terms)
-  Expr yl = (v.hi - y) + w;              // y's rounding error (|v.hi| >= |w|)
-  Expr kc = max(k, -125);
-  Expr P = pow2i(kc);
-  Expr E = y * P, El = yl * P;  // E normal (y >= 0.7), both exact
+  Expr y, yl;
+  if (with_low) {
+    Expr r = r1 + c;  // rounded: only used in the polynomial term
+    Expr q = exp_quadratic_tail(r);  // e^r = 1 + r + r^2 q(r), 0.18 * 2^-24 relative on [-0.35, 0.35]
+    DF v = fast_two_sum(Expr(1.0f), r1);  // 1 + r1 exactly
+    Expr w = v.lo + add_mul(c, r * r, q);
+    y = v.hi + w;         // e^(m + ml) 2^-k, rounded once (plus small terms)
+    yl = (v.hi - y) + w;  // y's rounding error (|v.hi| >= |w|)
+  } else if (use_fma()) {
+    // Horner with fused steps, 1 + r (1 + r q): the last step rounds once; r's rounding (2^-26) and the inner
+    // step add about 0.3 ulp (measured: y within 0.8 ulp).
+    Expr r = ml.defined() ? r1 + c : fma(kf, Expr(-kLn2Lo), r1);
+    Expr q = exp_quadratic_tail(r);
+    y = fma(r, fma(r, q, Expr(1.0f)), Expr(1.0f));
+  } else {
+    // Unfused, Horner would round twice per step: 1 + (r1 + (c + r^2 q)) rounds only the two additions.
+    Expr r = r1 + c;
+    y = 1.0f + (r1 + (c + (r * r) * exp_quadratic_tail(r)));
+  }
+  Expr E, El, kr;
+  if (clamp_mag <= 104.0f && !with_low) {
+    // k >= -151: E = (y 2^(k + 64)) 2^-64, the first factor a normal power of two built from the shifter's
+    // bits (exact product), the second rounding once where e^-|t| is subnormal. kr = 0.
+    Expr S = reinterpret(Float(32), (tb << 23) + Expr(uint32_t{(64u + 127u - 0x4b400000u) << 23}));
+    E = (y * S) * 5.42101086242752217e-20f;  // 2^-64
+    kr = Expr(0);
+  } else {
+    // Unsigned arithmetic: Halide's simplifier would otherwise fold k's offset into later shifts and overflow.
+    Expr k = reinterpret(Int(32), tb - Expr(uint32_t{0x4b400000u}));
+    Expr kc = max(k, -125);
+    Expr P = pow2i(kc);
+    E = y * P;  // E normal (y >= 0.7), exact
+    if (with_low) El = yl * P;
+    kr = k - kc;
+  }
   DF d = fast_two_sum(Expr(1.0f), E);  // E <= 1
-  return {neg, E, El, d.hi, d.lo + El, k - kc};
+  return {neg, E, El, d.hi, with_low ? d.lo + El : d.lo, kr};
 }
 
 }  // namespace detail
 
 namespace {
-// q = n / D corrected for D's rounding: n / (D + dl) ~= q - q dl / D, with 1 / D (D in [1, 2]) replaced by
-// 1.5 - D / 2 (relative error < 0.09 of a correction below 1 ulp).
-// q = nh / D corrected for the numerator's low part nl and D's rounding: (nh + nl) / (D + dl) ~= q + (nl - q dl) / D,
-// with 1 / D (D in [1, 2]) replaced by 1.5 - D / 2 (relative error < 0.09 of a correction below 1 ulp).
-Expr div_corrected(const Expr &nh, const Expr &nl, const detail::SigmoidParts &p) {
-  Expr q = nh / p.D;
-  Expr rinv = detail::mad(p.D, Expr(-0.5f), Expr(1.5f));
-  Expr e = nl.defined() ? detail::mad(detail::neg_bits(q), p.dl, nl) : detail::neg_bits(q * p.dl);
-  return detail::mad(e, rinv, q);
-}
-
 Expr sigmoid_impl(const Expr &hi, const Expr &lo) {
   // x >= 0: 1 / (1 + E); x < 0: E / (1 + E), E = e^-|x|. Below x = -104 the result rounds to 0, so one scale
   // factor 2^kr (kr >= -26) suffices; a subnormal result is rounded once (in that multiply).
-  detail::SigmoidParts p = detail::sigmoid_parts(hi, lo, 104.0f);
-  Expr q = div_corrected(select(p.neg, p.E, 1.0f), select(p.neg, p.El, 0.0f), p);
+  // Error: E (<= 0.9 ulp), 1 + E (0.5), the division (0.5); measured in tests/math.
+  detail::SigmoidParts p = detail::sigmoid_parts(hi, lo, 104.0f, false);
+  Expr q = select(p.neg, p.E, 1.0f) / p.D;
   Expr t = q * detail::pow2i(select(p.neg, p.kr, 0));
   return detail::strict(select(detail::is_nan_bits(hi), hi, t));
 }
@@ -77,15 +93,13 @@ Expr mul_sigmoid(Expr a, const DF &t) {
   // t >= 0: a / (1 + E); t < 0: a E / (1 + E) * 2^kr, kr in [-154, 0] applied in two factors after the
   // division, so a result that is subnormal is rounded at most twice (< 1 ulp together). Below t = -193,
   // |a| e^t < 2^128 e^-193 is under half the smallest subnormal: the clamp gives 0 there for finite a.
-  detail::SigmoidParts p = detail::sigmoid_parts(t.hi, t.lo, 193.0f);
-  // Numerator a * (E + El) (t < 0) or a, as nh + nl: the product's rounding error goes into the quotient's
-  // correction, so the result is rounded about once before the scaling (measured 1.2 ulp against 2.4 for
-  // a * sigmoid(t), for 3 more operations).
-  Expr m = select(p.neg, p.E, 1.0f);
-  Expr nh = detail::use_fma() ? detail::mul_head(a, m) : a * m;
-  Expr nl = detail::use_fma() ? detail::fma(a, m, detail::neg_bits(nh)) : two_prod(a, m).lo;
-  nl = detail::add_mul(nl, a, select(p.neg, p.El, 0.0f));
-  Expr q = div_corrected(nh, nl, p);
+  // (a E) / (1 + E) (t < 0) or a / (1 + E), with the quotient corrected for 1 + E's rounding (D + dl exact):
+  // q - q dl / D, 1 / D (D in [1, 2]) taken as 1.5 - D / 2 (its error is < 0.09 of a term below 1 ulp). That
+  // correction costs 3 operations and takes the worst case from 3.1 to about 2 ulp; E (0.7 ulp), the product
+  // and the division still round once each. a E <= |a| (E <= 1): no overflow.
+  detail::SigmoidParts p = detail::sigmoid_parts(t.hi, t.lo, 193.0f, false);
+  Expr q0 = (a * select(p.neg, p.E, 1.0f)) / p.D;
+  Expr q = detail::mad(detail::neg_bits(q0 * p.dl), detail::mad(p.D, Expr(-0.5f), Expr(1.5f)), q0);
   Expr kr = select(p.neg, p.kr, 0);
   Expr k2 = kr >> 1;
   Expr r = (q * detail::pow2i(k2)) * detail::pow2i(kr - k2);

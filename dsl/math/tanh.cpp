@@ -22,12 +22,8 @@ Expr tanh(Expr x) {
   // Numerator and denominator are kept as exact sums nh + nl, D + dl, and the quotient corrected to first order,
   // q + (nl - q dl) / D, with 1 / D (D in [1, 4/3]) replaced by 1.75 - 0.75 D (relative error < 0.02 of a
   // correction below 1 ulp).
-  detail::SigmoidParts p = detail::sigmoid_parts(a + a, Expr(), 104.0f);
-  DF n = detail::fast_two_sum(Expr(1.0f), detail::neg_bits(p.E));
-  Expr nl = n.lo - p.El;
-  Expr q = n.hi / p.D;
-  Expr e = detail::mad(detail::neg_bits(q), p.dl, nl);
-  Expr big = detail::mad(e, detail::mad(p.D, Expr(-0.75f), Expr(1.75f)), q);
+  detail::SigmoidParts p = detail::sigmoid_parts(a + a, Expr(), 104.0f, false);
+  Expr big = (1.0f - p.E) / p.D;
   Expr r = detail::copysign(select(a < 0.55f, small, big), x);  // sign restored bitwise, so -0 -> -0
   return detail::strict(select(detail::is_nan_bits(x), x, r));
 }

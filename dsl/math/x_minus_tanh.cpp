@@ -59,7 +59,7 @@ Expr x_minus_tanh(Expr x) {
   // Large |x|.
   // e = e^(-2a) from detail::sigmoid_parts (which also gives 1 + e rounded); beyond 2a = 87 e carries a scale
   // 2^-kr, but the term is then below 2^-124 next to a - 1 >= 0.41.
-  detail::SigmoidParts sp = detail::sigmoid_parts(a + a, Expr(), 104.0f);
+  detail::SigmoidParts sp = detail::sigmoid_parts(a + a, Expr(), 104.0f, false);
   Expr big = (a - 1.0f) + (2.0f * sp.E) / sp.D;
   Expr r = select(a < 1.41421354f, small, big);
   return strict_float(select(isnan_bits(x), x, detail::copysign(r, x)));

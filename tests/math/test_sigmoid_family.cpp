@@ -48,7 +48,7 @@ TEST_P(SigmoidFamily, MulSigmoidSilu) {
                    return LD(x) * sigmoid_ld(x);
                  },
                  in, GetParam()),
-         2.0);
+         3.0);
 }
 
 TEST_P(SigmoidFamily, MulSigmoidDF) {
@@ -63,7 +63,7 @@ TEST_P(SigmoidFamily, MulSigmoidDF) {
                    return LD(x) * sigmoid_ld(static_cast<LD>(kC) * x);
                  },
                  in, GetParam()),
-         2.0);
+         3.0);
 }
 
 TEST_P(SigmoidFamily, MulSigmoidLargeFactor) {
@@ -79,7 +79,7 @@ TEST_P(SigmoidFamily, MulSigmoidLargeFactor) {
                    return LD(kBig) * sigmoid_ld(x);
                  },
                  in, GetParam()),
-         2.0);
+         3.0);
 }
 
 TEST_P(SigmoidFamily, SpecialValues) {
