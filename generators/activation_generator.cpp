@@ -3,7 +3,6 @@
 // executable (this file + its definition), so editing one activation regenerates only its kernels.
 #include "dsl/activation.h"
 #include "dsl/math.h"
-#include "dsl/math/internal.h"
 #include "generators/schedule.h"
 
 #include <cstdio>
@@ -18,9 +17,8 @@ namespace {
 using namespace Halide;
 
 // The contract's NaN rule, for every activation: NaN in x (or dy) gives NaN out, whatever the definition's
-// comparisons would do with it. The test is on the bits, the same expression the math library's routines use
-// for their own NaN rule, so the two selects fold into one in the generated code.
-Expr propagate_nan(Expr value, Expr x) { return select(math::detail::is_nan_bits(x), x, value); }
+// comparisons would do with it.
+Expr propagate_nan(Expr value, Expr x) { return select(is_nan(x), x, value); }
 
 template <typename T>
 class ActivationBase : public Generator<T> {
