@@ -82,7 +82,7 @@ Expr sigmoid_impl(const Expr &hi, const Expr &lo) {
   detail::SigmoidParts p = detail::sigmoid_parts(hi, lo, 104.0f, false);
   Expr q = select(p.neg, p.E, 1.0f) / p.D;
   Expr t = q * detail::pow2i(select(p.neg, p.kr, 0));
-  return detail::strict(select(detail::is_nan_bits(hi), hi, t));
+  return detail::strict(select(is_nan(hi), hi, t));
 }
 }  // namespace
 
@@ -107,7 +107,7 @@ Expr mul_sigmoid(Expr a, const DF &t) {
   // is a's in every case (sigmoid > 0), restored bitwise so that zero results keep it (a = -0 -> -0).
   r = select(detail::is_finite_bits(a), r, select(p.neg, 0.0f, a));
   r = detail::copysign(r, a);
-  return detail::strict(select(detail::is_nan_bits(a) || detail::is_nan_bits(t.hi), a + t.hi, r));
+  return detail::strict(select(is_nan(a) || is_nan(t.hi), a + t.hi, r));
 }
 
 }  // namespace actgen::math

@@ -25,7 +25,7 @@ Expr tanh(Expr x) {
   detail::SigmoidParts p = detail::sigmoid_parts(a + a, Expr(), 104.0f, false);
   Expr big = (1.0f - p.E) / p.D;
   Expr r = detail::copysign(select(a < 0.55f, small, big), x);  // sign restored bitwise, so -0 -> -0
-  return detail::strict(select(detail::is_nan_bits(x), x, r));
+  return detail::strict(select(is_nan(x), x, r));
 }
 
 }  // namespace actgen::math
