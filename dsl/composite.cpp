@@ -15,22 +15,22 @@ Expr x_sigmoid(Expr x, const DF &t) {
 }
 
 Expr sigmoid_slope(const DF &t) {
-  // E / (1 + E)^2 with E = e^-|t| from one reduction (math::detail::sigmoid_parts); below |t| = 87 E carries a
-  // scale 2^-kr that the result drops again (kr >= -26 with the clamp at 104, where the slope rounds to 0).
+  // E / (1 + E)^2 with E = e^-|t| from one reduction (math::detail::sigmoid_parts; with the clamp at 104, where
+  // the slope rounds to 0, E is e^-|t| itself, subnormal values rounded once).
   math::detail::SigmoidParts p = math::detail::sigmoid_parts(t.hi, t.lo, 104.0f, false);
-  Expr r = (p.E / (p.D * p.D)) * math::detail::pow2i(p.kr);
+  Expr r = p.E / (p.D * p.D);
   return math::detail::strict(r);
 }
 
 Expr d_x_sigmoid(Expr x, const DF &t, Expr dt) {
   // sigmoid(t) + x dt sigmoid(t) sigmoid(-t) = (n + x dt E / D) / D with E = e^-|t|, D = 1 + E, n = E (t < 0) or 1
-  // (t >= 0): one exponential and one division. Beyond t = 87 the E term is scaled up by 2^-kr but below 2^-100
-  // of the result; below t = -87 both terms are, and the product is scaled back.
+  // (t >= 0): one exponential and one division. Beyond |t| = 87 E is subnormal (few significant bits): the E
+  // terms are then below 2^-100 of the result (t > 0) or the result itself is below 1e-36 (t < 0), far inside
+  // the backward contract's 1e-7 |dy| absolute.
   math::detail::SigmoidParts p = math::detail::sigmoid_parts(t.hi, t.lo, 104.0f, false);
   Expr rinv = 1.0f / p.D;
   Expr xdt = Halide::Internal::is_const_one(dt) ? x : x * dt;
   Expr d = rinv * math::detail::add_mul(select(p.neg, p.E, 1.0f), xdt, p.E * rinv);
-  d = d * math::detail::pow2i(select(p.neg, p.kr, 0));  // t < -87: both terms carry E's scale
   // Beyond |t| = 100, sigmoid(-|t|) < 4e-44 and the derivative is its limit, 0 or 1 (without this, x = inf
   // would give inf * 0).
   return math::detail::strict(select(t.hi > 100.0f, 1.0f, select(t.hi < -100.0f, 0.0f, d)));

@@ -57,8 +57,8 @@ Expr x_minus_tanh(Expr x) {
   Expr small = p.hi + (p.lo + detail::mad(c.hi, w, c_lo * (w + kXmtC0)));  // as^3 P(x^2), rounded once
   small = small * select(tiny, kDown3, 1.0f);
   // Large |x|.
-  // e = e^(-2a) from detail::sigmoid_parts (which also gives 1 + e rounded); beyond 2a = 87 e carries a scale
-  // 2^-kr, but the term is then below 2^-124 next to a - 1 >= 0.41.
+  // e = e^(-2a) from detail::sigmoid_parts (which also gives 1 + e rounded); beyond 2a = 87 e is subnormal or 0,
+  // and the term is then below 2^-124 next to a - 1 >= 0.41.
   detail::SigmoidParts sp = detail::sigmoid_parts(a + a, Expr(), 104.0f, false);
   Expr big = (a - 1.0f) + (2.0f * sp.E) / sp.D;
   Expr r = select(a < 1.41421354f, small, big);
