@@ -7,6 +7,7 @@
 #include <mutex>
 #include <new>
 #include <string>
+#include <type_traits>
 
 #include "actgen/actgen.h"
 #include "runtime/cpu_features.h"
@@ -215,11 +216,19 @@ actgen_status actgen_kernel_create_on(actgen_kernel **kernel, const char *activa
   size_t a_index = 0;
   const ActivationInfo *a = find_activation(activation, &a_index);
   if (!a) return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "unknown activation '%s' (actgen list shows the catalog)", activation);
-  if (direction != ACTGEN_FORWARD && direction != ACTGEN_BACKWARD)
-    return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: direction %d is neither forward nor backward", activation,
-                static_cast<int>(direction));
-  if (dtype != ACTGEN_F32 && dtype != ACTGEN_F16 && dtype != ACTGEN_BF16)
-    return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: dtype %d is not an actgen_dtype", activation, static_cast<int>(dtype));
+  // The enums' raw values are checked as ints before either is used as its enum (include/actgen/actgen.h fixes
+  // their underlying type to int in C++, so a caller's (actgen_dtype)7 is a value here, not undefined behaviour).
+  static_assert(std::is_same_v<std::underlying_type_t<actgen_dtype>, int> &&
+                    std::is_same_v<std::underlying_type_t<actgen_direction>, int>,
+                "actgen.h: the input enums must have int as their underlying type in C++");
+  const int raw_direction = static_cast<int>(direction), raw_dtype = static_cast<int>(dtype);
+  if (raw_direction != ACTGEN_FORWARD && raw_direction != ACTGEN_BACKWARD)
+    return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: direction %d is neither forward (%d) nor backward (%d)", activation,
+                raw_direction, static_cast<int>(ACTGEN_FORWARD), static_cast<int>(ACTGEN_BACKWARD));
+  if (raw_dtype != ACTGEN_F32 && raw_dtype != ACTGEN_F16 && raw_dtype != ACTGEN_BF16)
+    return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: dtype %d is not an actgen_dtype (f32 %d, f16 %d, bf16 %d)",
+                activation, raw_dtype, static_cast<int>(ACTGEN_F32), static_cast<int>(ACTGEN_F16),
+                static_cast<int>(ACTGEN_BF16));
   float values[kMaxParams] = {};
   actgen_status s = parse_params(*a, params, values);
   if (s != ACTGEN_OK) return s;

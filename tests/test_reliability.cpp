@@ -86,3 +86,30 @@ TEST_F(DecimalCommaLocale, ParametersUseADecimalPoint) {
             ACTGEN_ERROR_INVALID_ARGUMENT);
   EXPECT_TRUE(mentions(actgen_last_error(), "not a number")) << actgen_last_error();
 }
+
+// ---- 2. Enum values outside the enums are refused without undefined behaviour (run under UBSan in CI, and built
+// with -fstrict-enums in test_strict_enums).
+
+TEST(Enums, UnderlyingTypeIsIntInCxx) {
+  static_assert(std::is_same_v<std::underlying_type_t<actgen_dtype>, int>);
+  static_assert(std::is_same_v<std::underlying_type_t<actgen_direction>, int>);
+  static_assert(sizeof(actgen_dtype) == sizeof(int) && sizeof(actgen_direction) == sizeof(int));
+}
+
+TEST(Enums, OutOfRangeValuesAreRefused) {
+  for (int raw : {3, 7, -1, 1 << 20, INT32_MIN, INT32_MAX}) {
+    actgen_kernel *k = nullptr;
+    EXPECT_EQ(actgen_kernel_create(&k, "relu", nullptr, static_cast<actgen_dtype>(raw), ACTGEN_FORWARD),
+              ACTGEN_ERROR_INVALID_ARGUMENT) << raw;
+    EXPECT_EQ(k, nullptr);
+    EXPECT_TRUE(mentions(actgen_last_error(), "dtype")) << actgen_last_error();
+    EXPECT_TRUE(mentions(actgen_last_error(), std::to_string(raw).c_str())) << actgen_last_error();
+  }
+  for (int raw : {2, 5, -1, INT32_MIN, INT32_MAX}) {
+    actgen_kernel *k = nullptr;
+    EXPECT_EQ(actgen_kernel_create_on(&k, "gelu", nullptr, ACTGEN_F32, static_cast<actgen_direction>(raw), nullptr),
+              ACTGEN_ERROR_INVALID_ARGUMENT) << raw;
+    EXPECT_EQ(k, nullptr);
+    EXPECT_TRUE(mentions(actgen_last_error(), "direction")) << actgen_last_error();
+  }
+}

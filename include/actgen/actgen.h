@@ -31,9 +31,20 @@ typedef enum {
   ACTGEN_ERROR_INTERNAL = 5
 } actgen_status;
 
-typedef enum { ACTGEN_F32 = 0, ACTGEN_F16 = 1, ACTGEN_BF16 = 2 } actgen_dtype;
+/* The enums a caller passes in. In C++ their underlying type is fixed to int, so every int a caller passes (say
+ * (actgen_dtype)7) is a value of the type rather than undefined behaviour, and the library can refuse it
+ * (INVALID_ARGUMENT); in C any int already is. Size, representation and the C ABI are those of a plain enum. */
+#if defined(__cplusplus)
+#define ACTGEN_INT_ENUM : int
+#else
+#define ACTGEN_INT_ENUM
+#endif
 
-typedef enum { ACTGEN_FORWARD = 0, ACTGEN_BACKWARD = 1 } actgen_direction;
+typedef enum ACTGEN_INT_ENUM { ACTGEN_F32 = 0, ACTGEN_F16 = 1, ACTGEN_BF16 = 2 } actgen_dtype;
+
+typedef enum ACTGEN_INT_ENUM { ACTGEN_FORWARD = 0, ACTGEN_BACKWARD = 1 } actgen_direction;
+
+#undef ACTGEN_INT_ENUM
 
 /* Where a kernel's data lives: host memory, or CUDA device memory (pointers from cudaMalloc/cuMemAlloc). */
 typedef enum { ACTGEN_MEMORY_HOST = 0, ACTGEN_MEMORY_CUDA = 1 } actgen_memory;
