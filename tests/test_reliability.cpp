@@ -113,3 +113,73 @@ TEST(Enums, OutOfRangeValuesAreRefused) {
     EXPECT_TRUE(mentions(actgen_last_error(), "direction")) << actgen_last_error();
   }
 }
+
+// ---- 3. An output overlapping an input other than exactly (in place) is refused before anything is touched.
+
+namespace {
+
+struct Buffers {
+  std::vector<float> mem = std::vector<float>(8192);
+  float *at(size_t i) { return mem.data() + i; }
+  void fill() {
+    for (size_t i = 0; i < mem.size(); ++i) mem[i] = 0.001f * (float)i - 2.0f;
+  }
+};
+
+}  // namespace
+
+TEST(Overlap, PartialOverlapIsRefusedAndNothingIsWritten) {
+  Kernel fwd = make_kernel("gelu", "", ACTGEN_FORWARD, "");
+  Kernel bwd = make_kernel("gelu", "", ACTGEN_BACKWARD, "");
+  ASSERT_TRUE(fwd && bwd) << actgen_last_error();
+  const size_t n = 1000;
+  Buffers b;
+  for (ptrdiff_t shift : {1, -1, 7, -999, 999, 500}) {
+    b.fill();
+    const std::vector<float> before = b.mem;
+    float *x = b.at(1500), *y = x + shift;
+    EXPECT_EQ(actgen_forward(fwd.get(), x, y, n), ACTGEN_ERROR_INVALID_ARGUMENT) << "y = x + " << shift;
+    EXPECT_TRUE(mentions(actgen_last_error(), "overlap")) << actgen_last_error();
+    EXPECT_EQ(std::memcmp(before.data(), b.mem.data(), b.mem.size() * 4), 0) << "y = x + " << shift;
+    // Backward: dx against x and against dy.
+    float *other = b.at(5000);
+    EXPECT_EQ(actgen_backward(bwd.get(), x, other, y, n), ACTGEN_ERROR_INVALID_ARGUMENT) << "dx = x + " << shift;
+    EXPECT_TRUE(mentions(actgen_last_error(), "overlap")) << actgen_last_error();
+    EXPECT_EQ(actgen_backward(bwd.get(), other, x, y, n), ACTGEN_ERROR_INVALID_ARGUMENT) << "dx = dy + " << shift;
+    EXPECT_TRUE(mentions(actgen_last_error(), "dy")) << actgen_last_error();
+    EXPECT_EQ(std::memcmp(before.data(), b.mem.data(), b.mem.size() * 4), 0) << "dx = x/dy + " << shift;
+  }
+  // Overlap by a single byte (unaligned output): refused too.
+  b.fill();
+  char *base = reinterpret_cast<char *>(b.at(0));
+  EXPECT_EQ(actgen_forward(fwd.get(), base, base + 4 * n - 1, n), ACTGEN_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(actgen_forward(fwd.get(), base + 4 * n - 1, base, n), ACTGEN_ERROR_INVALID_ARGUMENT);
+}
+
+TEST(Overlap, AdjacentDisjointAndExactlyInPlaceAreAccepted) {
+  Kernel fwd = make_kernel("silu", "", ACTGEN_FORWARD, "");
+  Kernel bwd = make_kernel("silu", "", ACTGEN_BACKWARD, "");
+  ASSERT_TRUE(fwd && bwd) << actgen_last_error();
+  const size_t n = 1000;
+  Buffers b;
+  b.fill();
+  // Touching but disjoint, either side.
+  EXPECT_EQ(actgen_forward(fwd.get(), b.at(1000), b.at(2000), n), ACTGEN_OK) << actgen_last_error();
+  EXPECT_EQ(actgen_forward(fwd.get(), b.at(1000), b.at(0), n), ACTGEN_OK) << actgen_last_error();
+  // Inputs may overlap each other (only outputs are written).
+  EXPECT_EQ(actgen_backward(bwd.get(), b.at(0), b.at(1), b.at(2000), n), ACTGEN_OK) << actgen_last_error();
+  // In place, exactly: y == x, dx == dy, dx == x; each gives the out-of-place bits.
+  b.fill();
+  std::vector<float> x(b.mem.begin(), b.mem.begin() + n), dy(n, 0.75f), ref(n), refb(n);
+  ASSERT_EQ(actgen_forward(fwd.get(), x.data(), ref.data(), n), ACTGEN_OK);
+  ASSERT_EQ(actgen_backward(bwd.get(), x.data(), dy.data(), refb.data(), n), ACTGEN_OK);
+  std::vector<float> y = x;
+  EXPECT_EQ(actgen_forward(fwd.get(), y.data(), y.data(), n), ACTGEN_OK) << actgen_last_error();
+  EXPECT_EQ(std::memcmp(y.data(), ref.data(), n * 4), 0);
+  std::vector<float> g = dy;
+  EXPECT_EQ(actgen_backward(bwd.get(), x.data(), g.data(), g.data(), n), ACTGEN_OK) << actgen_last_error();
+  EXPECT_EQ(std::memcmp(g.data(), refb.data(), n * 4), 0);
+  std::vector<float> xx = x;
+  EXPECT_EQ(actgen_backward(bwd.get(), xx.data(), dy.data(), xx.data(), n), ACTGEN_OK) << actgen_last_error();
+  EXPECT_EQ(std::memcmp(xx.data(), refb.data(), n * 4), 0);
+}

@@ -4,7 +4,10 @@
  * for actgen_last_error() on the calling thread. The library never aborts, exits or prints (except the
  * opt-in ACTGEN_VERBOSE=1 selection log on stderr).
  *
- * Memory: any alignment; in place (y == x, dx == dy) allowed; any n; n == 0 is a no-op.
+ * Memory: any alignment; any n; n == 0 is a no-op. In place is allowed: an output may be exactly an input
+ * (y == x; dx == x or dx == dy); an output that otherwise shares a byte with an input is refused
+ * (INVALID_ARGUMENT, nothing written) for host kernels; CUDA kernels do not check device buffers for overlap
+ * (partial overlap is undefined there).
  * Threads: every function may be called from many threads at once; kernels are immutable after creation.
  */
 #ifndef ACTGEN_ACTGEN_H
