@@ -13,6 +13,7 @@
 #include <cstring>
 #include <string>
 #include <type_traits>
+#include <typeinfo>
 #include <vector>
 
 #include "test_support.h"
@@ -182,4 +183,85 @@ TEST(Overlap, AdjacentDisjointAndExactlyInPlaceAreAccepted) {
   std::vector<float> xx = x;
   EXPECT_EQ(actgen_backward(bwd.get(), xx.data(), dy.data(), xx.data(), n), ACTGEN_OK) << actgen_last_error();
   EXPECT_EQ(std::memcmp(xx.data(), refb.data(), n * 4), 0);
+}
+
+// ---- 4. The C++ wrapper: an empty Kernel (default-constructed, moved from by construction or by assignment)
+// throws actgen::Error from every member that calls the library, and nothing else.
+
+namespace {
+
+template <typename F>
+::testing::AssertionResult throws_actgen_error(F f, const char *what) {
+  try {
+    f();
+  } catch (const actgen::Error &e) {
+    if (e.status() != ACTGEN_ERROR_INVALID_ARGUMENT)
+      return ::testing::AssertionFailure() << what << ": status " << e.status();
+    if (std::string(e.what()).empty()) return ::testing::AssertionFailure() << what << ": empty message";
+    return ::testing::AssertionSuccess();
+  } catch (const std::exception &e) {
+    return ::testing::AssertionFailure() << what << " threw " << typeid(e).name() << ": " << e.what();
+  } catch (...) {
+    return ::testing::AssertionFailure() << what << " threw something else";
+  }
+  return ::testing::AssertionFailure() << what << " did not throw";
+}
+
+void expect_empty_behaviour(const actgen::Kernel &k, const char *how) {
+  SCOPED_TRACE(how);
+  std::vector<float> x(8, 0.5f), dy(8, 1.0f), out(8, 3.0f), empty;
+  EXPECT_FALSE(k);
+  EXPECT_EQ(k.get(), nullptr);
+  EXPECT_TRUE(throws_actgen_error([&] { k.target(); }, "target()"));
+  EXPECT_TRUE(throws_actgen_error([&] { k.forward(x.data(), out.data(), x.size()); }, "forward(pointers)"));
+  EXPECT_TRUE(throws_actgen_error([&] { k.forward(x.data(), out.data(), 0); }, "forward(pointers, n = 0)"));
+  EXPECT_TRUE(throws_actgen_error([&] { k.forward(x, out); }, "forward(containers)"));
+  EXPECT_TRUE(throws_actgen_error([&] { k.forward(empty, empty); }, "forward(empty containers)"));
+  EXPECT_TRUE(throws_actgen_error([&] { k.forward(x, empty); }, "forward(mismatched containers)"));
+  EXPECT_TRUE(throws_actgen_error([&] { k.backward(x.data(), dy.data(), out.data(), x.size()); },
+                                  "backward(pointers)"));
+  EXPECT_TRUE(throws_actgen_error([&] { k.backward(x, dy, out); }, "backward(containers)"));
+  EXPECT_TRUE(throws_actgen_error([&] { k.backward(x, empty, out); }, "backward(mismatched containers)"));
+  for (float f : out) EXPECT_EQ(f, 3.0f) << "an empty Kernel wrote its output";
+}
+
+}  // namespace
+
+TEST(Wrapper, EmptyKernelsThrowActgenErrorFromEveryMember) {
+  actgen::Kernel defaulted;
+  expect_empty_behaviour(defaulted, "default-constructed");
+
+  actgen::Kernel a("relu");
+  actgen::Kernel b(std::move(a));
+  expect_empty_behaviour(a, "moved from by construction");  // NOLINT(bugprone-use-after-move)
+  EXPECT_TRUE(b);
+  EXPECT_FALSE(b.target().empty());
+
+  actgen::Kernel c("gelu", "", actgen::Direction::backward);
+  actgen::Kernel d("silu");
+  d = std::move(c);
+  expect_empty_behaviour(c, "moved from by assignment");  // NOLINT(bugprone-use-after-move)
+  std::vector<float> x(8, 0.5f), dy(8, 1.0f), dx(8);
+  EXPECT_NO_THROW(d.backward(x, dy, dx));  // d now holds gelu backward
+
+  d = std::move(d);  // self-move keeps the kernel  NOLINT
+  EXPECT_TRUE(d);
+  // An empty Kernel can be assigned a kernel again.
+  c = actgen::Kernel("relu");
+  std::vector<float> y(8);
+  EXPECT_NO_THROW(c.forward(x, y));
+  EXPECT_EQ(y[0], 0.5f);
+}
+
+TEST(Wrapper, FailuresThrowActgenError) {
+  try {
+    actgen::Kernel k("no_such_activation");
+    FAIL() << "created an unknown activation";
+  } catch (const actgen::Error &e) {
+    EXPECT_EQ(e.status(), ACTGEN_ERROR_INVALID_ARGUMENT);
+  }
+  actgen::Kernel k("relu");
+  std::vector<float> buf(16, 1.0f);
+  EXPECT_TRUE(throws_actgen_error([&] { k.forward(buf.data(), buf.data() + 1, 8); }, "overlapping forward"));
+  EXPECT_TRUE(throws_actgen_error([&] { k.backward(buf.data(), buf.data(), buf.data(), 8); }, "wrong direction"));
 }
