@@ -92,7 +92,16 @@ actgen_status parse_params(const ActivationInfo &a, const char *text, float valu
     if (value.empty() || *end != '\0')
       return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: parameter '%s' has value '%s', which is not a number", a.name,
                   name.c_str(), value.c_str());
+    // Rounded to float as the kernels use it: a value below float's smallest subnormal (1e-50) becomes 0, which
+    // a Finite or NonNegative parameter accepts and a NonZero or Positive one refuses (saying why); a subnormal
+    // one (1e-40) is kept as that subnormal, never flushed; one beyond float's range becomes inf and is refused.
     const float f = static_cast<float>(v);
+    if (v != 0.0 && f == 0.0f && !satisfies(a.params[j].constraint, f))
+      return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: parameter '%s' = %s rounds to 0 as a float and must be %s",
+                  a.name, name.c_str(), value.c_str(), requirement(a.params[j].constraint));
+    if (std::isfinite(v) && !std::isfinite(f))
+      return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: parameter '%s' = %s overflows float and must be %s", a.name,
+                  name.c_str(), value.c_str(), requirement(a.params[j].constraint));
     if (!satisfies(a.params[j].constraint, f))
       return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: parameter '%s' = %s must be %s (as a float)", a.name,
                   name.c_str(), value.c_str(), requirement(a.params[j].constraint));

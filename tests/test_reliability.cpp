@@ -265,3 +265,78 @@ TEST(Wrapper, FailuresThrowActgenError) {
   EXPECT_TRUE(throws_actgen_error([&] { k.forward(buf.data(), buf.data() + 1, 8); }, "overlapping forward"));
   EXPECT_TRUE(throws_actgen_error([&] { k.backward(buf.data(), buf.data(), buf.data(), 8); }, "wrong direction"));
 }
+
+// ---- 5. n == 0 checks the kernel and nothing else; parameters that round to 0 or to a subnormal float.
+
+TEST(ZeroLength, KernelIsCheckedPointersAreNot) {
+  Kernel fwd = make_kernel("relu", "", ACTGEN_FORWARD, "");
+  Kernel bwd = make_kernel("relu", "", ACTGEN_BACKWARD, "");
+  ASSERT_TRUE(fwd && bwd) << actgen_last_error();
+  float sentinel = 1.0f;
+  // The kernel: NULL, the wrong direction, a stream for a host kernel are refused even with n == 0.
+  EXPECT_EQ(actgen_forward(nullptr, nullptr, nullptr, 0), ACTGEN_ERROR_INVALID_ARGUMENT);
+  EXPECT_TRUE(mentions(actgen_last_error(), "kernel is NULL")) << actgen_last_error();
+  EXPECT_EQ(actgen_backward(nullptr, nullptr, nullptr, nullptr, 0), ACTGEN_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(actgen_forward(bwd.get(), &sentinel, &sentinel, 0), ACTGEN_ERROR_INVALID_ARGUMENT);
+  EXPECT_TRUE(mentions(actgen_last_error(), "backward kernel")) << actgen_last_error();
+  EXPECT_EQ(actgen_backward(fwd.get(), &sentinel, &sentinel, &sentinel, 0), ACTGEN_ERROR_INVALID_ARGUMENT);
+  int stream = 0;
+  EXPECT_EQ(actgen_forward_stream(fwd.get(), &sentinel, &sentinel, 0, &stream), ACTGEN_ERROR_INVALID_ARGUMENT);
+  // The data pointers are not looked at with n == 0: NULL, overlapping, anything.
+  EXPECT_EQ(actgen_forward(fwd.get(), nullptr, nullptr, 0), ACTGEN_OK) << actgen_last_error();
+  EXPECT_EQ(actgen_forward(fwd.get(), &sentinel, reinterpret_cast<char *>(&sentinel) + 1, 0), ACTGEN_OK);
+  EXPECT_EQ(actgen_backward(bwd.get(), nullptr, nullptr, nullptr, 0), ACTGEN_OK) << actgen_last_error();
+  EXPECT_EQ(sentinel, 1.0f);
+}
+
+TEST(TinyParameters, RoundingToZeroOrSubnormal) {
+  // Below float's smallest subnormal: 0 as a float. Refused where 0 is (NonZero, Positive), saying it rounded.
+  for (const char *p : {"alpha=1e-50", "alpha=-1e-50", "alpha=1e-46"}) {
+    actgen_kernel *k = nullptr;
+    EXPECT_EQ(actgen_kernel_create(&k, "celu", p, ACTGEN_F32, ACTGEN_FORWARD), ACTGEN_ERROR_INVALID_ARGUMENT) << p;
+    EXPECT_EQ(k, nullptr);
+    EXPECT_TRUE(mentions(actgen_last_error(), "rounds to 0 as a float")) << actgen_last_error();
+  }
+  {
+    actgen_kernel *k = nullptr;
+    EXPECT_EQ(actgen_kernel_create(&k, "softplus", "beta=1e-50", ACTGEN_F32, ACTGEN_BACKWARD),
+              ACTGEN_ERROR_INVALID_ARGUMENT);
+    EXPECT_TRUE(mentions(actgen_last_error(), "rounds to 0 as a float")) << actgen_last_error();
+  }
+  // Accepted as 0 where 0 is allowed (Finite, NonNegative): elu with alpha = 0 is relu.
+  {
+    Kernel elu = make_kernel("elu", "alpha=1e-50", ACTGEN_FORWARD, "");
+    ASSERT_TRUE(elu) << actgen_last_error();
+    float x[3] = {-1.0f, -100.0f, 2.0f}, y[3];
+    ASSERT_EQ(actgen_forward(elu.get(), x, y, 3), ACTGEN_OK);
+    EXPECT_EQ(y[0], 0.0f);
+    EXPECT_EQ(y[1], 0.0f);
+    EXPECT_EQ(y[2], 2.0f);
+    Kernel shrink = make_kernel("hardshrink", "lambd=1e-50", ACTGEN_FORWARD, "");
+    EXPECT_TRUE(shrink) << actgen_last_error();
+  }
+  // Float's range is exceeded: refused, saying so.
+  {
+    actgen_kernel *k = nullptr;
+    EXPECT_EQ(actgen_kernel_create(&k, "elu", "alpha=1e39", ACTGEN_F32, ACTGEN_FORWARD), ACTGEN_ERROR_INVALID_ARGUMENT);
+    EXPECT_TRUE(mentions(actgen_last_error(), "overflows float")) << actgen_last_error();
+  }
+  // A subnormal float is kept, not flushed: celu(x) -> -alpha for x << -alpha, the subnormal itself.
+  {
+    const float alpha = 1e-40f;
+    ASSERT_NE(alpha, 0.0f);
+    ASSERT_LT(alpha, 1.17549435e-38f);
+    Kernel celu = make_kernel("celu", "alpha=1e-40", ACTGEN_FORWARD, "");
+    ASSERT_TRUE(celu) << actgen_last_error();
+    float x[3] = {-1.0f, -1e-30f, 3.0f}, y[3];
+    ASSERT_EQ(actgen_forward(celu.get(), x, y, 3), ACTGEN_OK);
+    EXPECT_EQ(y[0], -alpha);
+    EXPECT_EQ(y[1], -alpha);
+    EXPECT_EQ(y[2], 3.0f);
+    Kernel leaky = make_kernel("leaky_relu", "negative_slope=1e-40", ACTGEN_FORWARD, "");
+    ASSERT_TRUE(leaky) << actgen_last_error();
+    float one = -1.0f, out = 0.0f;
+    ASSERT_EQ(actgen_forward(leaky.get(), &one, &out, 1), ACTGEN_OK);
+    EXPECT_EQ(out, -alpha);
+  }
+}

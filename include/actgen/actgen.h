@@ -4,10 +4,13 @@
  * for actgen_last_error() on the calling thread. The library never aborts, exits or prints (except the
  * opt-in ACTGEN_VERBOSE=1 selection log on stderr).
  *
- * Memory: any alignment; any n; n == 0 is a no-op. In place is allowed: an output may be exactly an input
- * (y == x; dx == x or dx == dy); an output that otherwise shares a byte with an input is refused
- * (INVALID_ARGUMENT, nothing written) for host kernels; CUDA kernels do not check device buffers for overlap
- * (partial overlap is undefined there).
+ * Memory: any alignment; any n. In place is allowed: an output may be exactly an input (y == x; dx == x or
+ * dx == dy); an output that otherwise shares a byte with an input is refused (INVALID_ARGUMENT, nothing written)
+ * for host kernels; CUDA kernels do not check device buffers for overlap (partial overlap is undefined there).
+ * n == 0: the kernel is still checked (NULL, the wrong direction, or a stream given to a host kernel is
+ * INVALID_ARGUMENT); the data pointers are not (they may be NULL) and nothing is read or written.
+ * Parameters are rounded to float: one that rounds to 0 is refused where 0 is (nonzero or > 0 parameters) and is 0
+ * elsewhere; a subnormal one is kept as that subnormal; one beyond float's range is refused.
  * Threads: every function may be called from many threads at once; kernels are immutable after creation.
  */
 #ifndef ACTGEN_ACTGEN_H
