@@ -3,7 +3,7 @@
 // while a ninth thread keeps changing actgen_set_num_threads and actgen_set_target under them. Every output is then
 // recomputed serially, on the target its kernel reported, and compared bit for bit.
 //
-// ACTGEN_STRESS_ROUNDS (default 16) rounds of ACTGEN_STRESS_CALLS (default 400) calls per worker, each round checked
+// ACTGEN_STRESS_ROUNDS (default 16; 2 under an emulator) rounds of ACTGEN_STRESS_CALLS (default 400) calls per worker, each round checked
 // before the next (its outputs are kept for the comparison). scripts/test_sanitizers.sh runs this test under TSan.
 #include <gtest/gtest.h>
 
@@ -23,6 +23,10 @@
 #include "test_support.h"
 
 using namespace testsupport;
+
+#ifndef ACTGEN_STRESS_DEFAULT_ROUNDS
+#define ACTGEN_STRESS_DEFAULT_ROUNDS 16
+#endif
 
 namespace {
 
@@ -159,7 +163,7 @@ void run_round(uint32_t round, size_t per_worker, Totals &total) {
 }  // namespace
 
 TEST(Stress, ConcurrentMixedCallsMatchSerialResultsBitForBit) {
-  const size_t rounds = env_count("ACTGEN_STRESS_ROUNDS", 16), per_worker = env_count("ACTGEN_STRESS_CALLS", 400);
+  const size_t rounds = env_count("ACTGEN_STRESS_ROUNDS", ACTGEN_STRESS_DEFAULT_ROUNDS), per_worker = env_count("ACTGEN_STRESS_CALLS", 400);
   Totals total;
   for (size_t r = 0; r < rounds && !HasFatalFailure(); ++r) run_round(static_cast<uint32_t>(r), per_worker, total);
   EXPECT_EQ(total.failures, 0u);
