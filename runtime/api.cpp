@@ -1,12 +1,14 @@
 // The C API: catalog queries, target selection, kernel creation and calls.
 #include <HalideRuntime.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <new>
 #include <string>
+#include <type_traits>
 
 #include "actgen/actgen.h"
 #include "runtime/cpu_features.h"
@@ -146,8 +148,22 @@ halide_buffer_t wrap(const void *data, actgen_dtype dtype, size_t n, halide_dime
   return b;
 }
 
+// Whether the n-byte ranges at a and b share a byte (computed without forming a + bytes, which could wrap).
+bool overlap(const void *a, const void *b, size_t bytes) {
+  const uintptr_t p = reinterpret_cast<uintptr_t>(a), q = reinterpret_cast<uintptr_t>(b);
+  return (p <= q ? q - p : p - q) < bytes;
+}
+
+struct Operand {
+  const void *pointer;
+  const char *name;
+};
+
+// Checks a call before anything is read or written. The kernel is checked whatever n is (NULL, the wrong
+// direction, a stream for a host kernel); with n == 0 the data pointers are not looked at. For a host kernel the
+// output must be each input exactly (in place) or share no byte with it.
 actgen_status check_call(const actgen_kernel *kernel, actgen_direction direction, size_t n, void *stream,
-                         std::initializer_list<std::pair<const void *, const char *>> pointers) {
+                         std::initializer_list<Operand> inputs, Operand output) {
   if (!kernel) return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "kernel is NULL");
   if (kernel->direction != direction)
     return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s is a %s kernel; call %s", kernel->name,
@@ -157,12 +173,33 @@ actgen_status check_call(const actgen_kernel *kernel, actgen_direction direction
   if (stream && !on_device)
     return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s runs on the host: stream must be NULL", kernel->name);
   if (n == 0) return ACTGEN_OK;
-  for (const auto &p : pointers) {
-    if (!p.first) return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: %s is NULL with n = %zu", kernel->name, p.second, n);
-    if (on_device && !is_device_pointer(p.first))
-      return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: %s is not CUDA device memory (a CUDA kernel takes device pointers)",
-                  kernel->name, p.second);
+  for (const Operand &p : inputs) {
+    if (!p.pointer)
+      return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: %s is NULL with n = %zu", kernel->name, p.name, n);
   }
+  if (!output.pointer)
+    return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: %s is NULL with n = %zu", kernel->name, output.name, n);
+  if (on_device) {
+    for (const Operand &p : inputs)
+      if (!is_device_pointer(p.pointer))
+        return fail(ACTGEN_ERROR_INVALID_ARGUMENT,
+                    "%s: %s is not CUDA device memory (a CUDA kernel takes device pointers)", kernel->name, p.name);
+    if (!is_device_pointer(output.pointer))
+      return fail(ACTGEN_ERROR_INVALID_ARGUMENT,
+                  "%s: %s is not CUDA device memory (a CUDA kernel takes device pointers)", kernel->name, output.name);
+    return ACTGEN_OK;  // overlap of device buffers is the caller's to avoid (actgen.h)
+  }
+  const size_t size = element_size(kernel->entry->dtype);
+  if (n > SIZE_MAX / size)
+    return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: n = %zu elements is more than the address space holds",
+                kernel->name, n);
+  const size_t bytes = n * size;
+  for (const Operand &p : inputs)
+    if (p.pointer != output.pointer && overlap(p.pointer, output.pointer, bytes))
+      return fail(ACTGEN_ERROR_INVALID_ARGUMENT,
+                  "%s: %s (%p) and %s (%p) overlap over n = %zu elements without being the same buffer "
+                  "(in place means %s == %s exactly)",
+                  kernel->name, output.name, output.pointer, p.name, p.pointer, n, output.name, p.name);
   return ACTGEN_OK;
 }
 
@@ -215,11 +252,19 @@ actgen_status actgen_kernel_create_on(actgen_kernel **kernel, const char *activa
   size_t a_index = 0;
   const ActivationInfo *a = find_activation(activation, &a_index);
   if (!a) return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "unknown activation '%s' (actgen list shows the catalog)", activation);
-  if (direction != ACTGEN_FORWARD && direction != ACTGEN_BACKWARD)
-    return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: direction %d is neither forward nor backward", activation,
-                static_cast<int>(direction));
-  if (dtype != ACTGEN_F32 && dtype != ACTGEN_F16 && dtype != ACTGEN_BF16)
-    return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: dtype %d is not an actgen_dtype", activation, static_cast<int>(dtype));
+  // The enums' raw values are checked as ints before either is used as its enum (include/actgen/actgen.h fixes
+  // their underlying type to int in C++, so a caller's (actgen_dtype)7 is a value here, not undefined behaviour).
+  static_assert(std::is_same_v<std::underlying_type_t<actgen_dtype>, int> &&
+                    std::is_same_v<std::underlying_type_t<actgen_direction>, int>,
+                "actgen.h: the input enums must have int as their underlying type in C++");
+  const int raw_direction = static_cast<int>(direction), raw_dtype = static_cast<int>(dtype);
+  if (raw_direction != ACTGEN_FORWARD && raw_direction != ACTGEN_BACKWARD)
+    return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: direction %d is neither forward (%d) nor backward (%d)", activation,
+                raw_direction, static_cast<int>(ACTGEN_FORWARD), static_cast<int>(ACTGEN_BACKWARD));
+  if (raw_dtype != ACTGEN_F32 && raw_dtype != ACTGEN_F16 && raw_dtype != ACTGEN_BF16)
+    return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: dtype %d is not an actgen_dtype (f32 %d, f16 %d, bf16 %d)",
+                activation, raw_dtype, static_cast<int>(ACTGEN_F32), static_cast<int>(ACTGEN_F16),
+                static_cast<int>(ACTGEN_BF16));
   float values[kMaxParams] = {};
   actgen_status s = parse_params(*a, params, values);
   if (s != ACTGEN_OK) return s;
@@ -255,7 +300,7 @@ actgen_status actgen_kernel_create(actgen_kernel **kernel, const char *activatio
 void actgen_kernel_destroy(actgen_kernel *kernel) { delete kernel; }
 
 actgen_status actgen_forward_stream(const actgen_kernel *kernel, const void *x, void *y, size_t n, void *stream) {
-  actgen_status s = check_call(kernel, ACTGEN_FORWARD, n, stream, {{x, "x"}, {y, "y"}});
+  actgen_status s = check_call(kernel, ACTGEN_FORWARD, n, stream, {{x, "x"}}, {y, "y"});
   if (s != ACTGEN_OK || n == 0) return s;
   const float *p = kernel->params;
   return run_pieces(kernel, n, stream, {x, y}, [&](halide_buffer_t *b) {
@@ -265,7 +310,7 @@ actgen_status actgen_forward_stream(const actgen_kernel *kernel, const void *x, 
 
 actgen_status actgen_backward_stream(const actgen_kernel *kernel, const void *x, const void *dy, void *dx, size_t n,
                                      void *stream) {
-  actgen_status s = check_call(kernel, ACTGEN_BACKWARD, n, stream, {{x, "x"}, {dy, "dy"}, {dx, "dx"}});
+  actgen_status s = check_call(kernel, ACTGEN_BACKWARD, n, stream, {{x, "x"}, {dy, "dy"}}, {dx, "dx"});
   if (s != ACTGEN_OK || n == 0) return s;
   const float *p = kernel->params;
   return run_pieces(kernel, n, stream, {x, dy, dx}, [&](halide_buffer_t *b) {

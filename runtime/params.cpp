@@ -1,8 +1,9 @@
 #include "runtime/params.h"
 
-#include <cerrno>
+#include <locale.h>
+#include <stdlib.h>
+
 #include <cmath>
-#include <cstdlib>
 #include <string>
 
 #include "runtime/error.h"
@@ -45,6 +46,14 @@ bool satisfies(Constraint c, float v) {
   return false;
 }
 
+// strtod's grammar (decimal, hex, inf/nan, a sign) read with the "C" locale's decimal point whatever the process's
+// LC_NUMERIC is: a program that called setlocale(LC_ALL, "de_DE.UTF-8") still writes "alpha=0.5".
+// newlocale(..., "C", ...) returns glibc's static C locale object: it cannot fail for lack of memory.
+locale_t c_locale() {
+  static const locale_t c = newlocale(LC_ALL_MASK, "C", static_cast<locale_t>(nullptr));
+  return c;
+}
+
 }  // namespace
 
 actgen_status parse_params(const ActivationInfo &a, const char *text, float values[kMaxParams]) {
@@ -76,13 +85,23 @@ actgen_status parse_params(const ActivationInfo &a, const char *text, float valu
     if (given[j])
       return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: parameter '%s' given twice", a.name, name.c_str());
     given[j] = true;
+    const locale_t c = c_locale();
+    if (!c) return fail(ACTGEN_ERROR_INTERNAL, "%s: cannot create the C locale to read parameters", a.name);
     char *end = nullptr;
-    errno = 0;
-    const double v = value.empty() ? 0.0 : std::strtod(value.c_str(), &end);
+    const double v = value.empty() ? 0.0 : strtod_l(value.c_str(), &end, c);
     if (value.empty() || *end != '\0')
       return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: parameter '%s' has value '%s', which is not a number", a.name,
                   name.c_str(), value.c_str());
+    // Rounded to float as the kernels use it: a value below float's smallest subnormal (1e-50) becomes 0, which
+    // a Finite or NonNegative parameter accepts and a NonZero or Positive one refuses (saying why); a subnormal
+    // one (1e-40) is kept as that subnormal, never flushed; one beyond float's range becomes inf and is refused.
     const float f = static_cast<float>(v);
+    if (v != 0.0 && f == 0.0f && !satisfies(a.params[j].constraint, f))
+      return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: parameter '%s' = %s rounds to 0 as a float and must be %s",
+                  a.name, name.c_str(), value.c_str(), requirement(a.params[j].constraint));
+    if (std::isfinite(v) && !std::isfinite(f))
+      return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: parameter '%s' = %s overflows float and must be %s", a.name,
+                  name.c_str(), value.c_str(), requirement(a.params[j].constraint));
     if (!satisfies(a.params[j].constraint, f))
       return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: parameter '%s' = %s must be %s (as a float)", a.name,
                   name.c_str(), value.c_str(), requirement(a.params[j].constraint));

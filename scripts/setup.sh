@@ -7,6 +7,9 @@ pkgs=(cmake ninja-build g++ libhalide14-0-dev libgtest-dev libbenchmark-dev pkg-
 pkgs+=(g++-aarch64-linux-gnu qemu-user googletest file)
 # Benchmark peers (bench/bench_peers) and the plots of bench/report.py.
 pkgs+=(libdnnl-dev libxnnpack-dev libpthreadpool-dev libeigen3-dev python3-matplotlib)
+# Reliability runs (scripts/test_sanitizers.sh): clang with its sanitizer and libFuzzer runtimes; locales for the
+# decimal-comma locale test_reliability builds with localedef.
+pkgs+=(clang-14 libclang-rt-14-dev locales)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

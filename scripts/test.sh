@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: sets up and builds if needed, runs the CTest suites (unit, accuracy, memory, errors, math
-# library, libm check, command-line tool), then installs the package and builds and runs examples/consumer
-# against it with find_package(actgen), and checks the pkg-config file.
+# library, libm check, command-line tool, thread stress), then installs the package and builds and runs
+# examples/consumer against it with find_package(actgen), and checks the pkg-config file; then the reliability runs
+# (scripts/test_sanitizers.sh: ASan+UBSan suites, TSan stress, 60 s of libFuzzer) and the aarch64 build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
@@ -19,5 +20,6 @@ cmake --build build-consumer
 export PKG_CONFIG_PATH="$PWD/install/lib/pkgconfig"
 cc examples/consumer/main.c $(pkg-config --cflags --libs actgen) -lm -Wl,-rpath,"$PWD/install/lib" -o build-consumer/pkgconfig_c
 ./build-consumer/pkgconfig_c > /dev/null
+./scripts/test_sanitizers.sh  # ASan+UBSan, TSan, libFuzzer, reusing build/'s generated kernels
 ./scripts/test_arm.sh  # aarch64: cross build with build/'s generators, its tests under qemu-aarch64
 echo "== all tests passed"

@@ -4,7 +4,13 @@
  * for actgen_last_error() on the calling thread. The library never aborts, exits or prints (except the
  * opt-in ACTGEN_VERBOSE=1 selection log on stderr).
  *
- * Memory: any alignment; in place (y == x, dx == dy) allowed; any n; n == 0 is a no-op.
+ * Memory: any alignment; any n. In place is allowed: an output may be exactly an input (y == x; dx == x or
+ * dx == dy); an output that otherwise shares a byte with an input is refused (INVALID_ARGUMENT, nothing written)
+ * for host kernels; CUDA kernels do not check device buffers for overlap (partial overlap is undefined there).
+ * n == 0: the kernel is still checked (NULL, the wrong direction, or a stream given to a host kernel is
+ * INVALID_ARGUMENT); the data pointers are not (they may be NULL) and nothing is read or written.
+ * Parameters are rounded to float: one that rounds to 0 is refused where 0 is (nonzero or > 0 parameters) and is 0
+ * elsewhere; a subnormal one is kept as that subnormal; one beyond float's range is refused.
  * Threads: every function may be called from many threads at once; kernels are immutable after creation.
  */
 #ifndef ACTGEN_ACTGEN_H
@@ -31,9 +37,20 @@ typedef enum {
   ACTGEN_ERROR_INTERNAL = 5
 } actgen_status;
 
-typedef enum { ACTGEN_F32 = 0, ACTGEN_F16 = 1, ACTGEN_BF16 = 2 } actgen_dtype;
+/* The enums a caller passes in. In C++ their underlying type is fixed to int, so every int a caller passes (say
+ * (actgen_dtype)7) is a value of the type rather than undefined behaviour, and the library can refuse it
+ * (INVALID_ARGUMENT); in C any int already is. Size, representation and the C ABI are those of a plain enum. */
+#if defined(__cplusplus)
+#define ACTGEN_INT_ENUM : int
+#else
+#define ACTGEN_INT_ENUM
+#endif
 
-typedef enum { ACTGEN_FORWARD = 0, ACTGEN_BACKWARD = 1 } actgen_direction;
+typedef enum ACTGEN_INT_ENUM { ACTGEN_F32 = 0, ACTGEN_F16 = 1, ACTGEN_BF16 = 2 } actgen_dtype;
+
+typedef enum ACTGEN_INT_ENUM { ACTGEN_FORWARD = 0, ACTGEN_BACKWARD = 1 } actgen_direction;
+
+#undef ACTGEN_INT_ENUM
 
 /* Where a kernel's data lives: host memory, or CUDA device memory (pointers from cudaMalloc/cuMemAlloc). */
 typedef enum { ACTGEN_MEMORY_HOST = 0, ACTGEN_MEMORY_CUDA = 1 } actgen_memory;
