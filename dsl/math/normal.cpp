@@ -4,15 +4,13 @@
 //                      final addition rounds (the result is in [0.257, 0.743]).
 // Phi(-t), t >= 0.65:  phi(t) M(t), M the Mills ratio Q(t)/phi(t), as e^(-t^2/2 - ln sqrt(2 pi)) * M(t) with
 //                      t^2/2 formed exactly (two_prod) and exp taken as a double-float (detail::exp_df, ~2^-40):
-//                      rounding x/sqrt2 or x^2 would cost |x|^2 ulp. For t < 2.6, M(t) is a polynomial in
-//                      d = t - c on two intervals [0.65, 1.3), [1.3, 2.6) with centres c = 1, 2 (so t - c is exact
-//                      by Sterbenz' lemma), as c0 + w(d) with c0 a float kept exact through a two_prod with the
-//                      exponential: the result rounds once (plus the small error of w). For t >= 2.6,
+//                      rounding x/sqrt2 or x^2 would cost |x|^2 ulp. For t < 2.6, M(t) is one polynomial of
+//                      degree 12 in d = t - 1.625 (exact), as c0 + w(d) with c0 a float kept exact through a
+//                      two_prod with the exponential: the result rounds once (plus the error of w). For t >= 2.6,
 //                      t M(t) = 1 - v H(v), v = 1/t^2 <= 0.148, H a polynomial; 1/t is carried as hi + lo (exact
 //                      residual) and e * (1/t)_hi as a two_prod, so again only the final addition rounds, plus
 //                      v H's error (<= 0.108 of t M(t), so its rounding costs ~0.1 ulp). Both forms are computed
-//                      and selected per lane (one blend per near coefficient instead of the select chains of the
-//                      five-interval version). The exponent carries + 64 ln 2 and the result is scaled by 2^-64
+//                      and selected per lane (one blend). The exponent carries + 64 ln 2 and the result is scaled by 2^-64
 //                      at the end, so results down to the subnormal range are rounded once, not flushed. Beyond
 //                      14.5 the result (< 2^-150) is 0.
 // Phi(t), t >= 0.65:   1 - Phi(-t) (Phi(-t) <= 0.26: no cancellation).
@@ -60,24 +58,16 @@ const float kCentralC0 = 3.989422917e-01f;
 const float kCentral[7] = {-1.133518168e-08f, -6.649038196e-02f, 9.973607957e-03f, -1.187808928e-03f,
                            1.174954450e-04f,  -1.354980304e-05f, 3.737123279e-06f};
 
-// Mills ratio M(t) = c0 + w(t - c) on two intervals [0.65, 1.3), [1.3, 2.6) (degree 8).
-struct MillsPiece {
-  float c, c0;
-  float w[9];
-};
-const MillsPiece kMills[2] = {
-    // fit_poly mills_w -0.35 0.3 8 1: horner no-FMA 0.296 ulp of M
-    {1.0f,
-     6.556795239e-01f,
-     {1.848058062e-08f, -3.443204463e-01f, 1.556795537e-01f, -6.288102269e-02f, 2.319890633e-02f, -7.922735065e-03f,
-      2.563207410e-03f, -8.514989167e-04f, 1.029448831e-04f}},
-    // fit_poly mills_w -0.7 0.6 8 2: horner no-FMA 0.405 ulp of M
-    {2.0f,
-     4.213692248e-01f,
-     {4.818812904e-09f, -1.572615355e-01f, 5.342304707e-02f, -1.680531166e-02f, 4.953603260e-03f, -1.378217246e-03f,
-      3.636176407e-04f, -9.755412611e-05f, 2.599317304e-05f}},
-};
-const float kMillsEdge = 1.3f;
+// Mills ratio M(t) = c0 + w(t - 1.625) on [0.65, 2.6) (degree 12). One piece: no per-lane pick of coefficients
+// (the two-piece version of degree 8 spent a blend per coefficient and, with 22 constants live, 40 stack reloads
+// per AVX-512 vector); its Horner evaluation is 0.3 ulp of M worse, within gelu's budget.
+// fit_poly mills_w -0.975 0.975 12 1.625: approx 0.026, horner no-FMA 0.717 ulp, FMA 0.556 ulp of M
+const float kMillsC = 1.625f;
+const float kMillsC0 = 4.888504446e-01f;
+const float kMillsW[13] = {-3.027708750e-09f, -2.056180388e-01f, 7.736057788e-02f, -2.663560957e-02f,
+                           8.519271389e-03f,  -2.558784094e-03f, 7.275521057e-04f, -1.957905624e-04f,
+                           4.982542305e-05f,  -1.348452770e-05f, 4.050609277e-06f, -4.723230518e-07f,
+                           -1.856773082e-07f};
 // Beyond kFarEdge: t M(t) = 1 - v H(v), v = 1/t^2 in [0.00476, 0.148] (t in [2.6, 14.5]).
 // (A single rational P(t)/Q(t) on [0.65, 14.5] fits to 9e-10 relative at degree 4/5 in long double, but its
 // float Horner evaluation cost 6-8.5 ulp: rejected.)
@@ -87,15 +77,9 @@ const float kMillsTail[9] = {9.999977350e-01f,  -2.999036312e+00f, 1.488028145e+
                              -9.784877777e+01f, 6.911511841e+02f,  -4.240753906e+03f,
                              1.893008789e+04f,  -5.172707031e+04f, 6.354859375e+04f};
 
-// Per-lane pick of a near-piece table entry (one select: a blend).
-template <typename F>
-Expr pick(const Expr &t, F &&get) {
-  return select(t < kMillsEdge, Expr(get(kMills[0])), Expr(get(kMills[1])));
-}
-
 // 2^64 Phi(-t) for t in [0.65, 14.5] (relative error ~0.5 ulp + the Mills ratio's error), a normal float.
 // If e_out is given, 2^64 phi(t) (as hi + lo, ~2^-40 relative) is stored there.
-// t < 2.6: e (c0 + w(d)), d = t - c exact (Sterbenz), c0 exact through a two_prod.
+// t < 2.6: e (c0 + w(d)), d = t - 1.625 exact, c0 exact through a two_prod.
 // t >= 2.6: e u (1 - k), u = 1/t = uh + ul (ul from the exact residual 1 - uh t), k = v H(v) <= 0.108 with
 // v = uh^2 + (its rounding error + 2 uh ul) (so k is within ~0.1 ulp of t M(t)'s size); e uh exact (two_prod):
 // 2^64 Phi(-t) = qh + (low - (qh + low) k), low = ql + e.hi ul + e.lo uh, rounded once at the end.
@@ -106,11 +90,12 @@ Expr lower_tail_scaled(const Expr &t, DF *e_out = nullptr) {
   DF a = fast_two_sum(s.hi, s.lo + (nh.lo + c.lo));
   DF e = detail::exp_df(a.hi, a.lo);  // 2^64 phi(t), ~2^-40 relative
   if (e_out) *e_out = e;
-  // Near: two pieces.
-  Expr d = t - pick(t, [](const MillsPiece &p) { return p.c; });  // exact (Sterbenz)
-  Expr c0 = pick(t, [](const MillsPiece &p) { return p.c0; });
-  Expr w = pick(t, [](const MillsPiece &p) { return p.w[8]; });
-  for (int k = 7; k >= 0; --k) w = detail::mad(w, d, pick(t, [k](const MillsPiece &p) { return p.w[k]; }));
+  // Near: one piece. d = t - 1.625 is exact for t in [0.65, 2.6) (Sterbenz above 0.8125; below, both are
+  // multiples of 2^-24 and |d| < 1).
+  Expr d = t - kMillsC;
+  Expr c0 = kMillsC0;
+  Expr w = kMillsW[12];
+  for (int k = 11; k >= 0; --k) w = detail::mad(w, d, Expr(kMillsW[k]));
   DF p = detail::exact_prod(e.hi, c0);  // finite (e.hi < 2^63): no infinity check needed
   Expr near = p.hi + (p.lo + detail::mad(e.hi, w, e.lo * (c0 + w)));  // 2^64 phi(t) M(t), rounded once
   // Far: 1/t. tf >= 2.6 keeps the lanes that take `near` finite (t may be 0 with tail_from_zero).
@@ -159,7 +144,7 @@ CdfParts cdf_parts(const Expr &x, DF *e_out = nullptr, bool tail_from_zero = fal
   DF s = fast_two_sum(Expr(0.5f), xc.hi);  // |xc.hi| < 0.26
   Expr central = s.hi + (s.lo + detail::add_mul(xc.lo, x, w));
   // tail_from_zero: t = min(|x|, 14.5) (so that e_out is 2^64 phi(x) for |x| <= 14.5 too); the tail value is then
-  // meaningless for |x| < 0.65 (finite: the first Mills piece evaluated outside its interval), where callers
+  // meaningless for |x| < 0.65 (finite: the near polynomial evaluated outside its interval), where callers
   // take the central value anyway.
   Expr t = tail_from_zero ? min(abs(x), 14.5f) : clamp(abs(x), 0.65f, 14.5f);
   return {central, lower_tail_scaled(t, e_out)};
