@@ -17,9 +17,7 @@ Expr softplus_forward(Expr x, Expr beta, Expr threshold) {
   Expr c = p.dl * math::detail::mad(p.D, Expr(-0.5f), Expr(1.5f));
   Expr L = math::detail::log_core_12(p.D, c);  // log(1 + e^-|t|)
   Expr soft = select(p.neg, L, t.hi + (t.lo + L)) / beta;
-  Expr kr = select(p.neg, p.kr, 0);
-  Expr k2 = kr >> 1;
-  soft = (soft * math::detail::pow2i(k2)) * math::detail::pow2i(kr - k2);
+  soft = math::detail::scale_pow2_nonpos(soft, select(p.neg, p.kr, 0));
   return math::detail::strict(select(t.hi > threshold, x, soft));
 }
 }  // namespace

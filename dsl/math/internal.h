@@ -190,6 +190,14 @@ Expr log_core_12(const Expr &u, const Expr &c);
 // normal_pdf (phi within 0.5 ulp here). Finite x only (callers guard |x| > 10 or 20); NaN not handled.
 Expr normal_cdf_plus_x_pdf(Expr x);
 
+// q * 2^k for an integer k in [-190, 0]: below k = -64 as (q * 2^(k + 64)) * 2^-64 (both factors normal), else
+// q * 2^k; a subnormal result is rounded at most twice.
+inline Expr scale_pow2_nonpos(const Expr &q, const Expr &k) {
+  using namespace Halide;
+  Expr deep = k < -64;
+  return (q * pow2i(k + select(deep, 64, 0))) * select(deep, 5.42101086242752217e-20f, 1.0f);
+}
+
 // bits of x with the sign of s.
 inline Expr copysign(const Expr &x, const Expr &s) {
   using namespace Halide;

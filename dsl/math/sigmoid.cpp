@@ -89,8 +89,8 @@ Expr sigmoid(Expr x) { return sigmoid_impl(x, Expr()); }
 Expr sigmoid(const DF &x) { return sigmoid_impl(x.hi, x.lo); }
 
 Expr mul_sigmoid(Expr a, const DF &t) {
-  // t >= 0: a / (1 + E); t < 0: a E / (1 + E) * 2^kr, kr in [-154, 0] applied in two factors after the
-  // division, so a result that is subnormal is rounded at most twice (< 1 ulp together). Below t = -193,
+  // t >= 0: a / (1 + E); t < 0: a E / (1 + E) * 2^kr, kr in [-154, 0] applied in at most two factors after
+  // the division, so a result that is subnormal is rounded at most twice (< 1 ulp together). Below t = -193,
   // |a| e^t < 2^128 e^-193 is under half the smallest subnormal: the clamp gives 0 there for finite a.
   // (a E) / (1 + E) (t < 0) or a / (1 + E), with the quotient corrected for 1 + E's rounding (D + dl exact):
   // q - q dl / D, 1 / D (D in [1, 2]) taken as 1.5 - D / 2 (its error is < 0.09 of a term below 1 ulp). That
@@ -99,9 +99,7 @@ Expr mul_sigmoid(Expr a, const DF &t) {
   detail::SigmoidParts p = detail::sigmoid_parts(t.hi, t.lo, 193.0f, false);
   Expr q0 = (a * select(p.neg, p.E, 1.0f)) / p.D;
   Expr q = detail::mad(detail::neg_bits(q0 * p.dl), detail::mad(p.D, Expr(-0.5f), Expr(1.5f)), q0);
-  Expr kr = select(p.neg, p.kr, 0);
-  Expr k2 = kr >> 1;
-  Expr r = (q * detail::pow2i(k2)) * detail::pow2i(kr - k2);
+  Expr r = detail::scale_pow2_nonpos(q, select(p.neg, p.kr, 0));
   // a = +-inf: the limit (a for t >= 0, a signed 0 for t < 0); the formula above would give inf - inf. The sign
   // is a's in every case (sigmoid > 0), restored bitwise so that zero results keep it (a = -0 -> -0).
   r = select(detail::is_finite_bits(a), r, select(p.neg, 0.0f, a));
