@@ -1,6 +1,6 @@
 # ctest: fails if any generated kernel object references a scalar libm function (a vector kernel calling
-# tanhf per lane is 40x slower; see HALIDE14.md; fmaf is what the math library's llvm.fma.f32 becomes per lane on
-# a target without FMA). Run with -DNM=<nm> -DDIR=<generated dir>.
+# tanhf per lane is 40x slower; see docs/halide14.md; fmaf is what the math library's llvm.fma.f32 becomes per
+# lane on a target without FMA). Run with -DNM=<nm> -DDIR=<generated dir>.
 file(GLOB objects ${DIR}/actgen_*.o)
 list(FILTER objects EXCLUDE REGEX "actgen_halide_runtime")
 list(LENGTH objects count)

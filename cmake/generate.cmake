@@ -3,6 +3,20 @@
 # the manifest the runtime reads. The catalog is the set of files dsl/activations/*.cpp.
 include(${CMAKE_CURRENT_LIST_DIR}/targets.cmake)
 
+# Targets a build adds without editing cmake/targets.cmake: entries of the same six fields, appended to its list.
+# (No field list in '|' form here: bench/cost_report.py and actgen tune read targets.cmake's quoted entries.)
+set(ACTGEN_EXTRA_TARGETS "" CACHE STRING
+    "Targets appended to cmake/targets.cmake's list, ';'-separated, each as its entries are written")
+foreach(entry IN LISTS ACTGEN_EXTRA_TARGETS)
+  string(REPLACE "|" ";" fields "${entry}")
+  list(LENGTH fields n)
+  if(NOT n EQUAL 6)
+    message(FATAL_ERROR "actgen: ACTGEN_EXTRA_TARGETS entry '${entry}' has ${n} fields, not the 6 of "
+                        "cmake/targets.cmake's entries (name, suffix, Halide target, processor, features, memory)")
+  endif()
+  list(APPEND ACTGEN_TARGETS "${entry}")
+endforeach()
+
 set(ACTGEN_GEN_DIR ${CMAKE_BINARY_DIR}/generated)
 file(MAKE_DIRECTORY ${ACTGEN_GEN_DIR})
 set(ACTGEN_MANIFEST_DIR ${ACTGEN_GEN_DIR})
@@ -44,7 +58,9 @@ foreach(entry IN LISTS ACTGEN_TARGETS)
   endif()
 endforeach()
 if(NOT ACTGEN_BUILD_TARGETS)
-  message(FATAL_ERROR "actgen: no target in cmake/targets.cmake runs on ${CMAKE_SYSTEM_PROCESSOR}")
+  message(FATAL_ERROR "actgen: no target in cmake/targets.cmake or ACTGEN_EXTRA_TARGETS runs on "
+                      "${CMAKE_SYSTEM_PROCESSOR}: add one, e.g. -DACTGEN_EXTRA_TARGETS=\"<name>|<suffix>|"
+                      "<halide target>-strict_float|${CMAKE_SYSTEM_PROCESSOR}||host\"")
 endif()
 
 set(ACTGEN_KERNEL_OBJECTS "")

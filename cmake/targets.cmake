@@ -1,12 +1,19 @@
 # The targets kernels are generated for: one entry per target, best first (the runtime prefers earlier ones).
 # Fields: name users and ACTGEN_TARGET use | kernel symbol suffix | Halide target | processor that runs it
 # (CMAKE_SYSTEM_PROCESSOR) | CPU features the runtime must detect before selecting it (names as
-# runtime/cpu_features.cpp reports them: x86 from cpuid, aarch64 from the kernel's hwcaps, e.g. neon = HWCAP_ASIMD;
+# runtime/cpu_features.cpp reports them: x86 from cpuid, aarch64 from the kernel's hwcaps, e.g. neon = HWCAP_ASIMD,
+# riscv64 the single-letter extensions in the kernel's hwcaps, e.g. v;
 # "cuda": the runtime's own driver probe found a device) | where the kernel's data lives (host or cuda: a cuda
 # kernel takes device pointers and is only selected by name, never automatically).
-# A build generates kernels for the entries whose processor is the one it builds for; an aarch64 build is a cross
-# build (cmake/toolchain-aarch64.cmake) that runs a host build's generators. Keep strict_float: without it Halide
-# rewrites the float algebra the math library relies on.
+# The features field may be empty: such a target needs nothing the runtime detects (it runs wherever its processor
+# does; runtime/cpu_features.cpp detects nothing on architectures it does not know).
+# A build generates kernels for the entries whose processor is the one it builds for; any other processor is a
+# cross build (cmake/toolchain-cross.cmake with its GNU triple, scripts/test_cross.sh <arch>) that runs a host
+# build's generators. Keep strict_float: without it Halide rewrites the float algebra the math library relies on.
+# A build adds targets without editing this file with -DACTGEN_EXTRA_TARGETS="<entry>[;<entry>...]" (same fields),
+# appended after these by cmake/generate.cmake; scripts/test.sh builds and tests riscv64 that way, with the one
+# entry (unquoted here, so that the scripts reading this file do not take the example for a target)
+#   riscv-64-rv64gc|rv64gc|riscv-64-linux-strict_float|riscv64||host
 set(ACTGEN_TARGETS
   "x86-64-avx512|avx512|x86-64-linux-avx-avx2-avx512-avx512_skylake-f16c-fma-sse41-strict_float|x86_64|avx512f avx512cd avx512bw avx512dq avx512vl avx2 fma|host"
   "x86-64-avx2|avx2|x86-64-linux-avx-avx2-f16c-fma-sse41-strict_float|x86_64|avx2 fma|host"

@@ -6,6 +6,8 @@
 #if defined(__aarch64__) && defined(__linux__)
 #include <asm/hwcap.h>
 #include <sys/auxv.h>
+#elif defined(__riscv) && defined(__linux__)
+#include <sys/auxv.h>
 #endif
 
 namespace actgen::rt {
@@ -43,7 +45,15 @@ std::vector<std::string> detect() {
   };
   for (const Feature &f : features)
     if ((hw & f.bit) == f.bit) found.emplace_back(f.name);
+#elif defined(__riscv) && defined(__linux__)
+  // The kernel's hwcaps hold one bit per single-letter ISA extension (bit 'x' - 'a'), as /proc/cpuinfo's "isa"
+  // line spells them: e.g. "i m a f d c", and "v" where the vector extension is usable.
+  const unsigned long hw = getauxval(AT_HWCAP);
+  for (char c = 'a'; c <= 'z'; ++c)
+    if (hw & (1UL << (c - 'a'))) found.emplace_back(1, c);
 #endif
+  // Elsewhere nothing is detected. Targets whose features field (cmake/targets.cmake) is empty need nothing and
+  // are available on any CPU of their processor: has_features("") is true.
   return found;
 }
 

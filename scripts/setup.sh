@@ -2,9 +2,9 @@
 # Installs everything actgen needs to build, test and benchmark, from Debian's packages only.
 set -euo pipefail
 pkgs=(cmake ninja-build g++ libhalide14-0-dev libgtest-dev libbenchmark-dev pkg-config)
-# The aarch64 cross build (scripts/test_arm.sh): compiler, qemu-aarch64 to run its tests, GoogleTest's sources
-# (Debian has no cross package of the library), file to check what was installed.
-pkgs+=(g++-aarch64-linux-gnu qemu-user googletest file)
+# The cross builds (scripts/test_cross.sh aarch64 / riscv64): compilers, qemu-user (qemu-aarch64, qemu-riscv64) to
+# run their tests, GoogleTest's sources (Debian has no cross package of the library), file.
+pkgs+=(g++-aarch64-linux-gnu g++-riscv64-linux-gnu qemu-user googletest file)
 # Benchmark peers (bench/bench_peers) and the plots of bench/report.py.
 pkgs+=(libdnnl-dev libxnnpack-dev libpthreadpool-dev libeigen3-dev python3-matplotlib)
 # Reliability runs (scripts/test_sanitizers.sh): clang with its sanitizer and libFuzzer runtimes; locales for the

@@ -150,11 +150,12 @@ L hardsigmoid_f(L x, const L *) { return x <= -3 ? 0.0L : (x >= 3 ? 1.0L : (x + 
 L hardsigmoid_df(L x, const L *) { return (x > -3 && x < 3) ? 1.0L / 6.0L : 0.0L; }
 std::vector<L> pm3_kinks(const L *) { return {-3.0L, 0.0L, 3.0L}; }
 
-// hardswish = x relu6(x+3)/6; PyTorch's derivative: x < -3 ? 0 : x <= 3 ? x/3 + 1/2 : 1 (so -0.5 at x = -3).
+// hardswish = x relu6(x+3)/6; PyTorch's derivative (since pytorch/pytorch#148049, 2025): x <= -3 ? 0 : x < 3 ?
+// x/3 + 1/2 : 1, i.e. the one-sided derivative of the flat side at -3 (0) and of the linear side at 3 (1).
 L hardswish_f(L x, const L *) { return x <= -3 ? 0.0L : (x >= 3 ? x : x * (x + 3.0L) / 6.0L); }
 L hardswish_df(L x, const L *) {
-  if (x < -3) return 0.0L;
-  if (x <= 3) return (2.0L * x + 3.0L) / 6.0L;  // 2x + 3 exact: accurate near the zero at -1.5
+  if (x <= -3) return 0.0L;
+  if (x < 3) return (2.0L * x + 3.0L) / 6.0L;  // 2x + 3 exact: accurate near the zero at -1.5
   return 1.0L;
 }
 

@@ -9,7 +9,7 @@
 //   kernels compute with (float)param). Constants that are part of a definition rather than parameters (selu's
 //   alpha and scale, gelu_tanh's sqrt(2/pi) and 0.044715, quick_gelu's 1.702) are exact.
 // - Derivatives follow PyTorch's conventions at kinks (relu'(0) = 0, hardtanh' = 0 at its bounds, elu'(0) = alpha,
-//   hardswish'(-3) = -0.5, ...).
+//   hardswish'(-3) = 0 and hardswish'(3) = 1 as in PyTorch since pytorch/pytorch#148049, ...).
 // - x may be +-inf: f and f' return their limits (silu(-inf) = 0, mish(-inf) = 0, sigmoid'(+-inf) = 0, ...).
 // - NaN x gives NaN (handled in forward()/derivative()).
 // - Backward expected value: dy * f'(x) evaluated in long double with f'(x) at its limit when x = +-inf.

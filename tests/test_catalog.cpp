@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -93,6 +94,64 @@ TEST(Catalog, OracleVariantsAccepted) {
       EXPECT_TRUE(make_kernel(name, v, ACTGEN_FORWARD, "", &err)) << name << " \"" << v << "\": " << err;
     }
   }
+}
+
+// Backward at the kinks, exactly as current PyTorch (aten/src/ATen/native/cpu/Activation.cpp and its CUDA twin)
+// defines it, on every target this machine runs, with dy = 1 and a vector long enough for the vector loop. The
+// accuracy suite checks the same points against the oracle; this table states the conventions on their own, so
+// that a change to the oracle and the kernels together cannot move them silently.
+TEST(Catalog, BackwardAtKinksFollowsPyTorch) {
+  struct Case {
+    const char *act, *params;
+    float x, df;
+    int ulps;  // 0: exact
+  };
+  const float below3 = std::nextafter(3.0f, 0.0f), above_m3 = std::nextafter(-3.0f, 0.0f);
+  const Case cases[] = {
+      {"relu", "", 0.0f, 0.0f, 0},
+      {"leaky_relu", "negative_slope=0.2", 0.0f, 0.2f, 0},
+      {"prelu", "weight=0.1", 0.0f, 0.1f, 0},
+      {"elu", "alpha=2.5", 0.0f, 2.5f, 0},
+      {"selu", "", 0.0f, (float)(1.0507009873554804934 * 1.6732632423543772848), 2},
+      {"celu", "alpha=2", 0.0f, 1.0f, 0},
+      {"hardtanh", "", -1.0f, 0.0f, 0},
+      {"hardtanh", "", 1.0f, 0.0f, 0},
+      {"hardtanh", "min_val=-2,max_val=3", -2.0f, 0.0f, 0},
+      {"hardtanh", "min_val=-2,max_val=3", 3.0f, 0.0f, 0},
+      {"relu6", "", 0.0f, 0.0f, 0},
+      {"relu6", "", 6.0f, 0.0f, 0},
+      {"hardsigmoid", "", -3.0f, 0.0f, 0},
+      {"hardsigmoid", "", 3.0f, 0.0f, 0},
+      // pytorch/pytorch#148049 (2025): one-sided at -3 (flat side) and 3 (linear side); it was -0.5 and 1.5.
+      {"hardswish", "", -3.0f, 0.0f, 0},
+      {"hardswish", "", 3.0f, 1.0f, 0},
+      {"hardswish", "", above_m3, (float)((2.0L * above_m3 + 3.0L) / 6.0L), 3},
+      {"hardswish", "", below3, (float)((2.0L * below3 + 3.0L) / 6.0L), 3},
+      {"hardshrink", "lambd=1", -1.0f, 0.0f, 0},
+      {"hardshrink", "lambd=1", 1.0f, 0.0f, 0},
+      {"hardshrink", "lambd=0", 0.0f, 0.0f, 0},
+      {"softshrink", "lambd=1", -1.0f, 0.0f, 0},
+      {"softshrink", "lambd=1", 1.0f, 0.0f, 0},
+      {"threshold", "threshold=1,value=5", 1.0f, 0.0f, 0},
+      // beta x > threshold is the linear side; at equality the sigmoid.
+      {"softplus", "beta=1,threshold=1", 1.0f, (float)(1.0L / (1.0L + std::exp(-1.0L))), 2},
+      {"softplus", "beta=1,threshold=1", std::nextafter(1.0f, 2.0f), 1.0f, 0},
+  };
+  const size_t n = 67;  // a vector body and a tail on every target
+  for (const std::string &target : available_targets())
+    for (const Case &c : cases) {
+      std::string err;
+      Kernel k = make_kernel(c.act, c.params, ACTGEN_BACKWARD, target, &err);
+      ASSERT_TRUE(k) << c.act << " " << c.params << " on " << target << ": " << err;
+      std::vector<float> x(n, c.x), dy(n, 1.0f), dx(n, -7.0f);
+      ASSERT_EQ(actgen_backward(k.get(), x.data(), dy.data(), dx.data(), n), ACTGEN_OK);
+      for (size_t i = 0; i < n; ++i) {
+        int64_t d = (int64_t)bits(dx[i]) - (int64_t)bits(c.df);
+        bool ok = c.ulps == 0 ? dx[i] == c.df : (std::signbit(dx[i]) == std::signbit(c.df) && std::llabs(d) <= c.ulps);
+        ASSERT_TRUE(ok) << c.act << "(" << c.params << ")'(" << c.x << ") = " << dx[i] << ", PyTorch: " << c.df
+                        << " (" << target << ", element " << i << ")";
+      }
+    }
 }
 
 TEST(Catalog, OutOfRange) {

@@ -14,9 +14,11 @@ const Activation &defined_activation() {
       [](Expr x, const Params &) {
         return select(x <= -3.0f, 0.0f, select(x >= 3.0f, x, (x * (x + 3.0f)) * kSixth));
       },
-      // PyTorch's: 0 below -3, x/3 + 1/2 on [-3, 3], 1 above; (2x + 3) / 6 avoids the cancellation at -1.5.
+      // PyTorch's (since pytorch/pytorch#148049, 2025): 0 up to -3, x/3 + 1/2 on (-3, 3), 1 from 3 on, so the
+      // kinks take the one-sided derivative of the flat and the linear side (0 at -3, 1 at 3);
+      // (2x + 3) / 6 avoids the cancellation at -1.5.
       [](Expr x, Expr dy, const Params &) {
-        return select(x < -3.0f, 0.0f, select(x <= 3.0f, dy * ((2.0f * x + 3.0f) * kSixth), dy));
+        return select(x <= -3.0f, 0.0f, select(x < 3.0f, dy * ((2.0f * x + 3.0f) * kSixth), dy));
       }};
   return a;
 }
