@@ -1,7 +1,7 @@
 // actgen's vectorizable math library: f32 routines written as Halide expressions.
 //
 // Halide 14's own exp/log/erf are inaccurate or wrong at special values on x86, and its tanh/sinh/cosh lower
-// to one scalar libm call per lane (see shared HALIDE14.md), so activations use these instead. Every routine
+// to one scalar libm call per lane (see docs/halide14.md), so activations use these instead. Every routine
 // takes and returns Float(32) expressions, vectorizes on every target, calls no libm function, and states
 // its maximum error (in ulp of the exact result, subnormal results included) and special values; the tests in
 // tests/math/ hold each one to its statement on sse41 (no FMA), avx2 and avx512.

@@ -19,8 +19,8 @@ struct ScheduleKnobs {
   // Parallel path: elements per task, and native vectors per operation inside a task.
   int parallel_chunk = 1 << 15;
   int parallel_vectors = 4;
-  // GPU: threads per block and elements per thread (a thread's elements are one vector load and store; one
-  // element per thread reached only ~75% of copy bandwidth on an H100, see HALIDE14.md).
+  // GPU: threads per block and elements per thread (Halide 14 emits a thread's elements as scalar loads, see
+  // bench/cost_report.py; one element per thread reached only ~75% of copy bandwidth on an H100, docs/halide14.md).
   int gpu_threads = 256;
   int gpu_elements_per_thread = 4;
 };

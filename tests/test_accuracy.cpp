@@ -14,7 +14,7 @@
 // ~52k sweep + ~55k random + ~3.3k deterministic inputs per (activation, parameters, direction), against ~1.1
 // million on the host. (The NEON kernels' results were bit-identical to x86's on 1.35M inputs when checked.)
 //
-// Contract (DESIGN.md): forward within 4 ulp of the exact value; backward within 16 ulp or 1e-7 |dy| absolute;
+// Contract (docs/design.md): forward within 4 ulp of the exact value; backward within 16 ulp or 1e-7 |dy| absolute;
 // NaN in gives NaN out; +-inf in gives the limit (checked exactly where the limit is 0 or infinite).
 #include <gtest/gtest.h>
 
