@@ -137,9 +137,14 @@ VEC_X86 = re.compile(r"%([xyz])mm\d+")
 VEC_A64 = re.compile(r"\bv\d+\.(\d+)([bhsd])\b|\bq\d+\b")
 
 
+def zero_stats(insns):
+    """The counters every CPU loop reports, before the per-ISA pass fills them."""
+    return {"instructions": len(insns), "div": 0, "sqrt": 0, "const_loads": 0, "stack_reloads": 0, "spills": 0,
+            "data_loads": 0, "vectors": 0}
+
+
 def x86_stats(insns):
-    s = {"instructions": len(insns), "div": 0, "sqrt": 0, "const_loads": 0, "stack_reloads": 0, "spills": 0,
-         "data_loads": 0, "vectors": 0}
+    s = zero_stats(insns)
     widest = 0
     for insn in insns:
         mnem, ops = (insn.split(None, 1) + [""])[:2]
@@ -172,8 +177,7 @@ def x86_stats(insns):
 
 
 def a64_stats(insns):
-    s = {"instructions": len(insns), "div": 0, "sqrt": 0, "const_loads": 0, "stack_reloads": 0, "spills": 0,
-         "data_loads": 0, "vectors": 0}
+    s = zero_stats(insns)
     lanes = 0
     for insn in insns:
         mnem, ops = (insn.split(None, 1) + [""])[:2]

@@ -7,13 +7,15 @@ using namespace Halide;
 
 namespace detail {
 
-// ln 2 split for Cody-Waite: L2H = 0x3f317200 has 15 significant bits, so k * L2H is exact for |k| < 2^9 (all k
-// used here, |k| <= 150), and hi - k * L2H is exact by Sterbenz. L2L = ln 2 - L2H (to float precision; its
-// own rounding, 2^-47 relative, only enters multiplied by k, i.e. below 2^-38 absolute).
-static const float kLn2Hi = 0.693145751953125f;
-static const float kLn2Lo = 1.428606765330187045e-06f;
-// 1/ln 2 rounded: only used to pick k; any error there just moves s slightly beyond ln2/2.
-static const float kLog2e = 1.44269504088896341f;
+Ln2Reduction reduce_ln2(const Expr &h) {
+  const float shifter = 12582912.0f;  // 1.5 * 2^23, bits 0x4b400000
+  Expr t = mad(h, Expr(kLog2e), Expr(shifter));
+  Expr kf = t - shifter;
+  Expr tb = reinterpret(UInt(32), t);
+  // Unsigned arithmetic: Halide's simplifier would otherwise fold k's offset into later shifts and overflow.
+  Expr k = reinterpret(Int(32), tb - Expr(uint32_t{0x4b400000u}));
+  return {kf, tb, k, mad(kf, Expr(-kLn2Hi), h)};
+}
 
 ExpParts exp_parts(const Expr &hi, const Expr &lo, double clamp_lo, double clamp_hi) {
   // Clamp keeps k in range for scale2; beyond the clamp the results are 0 / inf / -1 anyway. lo is bounded so a
@@ -111,16 +113,11 @@ Expr exp_core(const Expr &hi, const Expr &lo) {
   // With the FMA path: the same reduction and scaling, and e^r by Horner with fused steps, 1 + r (1 + r q(r)),
   // whose last step rounds once (r's rounding and the inner step add about 0.3 ulp): within 1 ulp, six
   // operations fewer than the double-float sum exp_core_df keeps for its low part.
-  Expr h = clamp(hi, -104.0f, 89.0f);
-  const float shifter = 12582912.0f;
-  Expr t = fma(h, Expr(kLog2e), Expr(shifter));
-  Expr kf = t - shifter;
-  Expr tb = reinterpret(UInt(32), t);
-  Expr k = reinterpret(Int(32), tb - Expr(uint32_t{0x4b400000u}));
-  Expr r1 = fma(kf, Expr(-kLn2Hi), h);  // exact
+  Ln2Reduction red = reduce_ln2(clamp(hi, -104.0f, 89.0f));
+  Expr kf = red.kf, r1 = red.r1;
   Expr r = lo.defined() ? r1 + fma(kf, Expr(-kLn2Lo), clamp(lo, -1e-3f, 1e-3f)) : fma(kf, Expr(-kLn2Lo), r1);
   Expr y = fma(r, fma(r, exp_quadratic_tail(r), Expr(1.0f)), Expr(1.0f));
-  Pow2Split sc = pow2_split(tb, k);
+  Pow2Split sc = pow2_split(red.tb, red.k);
   return (y * sc.S) * sc.C;
 }
 
@@ -150,15 +147,9 @@ Expr expm1_nonpos(Expr x) {
   // sum rounds once (an fma with the FMA path). Measured 1.1 ulp (tests/math), within 1.5. No overflow, no
   // big-k path, no float->int conversion.
   using detail::mad;
-  static const float kLn2Hi = 0.693145751953125f;
-  static const float kLn2Lo = 1.428606765330187045e-06f;
-  Expr h = clamp(x, -18.0f, 0.0f);
-  const float shifter = 12582912.0f;
-  Expr t = mad(h, Expr(1.44269504088896341f), Expr(shifter));
-  Expr kf = t - shifter;
-  Expr k = reinterpret(Int(32), reinterpret(UInt(32), t) - Expr(uint32_t{0x4b400000u}));
-  Expr r1 = mad(kf, Expr(-kLn2Hi), h);  // exact
-  Expr r = mad(kf, Expr(-kLn2Lo), r1);
+  detail::Ln2Reduction red = detail::reduce_ln2(clamp(x, -18.0f, 0.0f));
+  Expr k = red.k;
+  Expr r = mad(red.kf, Expr(-detail::kLn2Lo), red.r1);
   Expr p = mad(r * r, detail::exp_quadratic_tail(r), r);  // e^r - 1
   Expr P = detail::pow2i(k);
   Expr res = mad(P, p, P - 1.0f);

@@ -120,6 +120,25 @@ inline DF renorm(const Expr &hi, const Expr &lo) {
   return {select(fin, r.hi, hi), select(fin && is_finite_bits(r.hi), r.lo, 0.0f)};
 }
 
+// ln 2 split for Cody-Waite: L2H = 0x3f317200 has 15 significant bits, so k * L2H is exact for |k| < 2^9 (every
+// k used in dsl/math), and h - k * L2H is exact by Sterbenz. L2L = ln 2 - L2H (to float precision; its own
+// rounding, 2^-47 relative, only enters multiplied by k, i.e. below 2^-38 absolute). log2(e) rounded: only used
+// to pick k; any error there just moves the reduced argument slightly beyond ln 2 / 2.
+constexpr float kLn2Hi = 0.693145751953125f;
+constexpr float kLn2Lo = 1.428606765330187045e-06f;
+constexpr float kLog2e = 1.44269504088896341f;
+
+// h = k ln 2 + r1 + (the L2L part) for finite |h| <= 280: k = round(h / ln 2) by the 1.5 * 2^23 shifter, whose
+// sum t holds k in its low bits (tb = 0x4b400000 + k, so no float->int conversion: a NaN reaching fptosi is
+// poison to LLVM), kf = k as a float, r1 = h - kf L2H exact. Through mad(): fused with the FMA path.
+struct Ln2Reduction {
+  Expr kf;  // Float(32)
+  Expr tb;  // UInt(32), the shifter sum's bits
+  Expr k;   // Int(32)
+  Expr r1;  // Float(32)
+};
+Ln2Reduction reduce_ln2(const Expr &h);
+
 // 2^k for integer k in [-126, 127] (Int(32) expression), built from the exponent field.
 inline Expr pow2i(const Expr &k) { return Halide::reinterpret(Halide::Float(32), (k + 127) << 23); }
 

@@ -9,9 +9,7 @@ using namespace Halide;
 
 namespace detail {
 
-// ln 2 split (as in exp.cpp): L2H has 15 significant bits, so k * L2H is exact for |k| <= 149 + 24.
-static const float kLn2Hi = 0.693145751953125f;
-static const float kLn2Lo = 1.428606765330187045e-06f;
+// kLn2Hi, kLn2Lo (internal.h): k * L2H is exact for |k| <= 149 + 24.
 
 namespace {
 // log(1 + f) = f - (hfsq - s (hfsq + R(s^2))) with hfsq = f^2 / 2 and s = f / (2 + f) (fdlibm); returns the

@@ -8,13 +8,6 @@ using namespace Halide;
 namespace detail {
 
 namespace {
-// ln 2 split as in exp.cpp: L2H has 15 significant bits, so k * L2H is exact for |k| < 2^9 and m - k * L2H is
-// exact (with or without FMA).
-const float kLn2Hi = 0.693145751953125f;
-const float kLn2Lo = 1.428606765330187045e-06f;
-const float kLog2e = 1.44269504088896341f;
-const float kShifter = 12582912.0f;  // 1.5 * 2^23, bits 0x4b400000
-
 bool is_zero_const(const Expr &e) { return !e.defined() || Internal::is_const_zero(e); }
 }  // namespace
 
@@ -26,11 +19,9 @@ SigmoidParts sigmoid_parts(const Expr &hi, const Expr &lo, float clamp_lo, bool 
   mh = max(mh, -clamp_mag);
   Expr ml;
   if (!is_zero_const(lo)) ml = select(neg, lo, neg_bits(lo));
-  // k = round(m / ln 2) by the shifter (no float->int conversion: see exp_core_df); k in [-280, 0].
-  Expr tt = mad(mh, Expr(kLog2e), Expr(kShifter));
-  Expr kf = tt - kShifter;
-  Expr tb = reinterpret(UInt(32), tt);  // 0x4b400000 + k (k in two's complement)
-  Expr r1 = mad(kf, Expr(-kLn2Hi), mh);  // exact
+  // k = round(m / ln 2) in [-280, 0], r1 = m - k L2H exact.
+  Ln2Reduction red = reduce_ln2(mh);
+  Expr kf = red.kf, tb = red.tb, r1 = red.r1;
   // e^(r1 + c) = e^(m + ml) 2^-k, |c| < 1.3e-3.
   Expr c = ml.defined() ? mad(kf, Expr(-kLn2Lo), clamp(ml, -1e-3f, 1e-3f)) : kf * -kLn2Lo;
   Expr y, yl;
@@ -60,8 +51,7 @@ SigmoidParts sigmoid_parts(const Expr &hi, const Expr &lo, float clamp_lo, bool 
     E = (y * S) * 5.42101086242752217e-20f;  // 2^-64
     kr = Expr(0);
   } else {
-    // Unsigned arithmetic: Halide's simplifier would otherwise fold k's offset into later shifts and overflow.
-    Expr k = reinterpret(Int(32), tb - Expr(uint32_t{0x4b400000u}));
+    Expr k = red.k;
     Expr kc = max(k, -125);
     Expr P = pow2i(kc);
     E = y * P;  // E normal (y >= 0.7), exact
