@@ -16,6 +16,8 @@
 // c0_hi + w(v) with c0_hi kept exact in a double-float product).
 //   mills_tail   v = 1/t^2 - C:   f = (1 - t M(t)) t^2, t = 1/sqrt(C + v) (M = Q(t)/phi(t); t M(t) = 1 - v H(v));
 //                                 errors in units of t M(t) (v H's share of it), not of f
+//   mills_s      v = s - D, s = 1/(1 + C t): f = (1 + C t) Q(t) e^(t^2/2) = Q(t) e^(t^2/2) / s (t = (1/s - 1)/C;
+//                D, the centre, is a further argument after C, default 0)
 //   xmt          v = x^2 - C:     f = (x - tanh x) / x^3
 //   xmt_shift    v = x - C:       f = x - tanh x, x = C + v
 #include <cmath>
@@ -78,6 +80,12 @@ int main(int argc, char **argv) {
     f = [C](ld v) { ld s = C + v, t = 1 / std::sqrt(s); return (1 - t * Q(t) / phi(t)) / s; };
     // errors in units of t M(t) = 1 - v H(v) (what H's error costs there), not of H
     g = [C](ld v) { ld s = C + v, t = 1 / std::sqrt(s); return t * Q(t) / phi(t) / s; };
+  } else if (name == "mills_s") {
+    ld D = argc > 6 ? std::strtold(argv[6], nullptr) : 0.0L;
+    f = [C, D](ld v) {
+      ld s = v + D, t = (1 / s - 1) / C;
+      return Q(t) * std::exp(t * t / 2) / s;
+    };
   } else if (name == "xmt") {
     f = [C](ld v) {
       ld u = C + v;
@@ -214,8 +222,8 @@ int main(int argc, char **argv) {
     if (e1 > e_nofma) e_nofma = e1, w_nofma = v;
     if (e2 > e_fma) e_fma = e2, w_fma = v;
   }
-  std::printf("// fit_poly %s %s %s %d%s%s\n", argv[1], argv[2], argv[3], n, argc > 5 ? " " : "",
-              argc > 5 ? argv[5] : "");
+  std::printf("// fit_poly %s %s %s %d%s%s%s%s\n", argv[1], argv[2], argv[3], n, argc > 5 ? " " : "",
+              argc > 5 ? argv[5] : "", argc > 6 ? " " : "", argc > 6 ? argv[6] : "");
   std::printf("// approx %.3f (x2^-24 rel, at %.6Lg); horner no-FMA %.3f ulp (at %.6Lg), FMA %.3f ulp (at %.6Lg)\n",
               e_approx, w_approx, e_nofma, w_nofma, e_fma, w_fma);
   std::printf("{");
