@@ -3,8 +3,9 @@
 // Halide 14's own exp/log/erf are inaccurate or wrong at special values on x86, and its tanh/sinh/cosh lower
 // to one scalar libm call per lane (see docs/halide14.md), so activations use these instead. Every routine
 // takes and returns Float(32) expressions, vectorizes on every target, calls no libm function, and states
-// its maximum error (in ulp of the exact result, subnormal results included) and special values; the tests in
-// tests/math/ hold each one to its statement on sse41 (no FMA), avx2 and avx512.
+// its maximum error (in ulp of the exact result, subnormal results included) and special values; one table in
+// tests/math/test_contract.cpp holds each of them to its statement on every x86 level the machine runs (sse41
+// without FMA, avx2 and avx512 with it) and built as for CUDA: a bound changed here changes there too.
 //
 // "df" arguments are double-float values hi + lo with |lo| <= ulp(hi)/2: they let a caller pass an argument
 // that was not exactly representable (c*x for a constant or parameter c) without losing the digits that an
@@ -26,7 +27,8 @@ using Halide::Expr;
 void set_fma(bool on);
 bool fma_enabled();
 // True for x86 targets with FMA (the fma feature, or any AVX-512 level: all of them include FMA; Halide's
-// avx512_skylake target does not list fma itself) and for CUDA (fma.rn.f32). False elsewhere.
+// avx512_skylake target does not list fma itself), for 64-bit ARM (fmla is in every AArch64 Advanced SIMD unit)
+// and for CUDA (fma.rn.f32). False elsewhere.
 bool target_has_fma(const Halide::Target &t);
 
 // Contracting backend, process-wide (default off): the target's code generator fuses a * b + c into one fma even
@@ -49,12 +51,11 @@ struct DF {
 // a * b exactly, as hi + lo (FMA where the target has it, Dekker's splitting where it has not).
 DF two_prod(Expr a, Expr b);
 // c * x where c is a constant given in double precision: c is split into two floats, the product kept as
-// hi + lo to about 2^-44 relative.
+// hi + lo to about 2^-44 relative (hi within 0.5 ulp of c x while lo is normal, |c x| >~ 1e-30).
 DF mul_df(double c, Expr x);
 
-// Double-float arithmetic, about 2^-44 relative: (a.hi + a.lo) + (b.hi + b.lo), and (a.hi + a.lo) * b.
+// Double-float sum, about 2^-44 relative: (a.hi + a.lo) + (b.hi + b.lo) (hi within 0.5 ulp while lo is normal).
 DF add(const DF &a, const DF &b);
-DF mul(const DF &a, Expr b);
 
 // e^x. Max 1 ulp. NaN -> NaN, +inf -> +inf, -inf -> 0, overflow -> +inf, subnormal results kept.
 Expr exp(Expr x);

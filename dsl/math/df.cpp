@@ -23,6 +23,8 @@ bool target_contracts(const Target &t) { return t.has_feature(Target::CUDA); }
 bool target_has_fma(const Target &t) {
   // CUDA: the expression runs in the PTX kernel, where llvm.fma.f32 is one fma.rn.f32 (every CUDA GPU has it).
   if (t.has_feature(Target::CUDA)) return true;
+  // AArch64: FMA (fmla / fmadd) is part of the base instruction set and of every Advanced SIMD unit.
+  if (t.arch == Target::ARM && t.bits == 64) return true;
   if (t.arch != Target::X86 || t.bits != 64) return false;
   return t.has_feature(Target::FMA) || t.has_feature(Target::AVX512) || t.has_feature(Target::AVX512_KNL) ||
          t.has_feature(Target::AVX512_Skylake) || t.has_feature(Target::AVX512_Cannonlake) ||
@@ -118,12 +120,6 @@ DF add(const DF &a, const DF &b) {
   DF s = two_sum(a.hi, b.hi);
   Expr e = s.lo + (a.lo + b.lo);
   return strict(detail::renorm(s.hi, e));
-}
-
-DF mul(const DF &a, Expr b) {
-  DF p = two_prod(a.hi, b);
-  Expr e = detail::add_mul(p.lo, a.lo, b);
-  return strict(detail::renorm(p.hi, e));
 }
 
 }  // namespace actgen::math

@@ -45,7 +45,6 @@ ExpParts exp_parts(const Expr &hi, const Expr &lo, double clamp_lo, double clamp
   return {k, s, tail};
 }
 
-DF exp_df(const Expr &hi, const Expr &lo) { return exp_core_df(hi, lo); }
 
 DF expm1_df(const Expr &x) {
   // e^x - 1 = (2^k - 1) + 2^k s + 2^k tail. For k <= 24, A = 2^k - 1 is exact; for 24 < k <= 60 its rounding

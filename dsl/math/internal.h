@@ -159,9 +159,6 @@ struct ExpParts {
 };
 ExpParts exp_parts(const Expr &hi, const Expr &lo, double clamp_lo, double clamp_hi);
 
-// e^(hi + lo) as hi + lo: exp_core_df (the hi part alone is e^x within 1 ulp, subnormal results rounded once).
-// Overflow gives hi = +inf. Does not handle NaN.
-DF exp_df(const Expr &hi, const Expr &lo);
 
 // e^(hi + lo) as a float (lo undefined: e^hi), plain-float Cody-Waite, about 0.6 ulp, subnormal results rounded
 // once, overflow -> inf, hi = -inf -> 0, +inf -> inf. NaN hi gives an unspecified (non-poison) value.

@@ -14,7 +14,7 @@
 //  * -t^2/2 is exact as hi + lo (rounding t^2 would cost t^2 ulp of e^(-t^2/2)), reduced by one Cody-Waite step;
 //  * the exponent carries + 64 and the result is scaled by 2^-64 at the end, so products down to the subnormal
 //    range are rounded once, not flushed, and 2^(k + 64) is always a normal float (no scaling split).
-// Measured (tests/math/test_normal.cpp, x Phi(x)): 2.58 ulp with FMA, 2.85 without; gelu's forward 67 AVX-512
+// Measured (tests/math/test_contract.cpp, x Phi(x)): 2.58 ulp with FMA, 2.85 without; gelu's forward 67 AVX-512
 // instructions per vector (bench/cost_report.py; the two-region Mills-ratio version it replaces took 146, at 2.1 ulp).
 // The derivative Phi(x) + x phi(x) = 1 + e^(-t^2/2) (t / sqrt(2 pi) - G) for x >= 0, and -e^(-t^2/2) (t / sqrt(2 pi)
 // - G) for x < 0, in plain float steps: its bound (16 ulp or 1e-7 absolute) does not need the exact products.

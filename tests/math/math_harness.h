@@ -1,6 +1,6 @@
 // Test harness for actgen's math library (dsl/math.h): JIT-evaluates a Halide expression on a float vector for
 // a given x86 target, measures errors in ulp against a long double reference, and builds input sweeps that
-// cover the whole float range. Header-only; shared by tests/math/test_*.cpp.
+// cover the whole float range. Header-only; used by tests/math/test_contract.cpp.
 #ifndef ACTGEN_TESTS_MATH_HARNESS_H
 #define ACTGEN_TESTS_MATH_HARNESS_H
 
@@ -161,41 +161,6 @@ inline void add_dense(std::vector<float> &v, float a, float b, uint32_t n) {
   uint64_t step = std::max<uint64_t>(1, span / n);
   for (uint64_t b = ba; b <= bb; b += step) v.push_back(bits_to_float(static_cast<uint32_t>(b)));
 }
-// Dense on both signs.
-inline void add_dense_pm(std::vector<float> &v, float a, float b, uint32_t n) {
-  add_dense(v, a, b, n);
-  add_dense(v, -a, -b, n);
-}
-
-// The worst error of a routine over a set of inputs, and where.
-struct Result {
-  double max_ulp = 0;
-  float at = 0;
-};
-
-// Evaluates f on `target` over `in` and compares with the long double reference.
-inline Result measure(const std::function<Halide::Expr(Halide::Expr)> &f, const std::function<long double(float)> &ref,
-                      const std::vector<float> &in, const std::string &target) {
-  std::vector<float> out = evaluate(f, in, target);
-  Result r;
-  for (size_t i = 0; i < in.size(); ++i) {
-    double e = ulp_error(out[i], ref(in[i]));
-    if (e > r.max_ulp || std::isnan(e)) {
-      r.max_ulp = e;
-      r.at = in[i];
-    }
-  }
-  return r;
-}
-
-// Prints the measured maximum as a "[ulp]" line and expects it within bound.
-inline void report(const char *name, const std::string &target, const Result &r, double bound) {
-  std::printf("[ulp] %-16s %-28s max %.3f ulp at x = %.9g (0x%08x), bound %.1f\n", name, target.c_str(),
-              r.max_ulp, r.at, float_to_bits(r.at), bound);
-  std::fflush(stdout);
-  EXPECT_LE(r.max_ulp, bound) << name << " on " << target << " at x = " << r.at;
-}
-
 }  // namespace actgen::mathtest
 
 #endif  // ACTGEN_TESTS_MATH_HARNESS_H
