@@ -6,13 +6,8 @@ namespace actgen {
 
 using Halide::select;
 
-DF negate(const DF &t) { return {-t.hi, -t.lo}; }
 
 Expr slope_below_zero(Expr x, Expr s) { return select(x > 0.0f, x, select(s == 0.0f, 0.0f, x * s)); }
-
-Expr x_sigmoid(Expr x, const DF &t) {
-  return math::mul_sigmoid(x, t);
-}
 
 Expr sigmoid_slope(const DF &t) {
   // E / (1 + E)^2 with E = e^-|t| from one reduction (math::detail::sigmoid_parts; with the clamp at 104, where

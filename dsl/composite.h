@@ -10,15 +10,8 @@ namespace actgen {
 using Halide::Expr;
 using math::DF;
 
-// -t.
-DF negate(const DF &t);
-
 // x > 0 ? x : s x (leaky_relu, prelu), with the limit 0 at x = -inf when s = 0 (not inf * 0 = NaN).
 Expr slope_below_zero(Expr x, Expr s);
-
-// x * sigmoid(t) where t = t(x) is a double-float (silu: t = x; swish: beta*x; quick_gelu: 1.702x). Limits at
-// infinities: x * sigmoid(t) -> 0 when t -> -inf, x when t -> +inf.
-Expr x_sigmoid(Expr x, const DF &t);
 
 // d/dx [x * sigmoid(t(x))] = sigmoid(t) + x * dt * sigmoid(t) * sigmoid(-t), where dt = t'(x).
 Expr d_x_sigmoid(Expr x, const DF &t, Expr dt);

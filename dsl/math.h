@@ -80,6 +80,10 @@ Expr sigmoid(const DF &x);
 // at most twice), a = +-inf gives the limit (a for t >= 0, a signed 0 for t < 0), a = -0 -> -0. Max 3 ulp.
 // NaN a or t -> NaN.
 Expr mul_sigmoid(Expr a, const DF &t);
+// a * sigmoid(t) for |a| <= |t| (x sigmoid(c x) with |c| >= 1: silu, quick_gelu, gelu_tanh), as mul_sigmoid with
+// fewer operations (the product formed 2^64 high instead of a split scaling). Max 3 ulp. Special values as
+// mul_sigmoid; below t = -120 the result is a signed 0.
+Expr mul_sigmoid_small(Expr a, const DF &t);
 // tanh x. Max 2 ulp. NaN -> NaN, +-inf -> +-1, -0 -> -0.
 Expr tanh(Expr x);
 // x - tanh x without cancellation near 0. Max 2 ulp. NaN -> NaN, +-inf -> +-inf.

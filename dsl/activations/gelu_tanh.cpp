@@ -30,7 +30,7 @@ const Activation &defined_activation() {
       // Beyond x = 10, 2u > 87 and sigmoid(2u) = 1 in float; below x = -12, 2u < -142 and the result is -0.
       // Both guards also keep x^3 from overflowing.
       [](Expr x, const Params &) {
-        return select(x > 10.0f, x, select(x < -12.0f, -0.0f, x_sigmoid(x, two_u(x))));
+        return select(x > 10.0f, x, select(x < -12.0f, -0.0f, math::mul_sigmoid_small(x, two_u(x))));
       },
       [](Expr x, Expr dy, const Params &) {
         Expr dt = static_cast<float>(kC1) + static_cast<float>(3.0 * kC3) * (x * x);

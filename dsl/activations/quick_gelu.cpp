@@ -10,7 +10,7 @@ constexpr double kC = 1.702;
 const Activation &defined_activation() {
   static const Activation a{
       "quick_gelu", {}, {},
-      [](Expr x, const Params &) { return x_sigmoid(x, math::mul_df(kC, x)); },
+      [](Expr x, const Params &) { return math::mul_sigmoid_small(x, math::mul_df(kC, x)); },
       [](Expr x, Expr dy, const Params &) {
         return dy * d_x_sigmoid(x, math::mul_df(kC, x), static_cast<float>(kC));
       }};

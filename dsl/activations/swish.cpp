@@ -13,7 +13,7 @@ DF beta_x(Expr x, Expr beta) {
 const Activation &defined_activation() {
   static const Activation a{
       "swish", {{"beta", 1.0, Constraint::Finite}}, {},
-      [](Expr x, const Params &p) { return x_sigmoid(x, beta_x(x, p[0])); },
+      [](Expr x, const Params &p) { return math::mul_sigmoid(x, beta_x(x, p[0])); },
       [](Expr x, Expr dy, const Params &p) { return dy * d_x_sigmoid(x, beta_x(x, p[0]), p[0]); }};
   return a;
 }

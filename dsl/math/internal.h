@@ -176,8 +176,9 @@ Expr exp_quadratic_tail(const Expr &r);
 // e^-|t| itself, 193 for a product with any finite float). e^-|t| = E * 2^kr, kr <= 0 an integer.
 //  * with_low (double-float): E is a normal float, E + El within ~0.2 ulp of its exact value (only
 //    2^max(k, -125) is folded into E) and kr = 0 unless |t| > 86.6.
-//  * without: E within about 0.8 ulp (El undefined). For clamp_lo <= 104, kr = 0 and E is e^-|t| itself,
-//    subnormal values rounded once; beyond, E is normal and kr as above.
+//  * without: E within about 0.8 ulp (El undefined). For clamp_lo <= 120, kr = 0 and E is e^-|t| itself,
+//    subnormal values rounded once (and E64 = e^-|t| 2^64, normal, the same value 2^64 high); beyond, E is
+//    normal and kr as above.
 // D + dl = 1 + E (+ El) (D rounded, dl the rest). neg: t < 0.
 // Does not handle NaN (the result is some finite value; callers select NaN themselves).
 struct SigmoidParts {
@@ -187,6 +188,7 @@ struct SigmoidParts {
   Expr D;    // Float(32)
   Expr dl;   // Float(32)
   Expr kr;   // Int(32), in [clamp_lo * log2(e) + 126, 0]
+  Expr E64;  // Float(32), without with_low and for clamp_lo <= 120 only: e^-|t| 2^64, a normal float (E = E64 2^-64)
 };
 // with_low: E + El to ~2^-40 (a double-float step, for callers that correct their quotients with El); without,
 // El is undefined and E is within ~0.9 ulp from a plain Horner step (six fewer operations).
