@@ -8,7 +8,8 @@
 //   must come out as that infinity.
 // It also counts the results that are faithful but not correctly rounded (round to nearest even of the exact value)
 // and the largest error in ulps of the narrow type (ulp: the spacing of the narrow values in the exact value's
-// binade; inf counts as the next power of two above the largest finite value).
+// binade; inf counts as the next power of two above the largest finite value, and as no error where the exact
+// value rounds to inf).
 // Written from the IEEE formats alone (no code shared with generators/dtype_convert.h).
 #ifndef ACTGEN_TESTS_HALF_CHECK_H
 #define ACTGEN_TESTS_HALF_CHECK_H
@@ -123,7 +124,12 @@ inline double ulp_error(const Format &f, uint16_t got, long double exact) {
   if (std::isnan(g)) return INFINITY;
   if (std::isinf(exact)) return g == exact ? 0 : INFINITY;
   long double gv = g;
-  if (std::isinf(g)) gv = std::copysign(std::ldexp(1.0L, f.bias() + 1), g);  // inf as 2^(emax+1)
+  if (std::isinf(g)) {
+    // Beyond the largest finite value plus half an ulp, inf is the correctly rounded result.
+    if (std::signbit(g) == std::signbit(exact) && std::fabs(exact) >= f.max_finite() + f.ulp(f.max_finite()) / 2)
+      return 0;
+    gv = std::copysign(std::ldexp(1.0L, f.bias() + 1), g);  // inf as 2^(emax+1)
+  }
   return (double)(std::fabs(gv - exact) / f.ulp(exact));
 }
 
