@@ -181,7 +181,7 @@ TEST(HalfWrapper, Containers) {
   h.backward(xh, dyh, dxh);
   EXPECT_EQ(dxh[0], 0x4000);
   EXPECT_EQ(dxh[1], 0x0000);
-#if defined(__FLT16_MAX__)
+#if defined(ACTGEN_HAS_FLOAT16)
   std::vector<_Float16> x16{(_Float16)1.5f, (_Float16)-2.0f}, dy16{(_Float16)1.0f, (_Float16)1.0f}, dx16(2);
   h.backward(x16, dy16, dx16);
   EXPECT_EQ((float)dx16[0], 1.0f);

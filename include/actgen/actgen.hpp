@@ -20,6 +20,13 @@
 #include <stdfloat>
 #endif
 
+// _Float16 in C++: Clang where it defines __FLT16_MAX__, GCC from 13, and GCC 12 on x86 (GCC 12 defines
+// __FLT16_MAX__ on aarch64 too, but has _Float16 only in C there).
+#if defined(__FLT16_MAX__) && (defined(__clang__) || defined(__x86_64__) || defined(__i386__) || \
+                               (defined(__GNUC__) && __GNUC__ >= 13))
+#define ACTGEN_HAS_FLOAT16 1
+#endif
+
 #include "actgen/actgen.h"
 
 namespace actgen {
@@ -48,7 +55,7 @@ constexpr bool element_matches(DType d) {
   using U = std::remove_cv_t<T>;
   if (std::is_same_v<U, float>) return d == DType::f32;
   if (std::is_same_v<U, std::uint16_t>) return d == DType::f16 || d == DType::bf16;
-#if defined(__FLT16_MAX__)
+#if defined(ACTGEN_HAS_FLOAT16)
   if (std::is_same_v<U, _Float16>) return d == DType::f16;
 #endif
 #if defined(__STDCPP_BFLOAT16_T__)
