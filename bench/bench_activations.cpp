@@ -2,7 +2,9 @@
 //
 // Benchmarks are registered by walking the runtime's catalog, so a new activation is benchmarked the moment it
 // is generated. Names: "fwd/<activation>/<n>", "bwd/<activation>/<n>", "memcpy/<n>" (n in floats; with
-// --threads other than 1 Google Benchmark appends "/real_time").
+// --threads other than 1 Google Benchmark appends "/real_time"); the other dtypes of the build (the runtime's
+// list: f16, bf16) as "<dtype>/fwd/<activation>/<n>" and "<dtype>/bwd/<activation>/<n>" (n elements of that
+// dtype; bytes counted at its size), so f16/bf16 against f32 is a ratio within one run.
 //
 // Counters (plain numbers, so the console, JSON and CSV show the same values):
 //   ns_per_elem  time per element, on the clock Google Benchmark itself uses: the calling thread's CPU time
@@ -42,8 +44,21 @@ using benchclock::now_seconds;
 // Buffers for one size, allocated and first-touched once, so page faults never land in a timed loop.
 struct Buffers {
   std::vector<float> x, dy, out;
+  std::vector<uint16_t> x16[3], dy16[3], out16[3];  // per 16-bit dtype (index: the actgen_dtype value)
   double memcpy_gbps = 0;
 };
+
+// f32 -> the 16-bit pattern of dtype d, to nearest (the inputs are normal floats of modest size; values below
+// f16's normal range become 0, which is fine for timing).
+uint16_t narrow(float f, actgen_dtype d) {
+  uint32_t u;
+  std::memcpy(&u, &f, 4);
+  if (d == ACTGEN_BF16) return uint16_t((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
+  const uint32_t sign = (u >> 16) & 0x8000u, a = u & 0x7fffffffu;
+  if (a < 0x38800000u) return uint16_t(sign);
+  const uint32_t r = a - (112u << 23);
+  return uint16_t(sign | ((r + 0x0fffu + ((r >> 13) & 1u)) >> 13));
+}
 
 // memcpy's bandwidth at n floats: the median of 15 samples, each long enough (>= 8 MB copied) for the clock.
 double measure_memcpy_gbps(const float *src, float *dst, size_t n) {
@@ -108,15 +123,47 @@ struct KernelDeleter {
 };
 using KernelPtr = std::unique_ptr<actgen_kernel, KernelDeleter>;
 
-void bench_activation(benchmark::State &state, std::string activation, actgen_direction direction, size_t n) {
+void bench_activation(benchmark::State &state, std::string activation, actgen_direction direction, size_t n,
+                      actgen_dtype dtype) {
   actgen_kernel *raw = nullptr;
-  if (actgen_kernel_create(&raw, activation.c_str(), nullptr, ACTGEN_F32, direction) != ACTGEN_OK) {
+  if (actgen_kernel_create(&raw, activation.c_str(), nullptr, dtype, direction) != ACTGEN_OK) {
     state.SkipWithError(actgen_last_error());
     return;
   }
   KernelPtr kernel(raw);
   Buffers &b = buffers_for(n);
   const bool forward = direction == ACTGEN_FORWARD;
+  if (dtype != ACTGEN_F32) {  // 16-bit buffers, made once per size and dtype
+    const int d = static_cast<int>(dtype);
+    if (b.x16[d].size() != n) {
+      b.x16[d].resize(n);
+      b.dy16[d].resize(n);
+      b.out16[d].assign(n, 0);
+      for (size_t i = 0; i < n; ++i) {
+        b.x16[d][i] = narrow(b.x[i], dtype);
+        b.dy16[d][i] = narrow(b.dy[i], dtype);
+      }
+    }
+    const uint16_t *x = b.x16[d].data(), *dy = b.dy16[d].data();
+    uint16_t *out = b.out16[d].data();
+    if ((forward ? actgen_forward(kernel.get(), x, out, n) : actgen_backward(kernel.get(), x, dy, out, n)) !=
+        ACTGEN_OK) {
+      state.SkipWithError(actgen_last_error());
+      return;
+    }
+    const double t0 = now_seconds();
+    for (auto _ : state) {
+      if (forward)
+        actgen_forward(kernel.get(), x, out, n);
+      else
+        actgen_backward(kernel.get(), x, dy, out, n);
+      benchmark::ClobberMemory();
+    }
+    const double size = static_cast<double>(actgen_dtype_size(dtype));
+    set_counters(state, n, (forward ? 2 : 3) * size, now_seconds() - t0, b.memcpy_gbps);
+    state.SetLabel(actgen_kernel_target(kernel.get()));
+    return;
+  }
   // One untimed call checks the kernel runs at all (and warms caches the same way every iteration will).
   const actgen_status first = forward ? actgen_forward(kernel.get(), b.x.data(), b.out.data(), n)
                                       : actgen_backward(kernel.get(), b.x.data(), b.dy.data(), b.out.data(), n);
@@ -195,9 +242,18 @@ void register_all(const Options &opt) {
     const std::string name = actgen_activation_name(i);
     for (size_t n : kSizes) {
       configure(benchmark::RegisterBenchmark(("fwd/" + name + "/" + std::to_string(n)).c_str(), bench_activation,
-                                             name, ACTGEN_FORWARD, n));
+                                             name, ACTGEN_FORWARD, n, ACTGEN_F32));
       configure(benchmark::RegisterBenchmark(("bwd/" + name + "/" + std::to_string(n)).c_str(), bench_activation,
-                                             name, ACTGEN_BACKWARD, n));
+                                             name, ACTGEN_BACKWARD, n, ACTGEN_F32));
+      for (size_t di = 0; di < actgen_dtype_count(); ++di) {
+        const actgen_dtype d = static_cast<actgen_dtype>(actgen_dtype_at(di));
+        if (d == ACTGEN_F32) continue;
+        const std::string prefix = std::string(actgen_dtype_name(d)) + "/";
+        for (actgen_direction dir : {ACTGEN_FORWARD, ACTGEN_BACKWARD})
+          configure(benchmark::RegisterBenchmark(
+              (prefix + (dir == ACTGEN_FORWARD ? "fwd/" : "bwd/") + name + "/" + std::to_string(n)).c_str(),
+              bench_activation, name, dir, n, d));
+      }
     }
   }
 }

@@ -2,7 +2,11 @@
 """Static cost report: instructions per vector of every kernel's hot loop, from the generated code, no timer.
 
     bench/cost_report.py [--gen-dir build] [--activations gelu,relu] [--targets x86-64-avx512,cuda]
-                         [--directions fwd,bwd] [--jobs 2] [--format md|json] [--detail] [--no-mca]
+                         [--directions fwd,bwd] [--dtype f32|f16|bf16] [--jobs 2] [--format md|json] [--detail]
+                         [--no-mca]
+
+--dtype (default f32) names an entry of cmake/targets.cmake's ACTGEN_DTYPES (read from there): the kernels' buffers
+get its Halide type, so the counts include the conversions at the edges (generators/dtype_convert.h).
 
 For each activation (the build's actgen_gen_<activation> executables), direction (actgen_forward /
 actgen_backward) and target (cmake/targets.cmake's ACTGEN_TARGETS, read from there: every entry, whatever
@@ -68,6 +72,16 @@ def targets():
                     "memory": m.group(6)})
     if not out:
         die("cannot read ACTGEN_TARGETS from cmake/targets.cmake")
+    return out
+
+
+def dtypes():
+    """cmake/targets.cmake's ACTGEN_DTYPES: name -> Halide type of the buffers."""
+    text = open(os.path.join(SOURCE_DIR, "cmake", "targets.cmake")).read()
+    block = re.search(r"set\(ACTGEN_DTYPES(.*?)\)", text, re.S)
+    out = dict(re.findall(r'"ACTGEN_\w+\|(\w+)\|(\w+)"', block.group(1))) if block else {}
+    if not out:
+        die("cannot read ACTGEN_DTYPES from cmake/targets.cmake")
     return out
 
 
@@ -194,7 +208,7 @@ def a64_stats(insns):
         if mnem.startswith(("st",)):
             if "[sp" in ops:
                 s["spills"] += 1
-            elif re.search(r"\bq\d+\b", ops.split("[")[0]):
+            elif re.search(r"\b[qd]\d+\b", ops.split("[")[0]):  # d: a vector of 4 16-bit elements
                 s["vectors"] += regs
         elif ":lo12:" in ops:
             s["const_loads"] += 1
@@ -311,14 +325,14 @@ def ptx_stats(ptx):
 
 # ---------------------------------------------------------------------------------------------- driver
 
-def run_one(job, gen_dir, workdir, use_mca):
+def run_one(job, gen_dir, workdir, use_mca, halide_type="float32"):
     act, direction, target = job
     k = kind(target)
     fn = f"cost_{act}_{direction}_{target['suffix']}"
     out = os.path.join(workdir, fn)
     os.makedirs(out, exist_ok=True)
-    io = (["x.type=float32", "y.type=float32"] if direction == "fwd"
-          else ["x.type=float32", "dy.type=float32", "dx.type=float32"])
+    io = ([f"x.type={halide_type}", f"y.type={halide_type}"] if direction == "fwd"
+          else [f"x.type={halide_type}", f"dy.type={halide_type}", f"dx.type={halide_type}"])
     cmd = [os.path.join(gen_dir, "actgen_gen_" + act), "-g",
            "actgen_forward" if direction == "fwd" else "actgen_backward", "-f", fn, "-o", out, "-e", "assembly",
            f"target={target['halide']}-no_runtime", f"activation={act}"] + io + KNOBS + (
@@ -421,6 +435,7 @@ def main():
     ap.add_argument("--activations", help="comma-separated (default: every generator in --gen-dir)")
     ap.add_argument("--targets", help="comma-separated names from cmake/targets.cmake (default: all)")
     ap.add_argument("--directions", default="fwd,bwd")
+    ap.add_argument("--dtype", default="f32", help="an ACTGEN_DTYPES name from cmake/targets.cmake (default f32)")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--format", choices=["md", "json"], default="md")
     ap.add_argument("--detail", action="store_true", help="md: add the split counts and llvm-mca per kernel")
@@ -442,6 +457,10 @@ def main():
     missing = [a for a in acts if a not in known]
     if missing:
         die(f"no generator for {', '.join(missing)} in {args.gen_dir}")
+    known_dtypes = dtypes()
+    if args.dtype not in known_dtypes:
+        die(f"unknown dtype {args.dtype}; cmake/targets.cmake has " + ", ".join(known_dtypes))
+    halide_type = known_dtypes[args.dtype]
     directions = args.directions.split(",")
     if any(d not in ("fwd", "bwd") for d in directions):
         die("--directions takes fwd and/or bwd")
@@ -451,14 +470,14 @@ def main():
     start = time.time()
     with tempfile.TemporaryDirectory(prefix="actgen-cost-") as work:
         with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as pool:
-            results = list(pool.map(lambda j: run_one(j, args.gen_dir, work, use_mca), jobs))
+            results = list(pool.map(lambda j: run_one(j, args.gen_dir, work, use_mca, halide_type), jobs))
     elapsed = time.time() - start
     errors = [r for r in results if "error" in r]
     for r in errors:
         print(f"cost_report: {r['activation']} {r['direction']} {r['target']}: {r['error']}", file=sys.stderr)
     print(f"cost_report: {len(jobs)} kernels in {elapsed:.1f} s", file=sys.stderr)
     if args.format == "json":
-        meta = {"knobs": KNOBS, "gpu_knobs": GPU_KNOBS, "llvm_args": "-unroll-runtime=false",
+        meta = {"dtype": args.dtype, "knobs": KNOBS, "gpu_knobs": GPU_KNOBS, "llvm_args": "-unroll-runtime=false",
                 "targets": [{k: t[k] for k in ("name", "suffix", "halide")} for t in tlist]}
         json.dump({"meta": meta, "kernels": results}, sys.stdout, indent=1, sort_keys=True)
         print()

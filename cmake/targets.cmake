@@ -22,7 +22,13 @@ set(ACTGEN_TARGETS
   # PTX for compute capability 5.0, which every newer GPU's driver JIT-compiles.
   "cuda|cuda|x86-64-linux-cuda-cuda_capability_50-strict_float|x86_64|cuda|cuda"
 )
-# The element types kernels are generated for: actgen_dtype enumerator | symbol suffix | Halide type name.
+# The element types kernels are generated for: actgen_dtype enumerator | name (symbol suffix, and the name users,
+# the CLI and the tests use) | Halide type of the kernel's buffers. The runtime's dtype table (names, element sizes,
+# buffer types) is generated from this list into the manifest; nothing else lists the dtypes. Every kernel
+# computes in f32; generators/dtype_convert.h converts at the edges, chosen by the buffer type (bf16 is stored
+# as uint16: Halide 14's generators have no bfloat16 type name).
 set(ACTGEN_DTYPES
   "ACTGEN_F32|f32|float32"
+  "ACTGEN_F16|f16|float16"
+  "ACTGEN_BF16|bf16|uint16"
 )

@@ -3,6 +3,7 @@
 // executable (this file + its definition), so editing one activation regenerates only its kernels.
 #include "dsl/activation.h"
 #include "dsl/math.h"
+#include "generators/dtype_convert.h"
 #include "generators/schedule.h"
 
 #include <cstdio>
@@ -92,9 +93,9 @@ class ActivationForward : public ActivationBase<ActivationForward> {
 
   void generate() {
     Var i("i");
-    Expr xf = cast<float>(x(i));
+    Expr xf = to_f32(x(i));
     Expr f = definition().forward(xf, params({p0, p1, p2, p3}));
-    y(i) = cast(y.type(), propagate_nan(f, xf));
+    y(i) = from_f32(propagate_nan(f, xf), y.type());
     schedule_or_estimate(y, i, {&x}, {&p0, &p1, &p2, &p3}, y);
   }
 };
@@ -108,10 +109,10 @@ class ActivationBackward : public ActivationBase<ActivationBackward> {
 
   void generate() {
     Var i("i");
-    Expr xf = cast<float>(x(i));
-    Expr dyf = cast<float>(dy(i));
+    Expr xf = to_f32(x(i));
+    Expr dyf = to_f32(dy(i));
     Expr g = definition().backward(xf, dyf, params({p0, p1, p2, p3}));
-    dx(i) = cast(dx.type(), propagate_nan(propagate_nan(g, xf), dyf));
+    dx(i) = from_f32(propagate_nan(propagate_nan(g, xf), dyf), dx.type());
     schedule_or_estimate(dx, i, {&x, &dy}, {&p0, &p1, &p2, &p3}, dx);
   }
 };

@@ -35,25 +35,28 @@ constexpr size_t kMaxPiece = size_t{1} << 30;
 std::mutex g_pin_mutex;
 std::string g_pinned;  // actgen_set_target's choice; "" = none
 
+// The build's dtype table entry for d (generated from cmake/targets.cmake's ACTGEN_DTYPES), or nullptr.
+const DtypeInfo *find_dtype(int d) {
+  for (size_t i = 0; i < kDtypeCount; ++i)
+    if (static_cast<int>(kDtypes[i].dtype) == d) return &kDtypes[i];
+  return nullptr;
+}
+
 const char *dtype_name(actgen_dtype d) {
-  switch (d) {
-    case ACTGEN_F32: return "f32";
-    case ACTGEN_F16: return "f16";
-    case ACTGEN_BF16: return "bf16";
-  }
-  return "unknown";
+  const DtypeInfo *t = find_dtype(static_cast<int>(d));
+  return t ? t->name : "unknown";
 }
 
-halide_type_t halide_type_of(actgen_dtype d) {
-  switch (d) {
-    case ACTGEN_F32: return halide_type_t(halide_type_float, 32);
-    case ACTGEN_F16: return halide_type_t(halide_type_float, 16);
-    case ACTGEN_BF16: return halide_type_t(halide_type_bfloat, 16);
-  }
-  return halide_type_t(halide_type_float, 32);
-}
+halide_type_t halide_type_of(actgen_dtype d) { return find_dtype(static_cast<int>(d))->type; }  // d was checked
 
-size_t element_size(actgen_dtype d) { return d == ACTGEN_F32 ? 4 : 2; }
+size_t element_size(actgen_dtype d) { return find_dtype(static_cast<int>(d))->size; }
+
+std::string dtype_list() {
+  std::string s;
+  for (size_t i = 0; i < kDtypeCount; ++i)
+    s += (i ? ", " : "") + std::string(kDtypes[i].name) + " " + std::to_string(static_cast<int>(kDtypes[i].dtype));
+  return s;
+}
 
 const ActivationInfo *find_activation(const char *name, size_t *index) {
   for (size_t i = 0; i < kActivationCount; ++i)
@@ -261,10 +264,9 @@ actgen_status actgen_kernel_create_on(actgen_kernel **kernel, const char *activa
   if (raw_direction != ACTGEN_FORWARD && raw_direction != ACTGEN_BACKWARD)
     return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: direction %d is neither forward (%d) nor backward (%d)", activation,
                 raw_direction, static_cast<int>(ACTGEN_FORWARD), static_cast<int>(ACTGEN_BACKWARD));
-  if (raw_dtype != ACTGEN_F32 && raw_dtype != ACTGEN_F16 && raw_dtype != ACTGEN_BF16)
-    return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: dtype %d is not an actgen_dtype (f32 %d, f16 %d, bf16 %d)",
-                activation, raw_dtype, static_cast<int>(ACTGEN_F32), static_cast<int>(ACTGEN_F16),
-                static_cast<int>(ACTGEN_BF16));
+  if (!find_dtype(raw_dtype))
+    return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: dtype %d is not an actgen_dtype of this build (%s)", activation,
+                raw_dtype, dtype_list().c_str());
   float values[kMaxParams] = {};
   actgen_status s = parse_params(*a, params, values);
   if (s != ACTGEN_OK) return s;
@@ -350,6 +352,20 @@ double actgen_activation_param_default(size_t i, size_t j) {
 size_t actgen_target_count(void) { return kTargetCount; }
 
 const char *actgen_target_name(size_t i) { return i < kTargetCount ? kTargets[i].name : nullptr; }
+
+size_t actgen_dtype_count(void) { return kDtypeCount; }
+
+int actgen_dtype_at(size_t i) { return i < kDtypeCount ? static_cast<int>(kDtypes[i].dtype) : -1; }
+
+const char *actgen_dtype_name(actgen_dtype dtype) {
+  const DtypeInfo *t = find_dtype(static_cast<int>(dtype));
+  return t ? t->name : nullptr;
+}
+
+size_t actgen_dtype_size(actgen_dtype dtype) {
+  const DtypeInfo *t = find_dtype(static_cast<int>(dtype));
+  return t ? t->size : 0;
+}
 
 size_t actgen_kernel_count(void) { return 2 * kKernelCount; }  // each entry holds forward and backward
 

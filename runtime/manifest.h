@@ -35,6 +35,14 @@ struct TargetInfo {
   actgen_memory memory = ACTGEN_MEMORY_HOST;
 };
 
+// One entry per element type of cmake/targets.cmake's ACTGEN_DTYPES (the only list of them).
+struct DtypeInfo {
+  actgen_dtype dtype;
+  const char *name;    // "f32", "f16", "bf16"
+  halide_type_t type;  // the kernels' buffer type (bf16: uint16 bit patterns)
+  size_t size;         // bytes per element
+};
+
 using ForwardFn = int (*)(halide_buffer_t *x, float p0, float p1, float p2, float p3, halide_buffer_t *y);
 using BackwardFn = int (*)(halide_buffer_t *x, halide_buffer_t *dy, float p0, float p1, float p2, float p3,
                            halide_buffer_t *dx);
@@ -51,6 +59,8 @@ extern const ActivationInfo kActivations[];
 extern const size_t kActivationCount;
 extern const TargetInfo kTargets[];
 extern const size_t kTargetCount;
+extern const DtypeInfo kDtypes[];
+extern const size_t kDtypeCount;
 extern const KernelEntry kKernels[];
 extern const size_t kKernelCount;
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cuda_driver.h"
+#include "half_check.h"
 #include "oracle.h"
 #include "test_support.h"
 
@@ -121,6 +122,51 @@ TEST(Cuda, AccuracyEveryActivation) {
       std::printf("CUDA ACCURACY %s %s max_ulp=%.3g at x=%.9g (n=%zu, fails=%zu)\n", name.c_str(), dir_name(dir),
                   worst, worst_x, n, fails);
       EXPECT_EQ(fails, 0u) << name << " " << dir_name(dir) << " worst at x=" << worst_x;
+    }
+  }
+}
+
+// f16 and bf16 on the GPU: all 65536 patterns, forward and backward (dy = 1), defaults, the half-precision
+// contract (tests/half_check.h), for every 16-bit dtype of the build.
+TEST(Cuda, HalfPrecisionExhaustive) {
+  REQUIRE_GPU();
+  for (size_t di = 0; di < actgen_dtype_count(); ++di) {
+    const actgen_dtype dt = static_cast<actgen_dtype>(actgen_dtype_at(di));
+    if (actgen_dtype_size(dt) != 2) continue;
+    const halfcheck::Format f(dt);
+    const std::vector<uint16_t> x = halfcheck::inputs(f, 1);
+    const size_t n = x.size();
+    const uint16_t one = halfcheck::encode(f, 1.0L);
+    std::vector<uint16_t> dy(n, one);
+    DeviceBuffer dx_in(n / 2), ddy(n / 2), dout(n / 2);  // n 16-bit elements = n / 2 floats
+    dx_in.upload(reinterpret_cast<const float *>(x.data()));
+    ddy.upload(reinterpret_cast<const float *>(dy.data()));
+    for (const std::string &name : catalog_names()) {
+      const oracle::Entry *e = oracle::find(name);
+      ASSERT_NE(e, nullptr) << name;
+      std::vector<long double> p(e->defaults.begin(), e->defaults.end());
+      for (long double &v : p) v = static_cast<float>(v);
+      for (actgen_direction dir : {ACTGEN_FORWARD, ACTGEN_BACKWARD}) {
+        actgen_kernel *raw = nullptr;
+        ASSERT_EQ(actgen_kernel_create_on(&raw, name.c_str(), nullptr, dt, dir, "cuda"), ACTGEN_OK)
+            << actgen_last_error();
+        Kernel k(raw);
+        actgen_status s = dir == ACTGEN_FORWARD ? actgen_forward(k.get(), dx_in.get(), dout.get(), n)
+                                                : actgen_backward(k.get(), dx_in.get(), ddy.get(), dout.get(), n);
+        ASSERT_EQ(s, ACTGEN_OK) << actgen_last_error();
+        const std::vector<float> raw_out = dout.download();
+        std::vector<uint16_t> got(n);
+        std::memcpy(got.data(), raw_out.data(), n * 2);
+        halfcheck::Stats st;
+        for (size_t i = 0; i < n; ++i) {
+          const long double xv = f.decode(x[i]);
+          halfcheck::add(f, &st, x[i], dir == ACTGEN_FORWARD ? oracle::forward(*e, xv, p.data())
+                                                             : oracle::derivative(*e, xv, p.data()), got[i]);
+        }
+        std::printf("CUDA HALF %s %s %s max_ulp=%.3g not_correctly_rounded=%zu unfaithful=%zu\n", name.c_str(),
+                    actgen_dtype_name(dt), dir_name(dir), st.worst.ulp, st.not_correctly_rounded, st.unfaithful);
+        EXPECT_EQ(st.unfaithful, 0u) << name << " " << actgen_dtype_name(dt) << " " << dir_name(dir);
+      }
     }
   }
 }

@@ -145,11 +145,27 @@ TEST(Errors, BadEnums) {
                       {"direction"});
 }
 
-TEST(Errors, HalfPrecisionUnsupportedForNow) {
-  expect_create_fails(ACTGEN_ERROR_UNSUPPORTED, "gelu", nullptr, ACTGEN_F16, ACTGEN_FORWARD, nullptr,
-                      {"f16", "half", "dtype"});
-  expect_create_fails(ACTGEN_ERROR_UNSUPPORTED, "gelu", nullptr, ACTGEN_BF16, ACTGEN_BACKWARD, nullptr,
-                      {"bf16", "bfloat", "dtype"});
+// The dtype list (cmake/targets.cmake's ACTGEN_DTYPES, through the runtime): f32 first, every listed dtype makes
+// kernels in both directions, names and sizes are as documented, and anything else is refused.
+TEST(Errors, DtypeList) {
+  ASSERT_GE(actgen_dtype_count(), 1u);
+  EXPECT_EQ(actgen_dtype_at(0), (int)ACTGEN_F32);
+  EXPECT_EQ(actgen_dtype_at(actgen_dtype_count()), -1);
+  for (size_t i = 0; i < actgen_dtype_count(); ++i) {
+    const actgen_dtype d = (actgen_dtype)actgen_dtype_at(i);
+    const char *name = actgen_dtype_name(d);
+    ASSERT_NE(name, nullptr) << i;
+    const std::string n = name;
+    EXPECT_TRUE(n == "f32" || n == "f16" || n == "bf16") << n;
+    EXPECT_EQ(actgen_dtype_size(d), n == "f32" ? 4u : 2u) << n;
+    for (actgen_direction dir : {ACTGEN_FORWARD, ACTGEN_BACKWARD}) {
+      actgen_kernel *k = nullptr;
+      EXPECT_EQ(actgen_kernel_create(&k, "gelu", nullptr, d, dir), ACTGEN_OK) << n << ": " << actgen_last_error();
+      actgen_kernel_destroy(k);
+    }
+  }
+  EXPECT_EQ(actgen_dtype_name((actgen_dtype)7), nullptr);
+  EXPECT_EQ(actgen_dtype_size((actgen_dtype)7), 0u);
 }
 
 TEST(Errors, UnknownTarget) {

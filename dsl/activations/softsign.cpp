@@ -10,8 +10,10 @@ const Activation &defined_activation() {
         return select(Halide::abs(x) > 33554432.0f, select(x > 0.0f, 1.0f, -1.0f), x / (1.0f + Halide::abs(x)));
       },
       [](Expr x, Expr dy, const Params &) {
+        // dy / d / d rather than dy / (d * d): d * d overflows beyond |x| = 1.8e19 and gave 0 where the exact
+        // value (down to 1e-40) is still representable in f32's subnormals and in bf16.
         Expr d = 1.0f + Halide::abs(x);
-        return dy / (d * d);
+        return (dy / d) / d;
       }};
   return a;
 }

@@ -46,6 +46,9 @@ typedef enum {
 #define ACTGEN_INT_ENUM
 #endif
 
+/* Element types. F16 is IEEE binary16, BF16 bfloat16; both are passed as 16-bit patterns (uint16_t, _Float16,
+ * __bf16 ...), and computed in f32 inside the kernel (README, "Half precision"). actgen_dtype_count() and
+ * actgen_dtype_at() list the ones this build has kernels for. */
 typedef enum ACTGEN_INT_ENUM { ACTGEN_F32 = 0, ACTGEN_F16 = 1, ACTGEN_BF16 = 2 } actgen_dtype;
 
 typedef enum ACTGEN_INT_ENUM { ACTGEN_FORWARD = 0, ACTGEN_BACKWARD = 1 } actgen_direction;
@@ -112,6 +115,14 @@ ACTGEN_API int actgen_target_available(size_t i);
 ACTGEN_API actgen_memory actgen_target_memory(size_t i);
 /* The device a GPU target runs on (e.g. the CUDA device's name) when available; "" otherwise. */
 ACTGEN_API const char *actgen_target_device(size_t i);
+
+/* The element types this build has kernels for, in a fixed order (f32 first): actgen_dtype_at(i) is an
+ * actgen_dtype value, -1 out of range. Name ("f32", "f16", "bf16") and bytes per element of a dtype; NULL / 0 for
+ * one this build does not have. */
+ACTGEN_API size_t actgen_dtype_count(void);
+ACTGEN_API int actgen_dtype_at(size_t i);
+ACTGEN_API const char *actgen_dtype_name(actgen_dtype dtype);
+ACTGEN_API size_t actgen_dtype_size(actgen_dtype dtype);
 
 /* Number of kernels this build holds (every activation x direction x dtype x target generated). */
 ACTGEN_API size_t actgen_kernel_count(void);

@@ -4,13 +4,28 @@
 //   gelu.forward(x.data(), y.data(), x.size());
 //   actgen::Kernel sp("softplus", "beta=2", actgen::Direction::backward);
 //   sp.backward(x, dy, dx);                            // any contiguous containers of float
+//   actgen::Kernel h("gelu", "", actgen::Direction::forward, actgen::DType::bf16);
+//   h.forward(xb, yb);                                 // containers of uint16_t bit patterns (f16 or bf16),
+//                                                      // _Float16 (f16) or __bf16 / std::bfloat16_t (bf16)
 #ifndef ACTGEN_ACTGEN_HPP
 #define ACTGEN_ACTGEN_HPP
 
 #include <cstddef>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
+#if __has_include(<stdfloat>)
+#include <stdfloat>
+#endif
+
+// _Float16 in C++: Clang where it defines __FLT16_MAX__, GCC from 13, and GCC 12 on x86 (GCC 12 defines
+// __FLT16_MAX__ on aarch64 too, but has _Float16 only in C there).
+#if defined(__FLT16_MAX__) && (defined(__clang__) || defined(__x86_64__) || defined(__i386__) || \
+                               (defined(__GNUC__) && __GNUC__ >= 13))
+#define ACTGEN_HAS_FLOAT16 1
+#endif
 
 #include "actgen/actgen.h"
 
@@ -33,6 +48,24 @@ inline void check(actgen_status status) {
   if (status != ACTGEN_OK) throw Error(status, actgen_last_error());
 }
 
+// Whether a container of T holds elements of dtype d: float for f32; uint16_t bit patterns for f16 and bf16;
+// _Float16 for f16 and __bf16 / std::bfloat16_t for bf16 where the compiler has them.
+template <typename T>
+constexpr bool element_matches(DType d) {
+  using U = std::remove_cv_t<T>;
+  if (std::is_same_v<U, float>) return d == DType::f32;
+  if (std::is_same_v<U, std::uint16_t>) return d == DType::f16 || d == DType::bf16;
+#if defined(ACTGEN_HAS_FLOAT16)
+  if (std::is_same_v<U, _Float16>) return d == DType::f16;
+#endif
+#if defined(__STDCPP_BFLOAT16_T__)
+  if (std::is_same_v<U, std::bfloat16_t>) return d == DType::bf16;
+#elif defined(__BFLT16_MAX__)
+  if (std::is_same_v<U, __bf16>) return d == DType::bf16;
+#endif
+  return false;
+}
+
 // A kernel, or empty: default-constructed or moved from (a move leaves the source empty, by construction or by
 // assignment). On an empty Kernel every call (forward, backward, target) throws actgen::Error with
 // ACTGEN_ERROR_INVALID_ARGUMENT, as the C API refuses a NULL kernel; get() returns nullptr and bool is false;
@@ -46,14 +79,16 @@ class Kernel {
                   const std::string &target = "") {
     check(actgen_kernel_create_on(&kernel_, activation.c_str(), params.c_str(), static_cast<actgen_dtype>(dtype),
                                   static_cast<actgen_direction>(direction), target.c_str()));
+    dtype_ = dtype;
   }
   Kernel(const Kernel &) = delete;
   Kernel &operator=(const Kernel &) = delete;
-  Kernel(Kernel &&other) noexcept : kernel_(std::exchange(other.kernel_, nullptr)) {}
+  Kernel(Kernel &&other) noexcept : kernel_(std::exchange(other.kernel_, nullptr)), dtype_(other.dtype_) {}
   Kernel &operator=(Kernel &&other) noexcept {
     if (this != &other) {
       actgen_kernel_destroy(kernel_);
       kernel_ = std::exchange(other.kernel_, nullptr);
+      dtype_ = other.dtype_;
     }
     return *this;
   }
@@ -64,22 +99,32 @@ class Kernel {
     check(actgen_backward(checked(), x, dy, dx, n));
   }
 
-  // Containers with data() and size() (std::vector<float>, std::array, ...); sizes must match.
+  // Containers with data() and size() (std::vector<float>, std::array, std::span, ...); sizes must match, and
+  // their elements must be the kernel's dtype (element_matches; otherwise actgen::Error, INVALID_ARGUMENT).
   template <typename In, typename Out>
   void forward(const In &x, Out &y) const {
     checked();
+    check_elements(x.data(), "x");
+    check_elements(y.data(), "y");
     if (x.size() != y.size()) throw Error(ACTGEN_ERROR_INVALID_ARGUMENT, "actgen: x and y differ in size");
     forward(x.data(), y.data(), x.size());
   }
   template <typename In, typename Grad, typename Out>
   void backward(const In &x, const Grad &dy, Out &dx) const {
     checked();
+    check_elements(x.data(), "x");
+    check_elements(dy.data(), "dy");
+    check_elements(dx.data(), "dx");
     if (x.size() != dy.size() || x.size() != dx.size())
       throw Error(ACTGEN_ERROR_INVALID_ARGUMENT, "actgen: x, dy and dx differ in size");
     backward(x.data(), dy.data(), dx.data(), x.size());
   }
 
   std::string target() const { return actgen_kernel_target(checked()); }
+  DType dtype() const {
+    checked();
+    return dtype_;
+  }
   const actgen_kernel *get() const noexcept { return kernel_; }
   explicit operator bool() const noexcept { return kernel_ != nullptr; }
 
@@ -90,7 +135,16 @@ class Kernel {
     return kernel_;
   }
 
+  template <typename T>
+  void check_elements(const T *, const char *name) const {
+    if (!element_matches<T>(dtype_))
+      throw Error(ACTGEN_ERROR_INVALID_ARGUMENT, std::string("actgen: ") + name +
+                                                     "'s element type does not hold this kernel's dtype (" +
+                                                     actgen_dtype_name(static_cast<actgen_dtype>(dtype_)) + ")");
+  }
+
   actgen_kernel *kernel_ = nullptr;
+  DType dtype_ = DType::f32;
 };
 
 }  // namespace actgen

@@ -1,0 +1,83 @@
+// Element-type conversions at the edges of a kernel: every activation computes in f32 (its definition as it is),
+// and a kernel whose buffers hold a narrower type converts on load (to_f32) and on store (from_f32). Which
+// conversion is chosen by the buffer's Halide type, as cmake/targets.cmake's ACTGEN_DTYPES names it:
+//   float32  f32, no conversion
+//   float16  IEEE binary16 (f16)
+//   uint16   bfloat16 bit patterns (bf16): Halide 14's generators have no bfloat16 type name, and its bf16
+//            conversions do not compile for CUDA (docs/halide14.md section 9), so bf16 buffers are uint16.
+// The conversions are written here with integer operations (and one exact float add / multiply) rather than left
+// to Halide: Halide 14 emulates float16 casts with integer code anyway, and its emulation turns NaN into inf.
+// Contract (README, "Half precision"): round to nearest even; NaN stays NaN (the sign and the payload's high bits
+// are kept and the quiet bit set, so a NaN whose payload lies only in the dropped low bits stays NaN); overflow
+// and +-inf give +-inf; f16 subnormals are kept in both directions (no flush to zero, and the f32 value of every
+// f16 subnormal is exact; f32 inputs below f16's range round to +-0 or the nearest f16 subnormal).
+#ifndef ACTGEN_GENERATORS_DTYPE_CONVERT_H
+#define ACTGEN_GENERATORS_DTYPE_CONVERT_H
+
+#include <Halide.h>
+
+namespace actgen {
+
+namespace dtype_detail {
+inline Halide::Expr u32(uint32_t v) { return Halide::Internal::make_const(Halide::UInt(32), v); }
+}  // namespace dtype_detail
+
+// The f32 value of a stored element.
+inline Halide::Expr to_f32(Halide::Expr stored) {
+  using namespace Halide;
+  using dtype_detail::u32;
+  const Type t = stored.type();
+  if (t == Float(32)) return stored;
+  if (t == UInt(16)) {  // bf16: the high half of the f32 pattern, exact
+    return reinterpret<float>(cast<uint32_t>(stored) << 16);
+  }
+  if (t == Float(16)) {
+    Expr h = cast<uint32_t>(reinterpret<uint16_t>(stored));
+    Expr sign = (h & u32(0x8000u)) << 16;
+    Expr mag = h & u32(0x7fffu);
+    Expr shifted = mag << 13;  // exponent and mantissa in place, exponent still biased by 15
+    // Normal: rebias by 127 - 15 = 112. Inf/NaN (exponent 31): exponent 255, payload kept (a NaN stays NaN).
+    Expr normal = shifted + u32(112u << 23);
+    Expr special = shifted | u32(0x7f800000u);
+    // Subnormal (and zero): m * 2^-24, exact in f32 (m < 2^10, and the product is at least 2^-24, normal in f32).
+    Expr sub = reinterpret<uint32_t>(strict_float(cast<float>(cast<int32_t>(mag)) * 5.9604644775390625e-8f));
+    Expr magnitude = select(mag >= u32(0x7c00u), special, mag < u32(0x0400u), sub, normal);
+    return reinterpret<float>(magnitude | sign);
+  }
+  Halide::Internal::ErrorReport(__FILE__, __LINE__, nullptr, Halide::Internal::ErrorReport::User) << "actgen: no conversion from element type " << t << " to f32\n";
+  return Expr();
+}
+
+// The stored element (of type `stored`) nearest to an f32 value, ties to even.
+inline Halide::Expr from_f32(Halide::Expr value, Halide::Type stored) {
+  using namespace Halide;
+  using dtype_detail::u32;
+  if (stored == Float(32)) return value;
+  Expr u = reinterpret<uint32_t>(value);
+  Expr a = u & u32(0x7fffffffu);
+  const Expr is_nan = a > u32(0x7f800000u);  // on the bits: Halide may fold is_nan() (docs/halide14.md section 2)
+  if (stored == UInt(16)) {  // bf16
+    Expr rounded = (u + (u32(0x7fffu) + ((u >> 16) & u32(1u)))) >> 16;  // overflow carries into the exponent: inf
+    Expr nan = (u >> 16) | u32(0x0040u);                            // quiet bit: never the inf pattern
+    return cast<uint16_t>(select(is_nan, nan, rounded));
+  }
+  if (stored == Float(16)) {
+    Expr sign = (u >> 16) & u32(0x8000u);
+    // Normal range [2^-14, 65520): rebias by 112 and round the 13 dropped bits to nearest even.
+    Expr r = a - u32(112u << 23);
+    Expr normal = (r + (u32(0x0fffu) + ((r >> 13) & u32(1u)))) >> 13;
+    // Below 2^-14: |x| + 0.5 rounds (to nearest even) at 2^-24, f16's subnormal spacing; the low bits of the sum
+    // are then the f16 pattern (0x400 when it rounds up to the smallest normal). Exact otherwise.
+    Expr fa = reinterpret<float>(a);
+    Expr sub = reinterpret<uint32_t>(strict_float(fa + 0.5f)) - u32(0x3f000000u);
+    Expr nan = u32(0x7e00u) | ((a >> 13) & u32(0x03ffu));
+    Expr magnitude = select(is_nan, nan, a >= u32(0x477ff000u), u32(0x7c00u), a < u32(0x38800000u), sub, normal);
+    return reinterpret(Float(16), cast<uint16_t>(magnitude | sign));
+  }
+  Halide::Internal::ErrorReport(__FILE__, __LINE__, nullptr, Halide::Internal::ErrorReport::User) << "actgen: no conversion from f32 to element type " << stored << "\n";
+  return Expr();
+}
+
+}  // namespace actgen
+
+#endif  // ACTGEN_GENERATORS_DTYPE_CONVERT_H
