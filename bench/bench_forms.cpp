@@ -170,7 +170,7 @@ void bench_onednn_gated(benchmark::State &state, const char *act, Shape s) {
     state.SetIterationTime(now_seconds() - t0);
   }
   state.counters["ns_per_out"] = seconds * 1e9 / (double(state.iterations()) * s.rows * s.d);
-  state.SetLabel("onednn");
+  state.SetLabel(std::string("onednn ") + pd.impl_info_str());
 }
 #endif
 

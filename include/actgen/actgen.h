@@ -113,7 +113,8 @@ ACTGEN_API actgen_memory actgen_target_memory(size_t i);
 /* The device a GPU target runs on (e.g. the CUDA device's name) when available; "" otherwise. */
 ACTGEN_API const char *actgen_target_device(size_t i);
 
-/* Number of kernels this build holds (every activation x direction x dtype x target generated). */
+/* Number of plain kernels this build holds (every activation x direction x dtype x target generated; the fused
+ * forms' kernels are not counted). */
 ACTGEN_API size_t actgen_kernel_count(void);
 
 /* Pins the target used by actgen_kernel_create for kernels created afterwards (NULL or "" restores automatic
