@@ -42,6 +42,7 @@ endforeach()
 if(NOT ACTGEN_HOST_GENERATORS)
   add_library(actgen_generator_core OBJECT
     ${PROJECT_SOURCE_DIR}/generators/activation_generator.cpp
+    ${PROJECT_SOURCE_DIR}/generators/form_generators.cpp
     ${PROJECT_SOURCE_DIR}/generators/schedule.cpp
     ${PROJECT_SOURCE_DIR}/dsl/activation.cpp
     ${PROJECT_SOURCE_DIR}/dsl/composite.cpp)
@@ -205,6 +206,9 @@ foreach(act IN LISTS ACTGEN_ACTIVATIONS)
   math(EXPR act_index "${act_index} + 1")
 endforeach()
 
+# The fused forms (gated, ...): their kernels and manifest rows.
+include(${CMAKE_CURRENT_LIST_DIR}/forms.cmake)
+
 # One Halide runtime serves every kernel (they are generated with no_runtime).
 set(ACTGEN_RUNTIME_OBJECT ${ACTGEN_GEN_DIR}/actgen_halide_runtime.o)
 list(GET ACTGEN_BUILD_TARGETS 0 first_target)
@@ -242,6 +246,10 @@ const size_t kDtypeCount = sizeof(kDtypes) / sizeof(kDtypes[0]);
 const KernelEntry kKernels[] = {
 @manifest_kernels@};
 const size_t kKernelCount = sizeof(kKernels) / sizeof(kKernels[0]);
+
+const FormKernelEntry kFormKernels[] = {
+@manifest_form_kernels@};
+const size_t kFormKernelCount = sizeof(kFormKernels) / sizeof(kFormKernels[0]);
 
 }  // namespace actgen::rt
 ]=])

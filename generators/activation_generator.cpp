@@ -1,10 +1,8 @@
 // The Halide generators: one definition from dsl/ becomes a forward or a backward pipeline, element type from
 // the generator parameters, schedule from generators/schedule. Each activation gets its own generator
 // executable (this file + its definition), so editing one activation regenerates only its kernels.
-#include "dsl/activation.h"
-#include "dsl/math.h"
 #include "generators/dtype_convert.h"
-#include "generators/schedule.h"
+#include "generators/generator_base.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -16,74 +14,6 @@ namespace actgen {
 namespace {
 
 using namespace Halide;
-
-// The contract's NaN rule, for every activation: NaN in x (or dy) gives NaN out, whatever the definition's
-// comparisons would do with it.
-Expr propagate_nan(Expr value, Expr x) { return select(is_nan(x), x, value); }
-
-template <typename T>
-class ActivationBase : public Generator<T> {
- public:
-  GeneratorParam<std::string> activation{"activation", ""};
-  GeneratorParam<int> vectors_per_iteration{"vectors_per_iteration", ScheduleKnobs{}.vectors_per_iteration};
-  GeneratorParam<int> parallel_threshold{"parallel_threshold", ScheduleKnobs{}.parallel_threshold};
-  GeneratorParam<int> unroll{"unroll", ScheduleKnobs{}.unroll};
-  GeneratorParam<int> parallel_chunk{"parallel_chunk", ScheduleKnobs{}.parallel_chunk};
-  GeneratorParam<int> parallel_vectors{"parallel_vectors", ScheduleKnobs{}.parallel_vectors};
-  GeneratorParam<int> gpu_threads{"gpu_threads", ScheduleKnobs{}.gpu_threads};
-  GeneratorParam<int> gpu_elements_per_thread{"gpu_elements_per_thread", ScheduleKnobs{}.gpu_elements_per_thread};
-  // With auto_schedule=true (Halide's autoschedulers, for `actgen tune report`): the element count the
-  // autoscheduler is told to expect. The hand schedule ignores it.
-  GeneratorParam<int> estimate{"estimate", 1 << 20};
-
- protected:
-  // The definition this generator was asked for, with the math library set up for the target (its FMA path on
-  // avx2-fma, avx512 and CUDA, off for sse41 and others; fusion-proof exact products on CUDA). Called first
-  // thing by generate().
-  const Activation &definition() {
-    math::set_fma(math::target_has_fma(this->get_target()));
-    math::set_contracting(math::target_contracts(this->get_target()));
-    const Activation &a = defined_activation();
-    if (a.name != activation.value()) {
-      std::cerr << "this generator defines '" << a.name << "', asked for '" << activation.value() << "'\n";
-      std::abort();  // build-time tool: a mismatch is a build-system bug
-    }
-    return a;
-  }
-
-  std::vector<Expr> params(const std::array<Expr, kMaxParams> &all) {
-    const Activation &a = definition();
-    return std::vector<Expr>(all.begin(), all.begin() + a.params.size());
-  }
-
-  ScheduleKnobs knobs() const {
-    ScheduleKnobs k;
-    k.vectors_per_iteration = vectors_per_iteration;
-    k.unroll = unroll;
-    k.parallel_threshold = parallel_threshold;
-    k.parallel_chunk = parallel_chunk;
-    k.parallel_vectors = parallel_vectors;
-    k.gpu_threads = gpu_threads;
-    k.gpu_elements_per_thread = gpu_elements_per_thread;
-    return k;
-  }
-
-  // The hand schedule, or (auto_schedule=true) the estimates Halide's autoschedulers need: every input buffer's
-  // extent, every scalar's value (the parameters' defaults), the output's extent.
-  void schedule_or_estimate(Func out, Var i, const std::vector<GeneratorInput<Buffer<>> *> &buffers,
-                            const std::array<GeneratorInput<float> *, kMaxParams> &scalars,
-                            GeneratorOutput<Buffer<>> &output) {
-    if (!this->get_auto_schedule()) {
-      schedule_elementwise(out, i, output.dim(0).extent(), this->get_target(), knobs());
-      return;
-    }
-    const Activation &a = definition();
-    for (GeneratorInput<Buffer<>> *b : buffers) b->set_estimates({{0, estimate}});
-    for (size_t k = 0; k < scalars.size(); ++k)
-      scalars[k]->set_estimate(k < a.params.size() ? float(a.params[k].default_value) : 0.0f);
-    output.set_estimates({{0, estimate}});
-  }
-};
 
 class ActivationForward : public ActivationBase<ActivationForward> {
  public:

@@ -14,20 +14,15 @@
 #include "runtime/cpu_features.h"
 #include "runtime/cuda.h"
 #include "runtime/error.h"
+#include "runtime/internal.h"
 #include "runtime/manifest.h"
 #include "runtime/params.h"
 
 using namespace actgen::rt;
 
-struct actgen_kernel {
-  const ActivationInfo *activation;
-  const KernelEntry *entry;
-  actgen_direction direction;
-  float params[kMaxParams];
-  char name[96];  // the kernel's symbol, for messages
-};
+// struct actgen_kernel and the helpers runtime/forms.cpp shares: runtime/internal.h.
 
-namespace {
+namespace actgen::rt {
 
 // Halide extents are int32; calls are split into pieces of this many elements.
 constexpr size_t kMaxPiece = size_t{1} << 30;
@@ -128,6 +123,10 @@ actgen_status resolve_pin(const char *explicit_target, size_t *target, const cha
   return ACTGEN_OK;
 }
 
+}  // namespace actgen::rt
+
+namespace {
+
 // Automatic selection (target == SIZE_MAX) takes the first usable host-memory target: kernels are listed best
 // target first.
 const KernelEntry *find_kernel(size_t activation, actgen_dtype dtype, size_t target) {
@@ -168,6 +167,8 @@ struct Operand {
 actgen_status check_call(const actgen_kernel *kernel, actgen_direction direction, size_t n, void *stream,
                          std::initializer_list<Operand> inputs, Operand output) {
   if (!kernel) return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "kernel is NULL");
+  if (kernel->form != ACTGEN_FORM_PLAIN)
+    return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s is a fused-form kernel; call its form's functions", kernel->name);
   if (kernel->direction != direction)
     return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s is a %s kernel; call %s", kernel->name,
                 kernel->direction == ACTGEN_FORWARD ? "forward" : "backward",

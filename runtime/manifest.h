@@ -55,6 +55,23 @@ struct KernelEntry {
   BackwardFn backward;
 };
 
+// A fused form's kernels (cmake/forms.cmake, generators/form_generators.cpp). Each form's functions have their
+// own signatures; runtime/forms.cpp casts back to them (GatedForwardFn, GatedBackwardFn).
+using FormFn = void (*)();
+using GatedForwardFn = int (*)(halide_buffer_t *a, halide_buffer_t *g, float p0, float p1, float p2, float p3,
+                               halide_buffer_t *y);
+using GatedBackwardFn = int (*)(halide_buffer_t *a, halide_buffer_t *g, halide_buffer_t *dy, float p0, float p1,
+                                float p2, float p3, halide_buffer_t *da, halide_buffer_t *dg);
+
+struct FormKernelEntry {
+  size_t activation;
+  actgen_dtype dtype;
+  size_t target;
+  actgen_form form;
+  FormFn forward;
+  FormFn backward;
+};
+
 extern const ActivationInfo kActivations[];
 extern const size_t kActivationCount;
 extern const TargetInfo kTargets[];
@@ -63,6 +80,8 @@ extern const DtypeInfo kDtypes[];
 extern const size_t kDtypeCount;
 extern const KernelEntry kKernels[];
 extern const size_t kKernelCount;
+extern const FormKernelEntry kFormKernels[];
+extern const size_t kFormKernelCount;
 
 }  // namespace actgen::rt
 

@@ -124,7 +124,8 @@ ACTGEN_API int actgen_dtype_at(size_t i);
 ACTGEN_API const char *actgen_dtype_name(actgen_dtype dtype);
 ACTGEN_API size_t actgen_dtype_size(actgen_dtype dtype);
 
-/* Number of kernels this build holds (every activation x direction x dtype x target generated). */
+/* Number of plain kernels this build holds (every activation x direction x dtype x target generated; the fused
+ * forms' kernels are not counted). */
 ACTGEN_API size_t actgen_kernel_count(void);
 
 /* Pins the target used by actgen_kernel_create for kernels created afterwards (NULL or "" restores automatic
@@ -138,6 +139,74 @@ ACTGEN_API const char *actgen_cpu_features(void);
 ACTGEN_API actgen_status actgen_set_num_threads(int n);
 
 ACTGEN_API const char *actgen_version(void);
+
+/* ==== Fused forms ==========================================================================================
+ * One kernel object per (activation, parameters, dtype, direction, form, target), created from a descriptor.
+ * Every form uses the catalog's definition of the activation (forward and backward), never a second one.
+ *
+ * Gated (ACTGEN_FORM_GATED): y[r, j] = f(a[r, j]) * g[r, j] for r < rows, j < d, where a and g are given as two
+ * pointers with one row stride (in elements), so both orders of a [rows, 2d] tensor are covered: vLLM's
+ * silu_and_mul activates the first half (a = x, g = x + d, stride 2d), PyTorch's F.glu the second (a = x + d,
+ * g = x). Backward: da = dy * g * f'(a), dg = dy * f(a), computed in one pass (da, dg may be written over a, g).
+ * Aliases, for the gated form only: glu (sigmoid, PyTorch's order: the packed calls activate the second half),
+ * swiglu (silu), geglu (gelu), geglu_tanh (gelu_tanh), reglu (relu); the packed calls activate the first half
+ * for these and for any catalog name.
+ *
+ * Errors (status + actgen_last_error(), nothing written): a NULL kernel or a kernel of another form or
+ * direction; rows > 0 with d == 0; a row stride below d; a NULL pointer with rows > 0; an output that shares
+ * an element with an input without being it exactly (same pointer and stride), or with another output; a
+ * stream for a host kernel. rows == 0 (or d == 0 with rows == 0) is a no-op after the kernel checks. */
+#if defined(__cplusplus)
+#define ACTGEN_INT_ENUM : int
+#else
+#define ACTGEN_INT_ENUM
+#endif
+typedef enum ACTGEN_INT_ENUM { ACTGEN_FORM_PLAIN = 0, ACTGEN_FORM_GATED = 1 } actgen_form;
+#undef ACTGEN_INT_ENUM
+
+/* Grows at its end only; set size = sizeof(actgen_kernel_desc) (ACTGEN_KERNEL_DESC_INIT does). The library
+ * reads only the fields that fit in size, and gives later fields their defaults. */
+typedef struct actgen_kernel_desc {
+  size_t size;
+  const char *activation;      /* catalog name, or (gated form) an alias */
+  const char *params;          /* NULL or "" for defaults, else "name=value,..." */
+  actgen_dtype dtype;
+  actgen_direction direction;
+  actgen_form form;
+  const char *target;          /* NULL or "" for automatic selection (actgen_kernel_create_on's rules) */
+} actgen_kernel_desc;
+
+#define ACTGEN_KERNEL_DESC_INIT \
+  { sizeof(actgen_kernel_desc), NULL, NULL, ACTGEN_F32, ACTGEN_FORWARD, ACTGEN_FORM_PLAIN, NULL }
+
+/* Creates any kernel, plain (as actgen_kernel_create_on) or fused. An activation a form cannot take, or a size
+ * smaller than the first version of the struct, is INVALID_ARGUMENT. */
+ACTGEN_API actgen_status actgen_kernel_create_desc(actgen_kernel **kernel, const actgen_kernel_desc *desc);
+
+/* The kernel's form; ACTGEN_FORM_PLAIN for a NULL kernel. */
+ACTGEN_API actgen_form actgen_kernel_form(const actgen_kernel *kernel);
+
+/* Gated forward: a, g with row stride in_stride, y with row stride y_stride (elements). */
+ACTGEN_API actgen_status actgen_gated_forward(const actgen_kernel *kernel, size_t rows, size_t d, const void *a,
+                                              const void *g, size_t in_stride, void *y, size_t y_stride);
+/* Gated backward: dy with row stride dy_stride; da and dg with row stride grad_stride. */
+ACTGEN_API actgen_status actgen_gated_backward(const actgen_kernel *kernel, size_t rows, size_t d, const void *a,
+                                               const void *g, size_t in_stride, const void *dy, size_t dy_stride,
+                                               void *da, void *dg, size_t grad_stride);
+/* Packed: x and dx are [rows, 2d] row-major, y and dy [rows, d]; the half activated is the kernel's (above). */
+ACTGEN_API actgen_status actgen_gated_forward_packed(const actgen_kernel *kernel, size_t rows, size_t d,
+                                                     const void *x, void *y);
+ACTGEN_API actgen_status actgen_gated_backward_packed(const actgen_kernel *kernel, size_t rows, size_t d,
+                                                      const void *x, const void *dy, void *dx);
+/* The same on a CUDA stream (device pointers), as actgen_forward_stream. */
+ACTGEN_API actgen_status actgen_gated_forward_stream(const actgen_kernel *kernel, size_t rows, size_t d,
+                                                     const void *a, const void *g, size_t in_stride, void *y,
+                                                     size_t y_stride, void *stream);
+ACTGEN_API actgen_status actgen_gated_backward_stream(const actgen_kernel *kernel, size_t rows, size_t d,
+                                                      const void *a, const void *g, size_t in_stride,
+                                                      const void *dy, size_t dy_stride, void *da, void *dg,
+                                                      size_t grad_stride, void *stream);
+/* ==== End of fused forms ================================================================================== */
 
 #ifdef __cplusplus
 }

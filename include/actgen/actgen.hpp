@@ -7,6 +7,8 @@
 //   actgen::Kernel h("gelu", "", actgen::Direction::forward, actgen::DType::bf16);
 //   h.forward(xb, yb);                                 // containers of uint16_t bit patterns (f16 or bf16),
 //                                                      // _Float16 (f16) or __bf16 / std::bfloat16_t (bf16)
+//   auto swiglu = actgen::Kernel::gated("swiglu");     // fused forms: include/actgen/actgen.h, "Fused forms"
+//   swiglu.gated_forward(x, y, d);                     // x [rows, 2d], y [rows, d]
 #ifndef ACTGEN_ACTGEN_HPP
 #define ACTGEN_ACTGEN_HPP
 
@@ -33,6 +35,7 @@ namespace actgen {
 
 enum class Direction { forward = ACTGEN_FORWARD, backward = ACTGEN_BACKWARD };
 enum class DType { f32 = ACTGEN_F32, f16 = ACTGEN_F16, bf16 = ACTGEN_BF16 };
+enum class Form { plain = ACTGEN_FORM_PLAIN, gated = ACTGEN_FORM_GATED };
 
 // A failed call: the status and the library's message.
 class Error : public std::runtime_error {
@@ -81,6 +84,25 @@ class Kernel {
                                   static_cast<actgen_direction>(direction), target.c_str()));
     dtype_ = dtype;
   }
+  // Any form, from the C API's descriptor fields.
+  Kernel(Form form, const std::string &activation, const std::string &params = "",
+         Direction direction = Direction::forward, DType dtype = DType::f32, const std::string &target = "") {
+    actgen_kernel_desc desc = ACTGEN_KERNEL_DESC_INIT;
+    desc.activation = activation.c_str();
+    desc.params = params.c_str();
+    desc.dtype = static_cast<actgen_dtype>(dtype);
+    desc.direction = static_cast<actgen_direction>(direction);
+    desc.form = static_cast<actgen_form>(form);
+    desc.target = target.c_str();
+    check(actgen_kernel_create_desc(&kernel_, &desc));
+    dtype_ = dtype;
+  }
+  // The gated form of a catalog activation or of an alias (glu, swiglu, geglu, geglu_tanh, reglu).
+  static Kernel gated(const std::string &activation, const std::string &params = "",
+                      Direction direction = Direction::forward, DType dtype = DType::f32,
+                      const std::string &target = "") {
+    return Kernel(Form::gated, activation, params, direction, dtype, target);
+  }
   Kernel(const Kernel &) = delete;
   Kernel &operator=(const Kernel &) = delete;
   Kernel(Kernel &&other) noexcept : kernel_(std::exchange(other.kernel_, nullptr)), dtype_(other.dtype_) {}
@@ -120,6 +142,38 @@ class Kernel {
     backward(x.data(), dy.data(), dx.data(), x.size());
   }
 
+  // Gated form, pointers and row strides (elements), as actgen_gated_forward / actgen_gated_backward.
+  void gated_forward(std::size_t rows, std::size_t d, const void *a, const void *g, std::size_t in_stride, void *y,
+                     std::size_t y_stride) const {
+    check(actgen_gated_forward(checked(), rows, d, a, g, in_stride, y, y_stride));
+  }
+  void gated_backward(std::size_t rows, std::size_t d, const void *a, const void *g, std::size_t in_stride,
+                      const void *dy, std::size_t dy_stride, void *da, void *dg, std::size_t grad_stride) const {
+    check(actgen_gated_backward(checked(), rows, d, a, g, in_stride, dy, dy_stride, da, dg, grad_stride));
+  }
+  // Gated form, packed containers: x and dx hold rows x 2d, y and dy rows x d (rows from the sizes).
+  template <typename In, typename Out>
+  void gated_forward(const In &x, Out &y, std::size_t d) const {
+    checked();
+    check_elements(x.data(), "x");
+    check_elements(y.data(), "y");
+    const std::size_t rows = gated_rows(x.size(), d);
+    if (y.size() != rows * d) throw Error(ACTGEN_ERROR_INVALID_ARGUMENT, "actgen: y must hold rows x d elements");
+    check(actgen_gated_forward_packed(get(), rows, d, x.data(), y.data()));
+  }
+  template <typename In, typename Grad, typename Out>
+  void gated_backward(const In &x, const Grad &dy, Out &dx, std::size_t d) const {
+    checked();
+    check_elements(x.data(), "x");
+    check_elements(dy.data(), "dy");
+    check_elements(dx.data(), "dx");
+    const std::size_t rows = gated_rows(x.size(), d);
+    if (dy.size() != rows * d || dx.size() != x.size())
+      throw Error(ACTGEN_ERROR_INVALID_ARGUMENT, "actgen: dy must hold rows x d elements and dx rows x 2d");
+    check(actgen_gated_backward_packed(get(), rows, d, x.data(), dy.data(), dx.data()));
+  }
+
+  Form form() const { return static_cast<Form>(actgen_kernel_form(checked())); }
   std::string target() const { return actgen_kernel_target(checked()); }
   DType dtype() const {
     checked();
@@ -141,6 +195,12 @@ class Kernel {
       throw Error(ACTGEN_ERROR_INVALID_ARGUMENT, std::string("actgen: ") + name +
                                                      "'s element type does not hold this kernel's dtype (" +
                                                      actgen_dtype_name(static_cast<actgen_dtype>(dtype_)) + ")");
+  }
+
+  static std::size_t gated_rows(std::size_t x_size, std::size_t d) {
+    if (d == 0 || x_size % (2 * d) != 0)
+      throw Error(ACTGEN_ERROR_INVALID_ARGUMENT, "actgen: x's size is not a multiple of 2d (two halves of d per row)");
+    return x_size / (2 * d);
   }
 
   actgen_kernel *kernel_ = nullptr;
