@@ -4,7 +4,7 @@
 # executable (the same definition, inlined into the form's pipeline). Schedules are the defaults.
 #
 # Reads: ACTGEN_ACTIVATIONS, ACTGEN_BUILD_TARGETS, ACTGEN_DTYPES (its first entry), ACTGEN_GEN_DIR, ACTGEN_HOST_GENERATORS,
-# ACTGEN_HOST_KERNELS. Appends to ACTGEN_KERNEL_OBJECTS, ACTGEN_KERNEL_HEADERS, manifest_includes; sets
+# ACTGEN_HOST_KERNELS; each kernel through generate.cmake's actgen_add_kernel. Sets
 # manifest_form_kernels (rows of runtime/manifest.h's FormKernelEntry).
 #
 # Forms: name | forward generator | backward generator | forward buffer types | backward buffer types
@@ -53,21 +53,7 @@ foreach(act IN LISTS ACTGEN_ACTIVATIONS)
           endif()
           string(REPLACE "<dtype>" "${dtype_halide}" types "${types}")
           separate_arguments(types UNIX_COMMAND "${types}")
-          if(ACTGEN_HOST_KERNELS)
-            if(NOT EXISTS ${ACTGEN_GEN_DIR}/${fn}.o)
-              message(FATAL_ERROR "actgen: ${ACTGEN_GEN_DIR}/${fn}.o is missing: build ${ACTGEN_HOST_GENERATORS} first")
-            endif()
-          else()
-            add_custom_command(
-              OUTPUT ${ACTGEN_GEN_DIR}/${fn}.o ${ACTGEN_GEN_DIR}/${fn}.h
-              COMMAND ${gen} -g ${generator} -f ${fn} -o ${ACTGEN_GEN_DIR} -e object,c_header
-                      target=${halide_target}-no_runtime activation=${act} ${types}
-              DEPENDS ${gen}
-              COMMENT "Generating ${fn}" VERBATIM)
-          endif()
-          list(APPEND ACTGEN_KERNEL_OBJECTS ${ACTGEN_GEN_DIR}/${fn}.o)
-          list(APPEND ACTGEN_KERNEL_HEADERS ${ACTGEN_GEN_DIR}/${fn}.h)
-          string(APPEND manifest_includes "#include \"${fn}.h\"\n")
+          actgen_add_kernel(${fn} ${gen} ${generator} ${halide_target} ${act} ${types})
           list(APPEND fns ${fn})
         endforeach()
         list(GET fns 0 fwd_fn)

@@ -133,6 +133,27 @@ function(actgen_schedule_args tname kernel out)
   set(${out} ${args} PARENT_SCOPE)
 endfunction()
 
+# One kernel object: the generator command that writes generated/<fn>.o and .h (or, ACTGEN_HOST_KERNELS, the
+# host build's copy, which must exist), added to the library's objects, headers and the manifest's includes.
+# Called at file scope by this file and cmake/forms.cmake; ARGN: the generator's further arguments.
+function(actgen_add_kernel fn gen generator halide_target act)
+  if(ACTGEN_HOST_KERNELS)
+    if(NOT EXISTS ${ACTGEN_GEN_DIR}/${fn}.o)
+      message(FATAL_ERROR "actgen: ${ACTGEN_GEN_DIR}/${fn}.o is missing: build ${ACTGEN_HOST_GENERATORS} first")
+    endif()
+  else()
+    add_custom_command(
+      OUTPUT ${ACTGEN_GEN_DIR}/${fn}.o ${ACTGEN_GEN_DIR}/${fn}.h
+      COMMAND ${gen} -g ${generator} -f ${fn} -o ${ACTGEN_GEN_DIR} -e object,c_header
+              target=${halide_target}-no_runtime activation=${act} ${ARGN}
+      DEPENDS ${gen}
+      COMMENT "Generating ${fn}" VERBATIM)
+  endif()
+  set(ACTGEN_KERNEL_OBJECTS ${ACTGEN_KERNEL_OBJECTS} ${ACTGEN_GEN_DIR}/${fn}.o PARENT_SCOPE)
+  set(ACTGEN_KERNEL_HEADERS ${ACTGEN_KERNEL_HEADERS} ${ACTGEN_GEN_DIR}/${fn}.h PARENT_SCOPE)
+  set(manifest_includes "${manifest_includes}#include \"${fn}.h\"\n" PARENT_SCOPE)
+endfunction()
+
 set(act_index 0)
 foreach(act IN LISTS ACTGEN_ACTIVATIONS)
   if(ACTGEN_HOST_GENERATORS)
@@ -179,21 +200,7 @@ foreach(act IN LISTS ACTGEN_ACTIVATIONS)
           set(types x.type=${dtype_halide} dy.type=${dtype_halide} dx.type=${dtype_halide})
         endif()
         actgen_schedule_args(${tname} ${act}.${dir}.${dtype_suffix} knobs)
-        if(ACTGEN_HOST_KERNELS)
-          if(NOT EXISTS ${ACTGEN_GEN_DIR}/${fn}.o)
-            message(FATAL_ERROR "actgen: ${ACTGEN_GEN_DIR}/${fn}.o is missing: build ${ACTGEN_HOST_GENERATORS} first")
-          endif()
-        else()
-        add_custom_command(
-          OUTPUT ${ACTGEN_GEN_DIR}/${fn}.o ${ACTGEN_GEN_DIR}/${fn}.h
-          COMMAND ${gen} -g ${generator} -f ${fn} -o ${ACTGEN_GEN_DIR} -e object,c_header
-                  target=${halide_target}-no_runtime activation=${act} ${types} ${knobs}
-          DEPENDS ${gen}
-          COMMENT "Generating ${fn}" VERBATIM)
-        endif()
-        list(APPEND ACTGEN_KERNEL_OBJECTS ${ACTGEN_GEN_DIR}/${fn}.o)
-        list(APPEND ACTGEN_KERNEL_HEADERS ${ACTGEN_GEN_DIR}/${fn}.h)
-        string(APPEND manifest_includes "#include \"${fn}.h\"\n")
+        actgen_add_kernel(${fn} ${gen} ${generator} ${halide_target} ${act} ${types} ${knobs})
         list(APPEND fns ${fn})
       endforeach()
       list(GET fns 0 fwd_fn)

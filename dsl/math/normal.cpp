@@ -31,12 +31,6 @@ using detail::mad;
 
 namespace {
 
-// NaN test on the bits: immune to LLVM's no-nans fast-math folding, which on avx512 (without the strict_float
-// target feature) was seen to fold is_nan(x) away (normal_cdf(NaN) = 1).
-Expr isnan_bits(const Expr &x) {
-  return (reinterpret(UInt(32), x) & Expr(uint32_t{0x7fffffffu})) > Expr(uint32_t{0x7f800000u});
-}
-
 // ln sqrt(2 pi) = 0.9189385332046727.
 const double kLnSqrt2Pi = 0.9189385332046727;
 const float kTwoM64 = 5.42101086242752217e-20f;  // 2^-64
@@ -120,11 +114,11 @@ Expr mul_cdf(const Expr &a, const Expr &x) {
 }  // namespace
 
 Expr normal_cdf(Expr x) {
-  return detail::strict(select(isnan_bits(x), x, mul_cdf(Expr(1.0f), x)));
+  return detail::strict(select(detail::is_nan_bits(x), x, mul_cdf(Expr(1.0f), x)));
 }
 
 Expr mul_normal_cdf(Expr a, Expr x) {
-  return detail::strict(select(isnan_bits(x), x, mul_cdf(a, x)));
+  return detail::strict(select(detail::is_nan_bits(x), x, mul_cdf(a, x)));
 }
 
 namespace detail {
@@ -143,7 +137,7 @@ Expr normal_pdf(Expr x) {
   // |x| > 14.1: the result is below 2^-150 and rounds to 0; the clamp keeps x^2 finite (inf -> 0).
   Expr ax = min(abs(x), 20.0f);
   DF arg = add(neg_half_square(ax), df_const(-kLnSqrt2Pi));
-  return strict_float(select(isnan_bits(x), x, math::exp(arg)));
+  return strict_float(select(detail::is_nan_bits(x), x, math::exp(arg)));
 }
 
 }  // namespace actgen::math

@@ -66,6 +66,19 @@ SigmoidParts sigmoid_parts(const Expr &hi, const Expr &lo, float clamp_lo, bool 
 }  // namespace detail
 
 namespace {
+// num / D corrected for 1 + E's rounding (D + dl exact): q - q dl / D, 1 / D (D in [1, 2]) taken as 1.5 - D / 2.
+// Shared by mul_sigmoid and mul_sigmoid_small.
+Expr quotient_by_one_plus_e(const Expr &num, const detail::SigmoidParts &p) {
+  Expr q0 = num / p.D;
+  return detail::mad(detail::neg_bits(q0 * p.dl), detail::mad(p.D, Expr(-0.5f), Expr(1.5f)), q0);
+}
+
+// The result's sign is a's in every case (sigmoid > 0), restored bitwise so that zero results keep it; NaN a or t
+// gives NaN.
+Expr finish_mul_sigmoid(const Expr &r, const Expr &a, const DF &t) {
+  return detail::strict(select(is_nan(a) || is_nan(t.hi), a + t.hi, detail::copysign(r, a)));
+}
+
 Expr sigmoid_impl(const Expr &hi, const Expr &lo) {
   // x >= 0: 1 / (1 + E); x < 0: E / (1 + E), E = e^-|x|. Below x = -104 the result rounds to 0; with that clamp
   // E is e^-|x| itself, rounded once where subnormal (and 1 + E = 1 there, so the quotient is E).
@@ -88,14 +101,10 @@ Expr mul_sigmoid(Expr a, const DF &t) {
   // correction costs 3 operations and takes the worst case from 3.1 to about 2 ulp; E (0.7 ulp), the product
   // and the division still round once each. a E <= |a| (E <= 1): no overflow.
   detail::SigmoidParts p = detail::sigmoid_parts(t.hi, t.lo, 193.0f, false);
-  Expr q0 = (a * select(p.neg, p.E, 1.0f)) / p.D;
-  Expr q = detail::mad(detail::neg_bits(q0 * p.dl), detail::mad(p.D, Expr(-0.5f), Expr(1.5f)), q0);
+  Expr q = quotient_by_one_plus_e(a * select(p.neg, p.E, 1.0f), p);
   Expr r = detail::scale_pow2_nonpos(q, select(p.neg, p.kr, 0));
-  // a = +-inf: the limit (a for t >= 0, a signed 0 for t < 0); the formula above would give inf - inf. The sign
-  // is a's in every case (sigmoid > 0), restored bitwise so that zero results keep it (a = -0 -> -0).
-  r = select(detail::is_finite_bits(a), r, select(p.neg, 0.0f, a));
-  r = detail::copysign(r, a);
-  return detail::strict(select(is_nan(a) || is_nan(t.hi), a + t.hi, r));
+  // a = +-inf: the limit (a for t >= 0, a signed 0 for t < 0); the formula above would give inf - inf.
+  return finish_mul_sigmoid(select(detail::is_finite_bits(a), r, select(p.neg, 0.0f, a)), a, t);
 }
 
 Expr mul_sigmoid_small(Expr a, const DF &t) {
@@ -105,13 +114,10 @@ Expr mul_sigmoid_small(Expr a, const DF &t) {
   // multiplication by 2^-64 (one rounding where the result is subnormal). No scaling split (kr): 10 fewer
   // operations than mul_sigmoid.
   detail::SigmoidParts p = detail::sigmoid_parts(t.hi, t.lo, 120.0f, false);
-  Expr q0 = (a * select(p.neg, p.E64, 1.0f)) / p.D;
-  Expr q = detail::mad(detail::neg_bits(q0 * p.dl), detail::mad(p.D, Expr(-0.5f), Expr(1.5f)), q0);
+  Expr q = quotient_by_one_plus_e(a * select(p.neg, p.E64, 1.0f), p);
   Expr r = q * select(p.neg, 5.42101086242752217e-20f, 1.0f);  // 2^-64 where t < 0
-  // a = +-inf (so t = +-inf): the limit, a or 0; t < -120: 0. The sign is a's (bitwise, for zero results).
-  r = select(t.hi < -120.0f, 0.0f, select(detail::is_finite_bits(a), r, a));
-  r = detail::copysign(r, a);
-  return detail::strict(select(is_nan(a) || is_nan(t.hi), a + t.hi, r));
+  // a = +-inf (so t = +-inf): the limit, a or 0; t < -120: 0.
+  return finish_mul_sigmoid(select(t.hi < -120.0f, 0.0f, select(detail::is_finite_bits(a), r, a)), a, t);
 }
 
 }  // namespace actgen::math
