@@ -3,7 +3,7 @@
 
     bench/cost_report.py [--gen-dir build] [--activations gelu,relu] [--targets x86-64-avx512,cuda]
                          [--directions fwd,bwd] [--dtype f32|f16|bf16] [--jobs 2] [--format md|json] [--detail]
-                         [--no-mca]
+                         [--no-mca] [--knobs 'vectors_per_iteration=4 unroll=1']
 
 --dtype (default f32) names an entry of cmake/targets.cmake's ACTGEN_DTYPES (read from there): the kernels' buffers
 get its Halide type, so the counts include the conversions at the edges (generators/dtype_convert.h).
@@ -440,7 +440,15 @@ def main():
     ap.add_argument("--format", choices=["md", "json"], default="md")
     ap.add_argument("--detail", action="store_true", help="md: add the split counts and llvm-mca per kernel")
     ap.add_argument("--no-mca", action="store_true", help="skip llvm-mca")
+    ap.add_argument("--knobs", help="CPU schedule knobs instead of the default one-vector loop, e.g. "
+                    "'vectors_per_iteration=4 unroll=1' (counts stay per vector: the loop's instructions over its "
+                    "vector stores)")
     args = ap.parse_args()
+    if args.knobs:
+        global KNOBS
+        given = args.knobs.split()
+        names = {k.split("=")[0] for k in given}
+        KNOBS = [k for k in KNOBS if k.split("=")[0] not in names] + given
 
     all_targets = targets()
     if args.targets:

@@ -30,7 +30,6 @@ void schedule_rows(Func out, Var j, Var r, Expr d, Expr rows, const Target &targ
         .vectorize(lane);
     return;
   }
-  const int natural = target.natural_vector_size<float>();
   if (k.parallel_threshold > 0) {
     // Tasks of whole rows, about parallel_chunk elements each (one row per task when rows are longer). Rows are
     // not split: splitting j by parallel_chunk as well left, for rows shorter than a chunk, a guarded loop over the
@@ -38,11 +37,10 @@ void schedule_rows(Func out, Var j, Var r, Expr d, Expr rows, const Target &targ
     // A call with fewer rows than threads therefore runs on fewer threads.
     Var ro("ro"), ri("ri");
     Stage par = out.specialize(cast<int64_t>(d) * rows >= k.parallel_threshold);
-    par.split(r, ro, ri, max(1, k.parallel_chunk / max(d, 1)), TailStrategy::GuardWithIf)
-        .parallel(ro)
-        .vectorize(j, natural * k.parallel_vectors, TailStrategy::GuardWithIf);
+    par.split(r, ro, ri, max(1, k.parallel_chunk / max(d, 1)), TailStrategy::GuardWithIf).parallel(ro);
+    vectorize_loop(par, j, target, k.parallel_vectors, 1);
   }
-  out.vectorize(j, natural * k.vectors_per_iteration, TailStrategy::GuardWithIf);
+  vectorize_loop(out, j, target, k.vectors_per_iteration, 1);
 }
 
 template <typename T>

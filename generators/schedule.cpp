@@ -1,15 +1,22 @@
 #include "generators/schedule.h"
 
+#include <algorithm>
+
 namespace actgen {
 
 using namespace Halide;
 
-namespace {
-
-// Vectorizes loop v of stage s by `vectors` native vectors, `unroll` vector operations per iteration.
-void vectorize_loop(Stage s, const VarOrRVar &v, int natural, int vectors, int unroll) {
+void vectorize_loop(Stage s, const VarOrRVar &v, const Target &target, int vectors, int unroll) {
+  const int natural = target.natural_vector_size<float>();
+  vectors = std::max(1, vectors);
+  unroll = std::max(1, unroll);
+  if (target.arch != Target::ARM) {
+    // x86: native vectors only, `vectors * unroll` of them unrolled.
+    unroll *= vectors;
+    vectors = 1;
+  }
   const int width = natural * vectors;
-  if (unroll <= 1) {
+  if (unroll == 1) {
     s.vectorize(v, width, TailStrategy::GuardWithIf);
     return;
   }
@@ -19,8 +26,6 @@ void vectorize_loop(Stage s, const VarOrRVar &v, int natural, int vectors, int u
       .vectorize(lane)
       .unroll(step);
 }
-
-}  // namespace
 
 void schedule_elementwise(Func out, Var i, Expr extent, const Target &target, const ScheduleKnobs &knobs) {
   if (target.has_gpu_feature()) {
@@ -32,14 +37,13 @@ void schedule_elementwise(Func out, Var i, Expr extent, const Target &target, co
         .vectorize(lane);
     return;
   }
-  const int natural = target.natural_vector_size<float>();
   if (knobs.parallel_threshold > 0) {
     Var outer("outer"), inner("inner");
     Stage par = out.specialize(extent >= knobs.parallel_threshold);
     par.split(i, outer, inner, knobs.parallel_chunk, TailStrategy::GuardWithIf).parallel(outer);
-    vectorize_loop(par, inner, natural, knobs.parallel_vectors, 1);
+    vectorize_loop(par, inner, target, knobs.parallel_vectors, 1);
   }
-  vectorize_loop(out, i, natural, knobs.vectors_per_iteration, knobs.unroll);
+  vectorize_loop(out, i, target, knobs.vectors_per_iteration, knobs.unroll);
 }
 
 }  // namespace actgen

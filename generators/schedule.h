@@ -25,6 +25,15 @@ struct ScheduleKnobs {
   int gpu_elements_per_thread = 4;
 };
 
+// Vectorizes loop v of stage s: `vectors` native vectors per vector operation, `unroll` operations per iteration.
+// On x86 the operations are always native-width (`vectors * unroll` of them, unrolled): LLVM 14 legalizes the
+// compare masks of a vector wider than the target's (<16 x i1> on AVX2, <8 x i1> on SSE4.1) by packing them into
+// bytes and unpacking them before each blend, which cost AVX2 1.5x the instructions on average (hardswish 57
+// instead of 2 x 10 per 16 floats, and 3x the time); see docs/halide14.md, "Wide vectors". On ARM the wide vector
+// is kept: there it needs fewer instructions than the unrolled native ones (bench/cost_report.py --knobs).
+void vectorize_loop(Halide::Stage s, const Halide::VarOrRVar &v, const Halide::Target &target, int vectors,
+                    int unroll);
+
 // Schedules out(i) over [0, extent). Tails use GuardWithIf: ShiftInwards would recompute the last elements
 // from an input that an in-place call (y == x) has already overwritten.
 void schedule_elementwise(Halide::Func out, Halide::Var i, Halide::Expr extent, const Halide::Target &target,
