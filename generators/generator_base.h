@@ -26,13 +26,10 @@ template <typename T>
 class ActivationBase : public Generator<T> {
  public:
   GeneratorParam<std::string> activation{"activation", ""};
-  GeneratorParam<int> vectors_per_iteration{"vectors_per_iteration", ScheduleKnobs{}.vectors_per_iteration};
-  GeneratorParam<int> parallel_threshold{"parallel_threshold", ScheduleKnobs{}.parallel_threshold};
-  GeneratorParam<int> unroll{"unroll", ScheduleKnobs{}.unroll};
-  GeneratorParam<int> parallel_chunk{"parallel_chunk", ScheduleKnobs{}.parallel_chunk};
-  GeneratorParam<int> parallel_vectors{"parallel_vectors", ScheduleKnobs{}.parallel_vectors};
-  GeneratorParam<int> gpu_threads{"gpu_threads", ScheduleKnobs{}.gpu_threads};
-  GeneratorParam<int> gpu_elements_per_thread{"gpu_elements_per_thread", ScheduleKnobs{}.gpu_elements_per_thread};
+  // One parameter per schedule knob (generators/schedule.h's list), named as the knob, defaulting to its default.
+#define ACTGEN_KNOB_PARAM(name, value) GeneratorParam<int> name{#name, value};
+  ACTGEN_SCHEDULE_KNOBS(ACTGEN_KNOB_PARAM)
+#undef ACTGEN_KNOB_PARAM
   // With auto_schedule=true (Halide's autoschedulers, for `actgen tune report`): the element count the
   // autoscheduler is told to expect. The hand schedule ignores it.
   GeneratorParam<int> estimate{"estimate", 1 << 20};
@@ -59,13 +56,9 @@ class ActivationBase : public Generator<T> {
 
   ScheduleKnobs knobs() const {
     ScheduleKnobs k;
-    k.vectors_per_iteration = vectors_per_iteration;
-    k.unroll = unroll;
-    k.parallel_threshold = parallel_threshold;
-    k.parallel_chunk = parallel_chunk;
-    k.parallel_vectors = parallel_vectors;
-    k.gpu_threads = gpu_threads;
-    k.gpu_elements_per_thread = gpu_elements_per_thread;
+#define ACTGEN_KNOB_COPY(name, value) k.name = name;
+    ACTGEN_SCHEDULE_KNOBS(ACTGEN_KNOB_COPY)
+#undef ACTGEN_KNOB_COPY
     return k;
   }
 

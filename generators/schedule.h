@@ -6,23 +6,32 @@
 
 namespace actgen {
 
-// The schedule's choices. Each is also a generator parameter of the same name, which is how the tuned database
-// (schedules/<target>.json, read by cmake/generate.cmake) and `actgen tune`'s candidates set them.
+// The schedule's choices, listed once: ACTGEN_SCHEDULE_KNOBS(X) calls X(name, default) for each. From it come
+// ScheduleKnobs' members (below), the generators' parameters of the same names (generators/generator_base.h),
+// which is how the tuned database (schedules/<target>.json, read by cmake/generate.cmake) and `actgen tune`'s
+// candidates set them, and the tuner's defaults (tools/tune/actgen_tune.py reads the X(...) lines).
+//   vectors_per_iteration, unroll: serial path (calls below parallel_threshold): native vectors per vector
+//     operation and operations per loop iteration (see vectorize_loop: on x86 all of them are native vectors,
+//     unrolled).
+//   parallel_threshold: calls with at least this many elements run in parallel (0: never); below it a thread pool
+//     costs more than it saves.
+//   parallel_chunk, parallel_vectors: parallel path: elements per task, native vectors per operation in a task.
+//   gpu_threads, gpu_elements_per_thread: GPU threads per block and elements per thread (Halide 14 emits a
+//     thread's elements as scalar loads, see bench/cost_report.py; one element per thread reached only ~75% of
+//     copy bandwidth on an H100, docs/halide14.md).
+#define ACTGEN_SCHEDULE_KNOBS(X)  \
+  X(vectors_per_iteration, 4)     \
+  X(unroll, 1)                    \
+  X(parallel_threshold, 1 << 18)  \
+  X(parallel_chunk, 1 << 15)      \
+  X(parallel_vectors, 4)          \
+  X(gpu_threads, 256)             \
+  X(gpu_elements_per_thread, 4)
+
 struct ScheduleKnobs {
-  // Serial path (calls below parallel_threshold): native vectors per vector operation (LLVM splits the wide
-  // vector into this many registers) and how many such operations one loop iteration does (unrolled).
-  int vectors_per_iteration = 4;
-  int unroll = 1;
-  // Calls with at least this many elements run in parallel (0: never); below it a thread pool costs more than it
-  // saves.
-  int parallel_threshold = 1 << 18;
-  // Parallel path: elements per task, and native vectors per operation inside a task.
-  int parallel_chunk = 1 << 15;
-  int parallel_vectors = 4;
-  // GPU: threads per block and elements per thread (Halide 14 emits a thread's elements as scalar loads, see
-  // bench/cost_report.py; one element per thread reached only ~75% of copy bandwidth on an H100, docs/halide14.md).
-  int gpu_threads = 256;
-  int gpu_elements_per_thread = 4;
+#define ACTGEN_KNOB_MEMBER(name, value) int name = value;
+  ACTGEN_SCHEDULE_KNOBS(ACTGEN_KNOB_MEMBER)
+#undef ACTGEN_KNOB_MEMBER
 };
 
 // Vectorizes loop v of stage s: `vectors` native vectors per vector operation, `unroll` operations per iteration.

@@ -69,12 +69,12 @@ def die(msg):
 
 
 def knob_defaults():
-    """ScheduleKnobs' member defaults, from generators/schedule.h (the one place they are written)."""
+    """The schedule knobs and their defaults, from generators/schedule.h's ACTGEN_SCHEDULE_KNOBS (the one list)."""
     text = open(os.path.join(SOURCE_DIR, "generators", "schedule.h")).read()
-    body = text[text.index("struct ScheduleKnobs"):]
-    body = body[:body.index("};")]
+    body = text[text.index("#define ACTGEN_SCHEDULE_KNOBS(X)"):]
+    body = body[:body.index("\n\n")]
     defaults = {}
-    for name, value in re.findall(r"int (\w+) = ([0-9<() ]+);", body):
+    for name, value in re.findall(r"X\((\w+), ([0-9<() ]+)\)", body):
         defaults[name] = int(eval(value, {"__builtins__": {}}))  # "1 << 18" and plain integers only
     if "vectors_per_iteration" not in defaults:
         die("cannot read ScheduleKnobs' defaults from generators/schedule.h")
