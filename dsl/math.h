@@ -61,7 +61,8 @@ DF add(const DF &a, const DF &b);
 Expr exp(Expr x);
 // e^(hi + lo). Max 1 ulp (relative to the exact e^(hi+lo)). Special values as exp(hi).
 Expr exp(const DF &x);
-// e^x - 1. Max 1.5 ulp. NaN -> NaN, +inf -> +inf, -inf -> -1, -0 -> -0.
+// e^x - 1. Max 2 ulp (measured 1.73 on sse41, 1.57 with FMA, near x = 0.4 where 1 + 2 (e^r - 1) cancels to
+// below 0.5). NaN -> NaN, +inf -> +inf, -inf -> -1, -0 -> -0, overflow (x > 88.72) -> +inf.
 Expr expm1(Expr x);
 // e^x - 1 for x <= 0 only (x > 0 is taken as 0 and returns +0): cheaper than expm1 (no overflow path). Max 1.5 ulp.
 // NaN -> NaN, -inf -> -1, -0 -> -0.

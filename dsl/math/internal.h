@@ -142,24 +142,6 @@ Ln2Reduction reduce_ln2(const Expr &h);
 // 2^k for integer k in [-126, 127] (Int(32) expression), built from the exponent field.
 inline Expr pow2i(const Expr &k) { return Halide::reinterpret(Halide::Float(32), (k + 127) << 23); }
 
-// y * 2^k for integer k in [-252, 254], in two exact-or-once-rounded steps: 2^(k>>1) * 2^(k - (k>>1)), so
-// results that are subnormal are rounded once (not flushed) and overflow gives inf.
-inline Expr scale2(const Expr &y, const Expr &k) {
-  Expr k1 = k >> 1;
-  Expr k2 = k - k1;
-  return (y * pow2i(k1)) * pow2i(k2);
-}
-
-// Cody-Waite reduction and polynomial shared by exp, expm1, tanh, sigmoid, log1pexp.
-// e^(hi + lo) = 2^k * (1 + s + tail), |s| <= ~0.347, |tail| <~ 0.07, as floats with ~2^-32 relative accuracy.
-struct ExpParts {
-  Expr k;     // Int(32)
-  Expr s;     // Float(32): the reduced argument (rounded)
-  Expr tail;  // Float(32): e^(s + s_lo) - 1 - s
-};
-ExpParts exp_parts(const Expr &hi, const Expr &lo, double clamp_lo, double clamp_hi);
-
-
 // e^(hi + lo) as a float (lo undefined: e^hi), plain-float Cody-Waite, about 0.6 ulp, subnormal results rounded
 // once, overflow -> inf, hi = -inf -> 0, +inf -> inf. NaN hi gives an unspecified (non-poison) value.
 Expr exp_core(const Expr &hi, const Expr &lo);
@@ -193,9 +175,6 @@ struct SigmoidParts {
 // with_low: E + El to ~2^-40 (a double-float step, for callers that correct their quotients with El); without,
 // El is undefined and E is within ~0.9 ulp from a plain Horner step (six fewer operations).
 SigmoidParts sigmoid_parts(const Expr &hi, const Expr &lo, float clamp_lo, bool with_low);
-
-// e^x - 1 as hi + lo (hi within ~0.6 ulp); below -18 it is -1, above 88.7 +inf. Does not handle NaN/0 sign.
-DF expm1_df(const Expr &x);
 
 // log(u) + c for finite u > 0 (subnormal u included) and a small correction c (|c| <~ ulp(u)/u), about 0.6 ulp.
 // Does not handle u <= 0, inf or NaN.
