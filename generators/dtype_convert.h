@@ -33,15 +33,13 @@ inline Halide::Expr to_f32(Halide::Expr stored) {
   }
   if (t == Float(16)) {
     Expr h = cast<uint32_t>(reinterpret<uint16_t>(stored));
-    Expr sign = (h & u32(0x8000u)) << 16;
-    Expr mag = h & u32(0x7fffu);
-    Expr shifted = mag << 13;  // exponent and mantissa in place, exponent still biased by 15
-    // Normal: rebias by 127 - 15 = 112. Inf/NaN (exponent 31): exponent 255, payload kept (a NaN stays NaN).
-    Expr normal = shifted + u32(112u << 23);
-    Expr special = shifted | u32(0x7f800000u);
-    // Subnormal (and zero): m * 2^-24, exact in f32 (m < 2^10, and the product is at least 2^-24, normal in f32).
-    Expr sub = reinterpret<uint32_t>(strict_float(cast<float>(cast<int32_t>(mag)) * 5.9604644775390625e-8f));
-    Expr magnitude = select(mag >= u32(0x7c00u), special, mag < u32(0x0400u), sub, normal);
+    Expr sign = (h << 16) & u32(0x80000000u);
+    Expr shifted = (h & u32(0x7fffu)) << 13;  // exponent and mantissa in place, exponent still biased by 15
+    // Normal, subnormal and zero in one exact multiply: read as an f32, `shifted` is the value times 2^-112 (a
+    // normal f16 lands in f32's normal range, a subnormal one in f32's subnormals, exactly), so the product by
+    // 2^112 is the value, exact. Inf/NaN (exponent 31): exponent 255, payload kept (a NaN stays NaN).
+    Expr scaled = reinterpret<uint32_t>(strict_float(reinterpret<float>(shifted) * 5.192296858534828e33f));
+    Expr magnitude = select(shifted >= u32(0x0f800000u), shifted | u32(0x7f800000u), scaled);
     return reinterpret<float>(magnitude | sign);
   }
   Halide::Internal::ErrorReport(__FILE__, __LINE__, nullptr, Halide::Internal::ErrorReport::User) << "actgen: no conversion from element type " << t << " to f32\n";
