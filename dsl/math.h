@@ -85,7 +85,7 @@ Expr mul_sigmoid(Expr a, const DF &t);
 // fewer operations (the product formed 2^64 high instead of a split scaling). Max 3 ulp. Special values as
 // mul_sigmoid; below t = -120 the result is a signed 0.
 Expr mul_sigmoid_small(Expr a, const DF &t);
-// tanh x. Max 2 ulp. NaN -> NaN, +-inf -> +-1, -0 -> -0.
+// tanh x. Max 2.5 ulp (measured 1.88 sse41, 1.86 FMA). NaN -> NaN, +-inf -> +-1, -0 -> -0.
 Expr tanh(Expr x);
 // x - tanh x without cancellation near 0. Max 2 ulp. NaN -> NaN, +-inf -> +-inf.
 Expr x_minus_tanh(Expr x);

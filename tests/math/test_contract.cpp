@@ -197,7 +197,7 @@ const std::vector<Row> &table() {
        [](float x) { return mul_sigmoid_ld(x, -kInf); }, 0.0, {}, {}, {{-3.0f, -0.0f}, {3.0f, 0.0f}}},
       {"mul_sigmoid(x,NaN)", [](Expr x) { return math::mul_sigmoid(x, df(Expr(kNaN))); },
        [](float) { return std::numeric_limits<LD>::quiet_NaN(); }, 0.0, {}, {}, {{1.0f, kNaN}, {-kInf, kNaN}}},
-      {"tanh", [](Expr x) { return math::tanh(x); }, [](float x) { return std::tanh(static_cast<LD>(x)); }, 2.0,
+      {"tanh", [](Expr x) { return math::tanh(x); }, [](float x) { return std::tanh(static_cast<LD>(x)); }, 2.5,
        {9.01f, 9.5f, 0.55f, 0.625f}, {{1e-10f, 1.0f, 1u << 20, true}, {1.0f, 10.0f, 1u << 19, true}},
        {{kNaN, kNaN}, {kInf, 1.0f}, {-kInf, -1.0f}, {0.0f, 0.0f}, {-0.0f, -0.0f}, {kDmin, kDmin}, {-kDmin, -kDmin},
         {1e-30f, 1e-30f}, {1e30f, 1.0f}, {-10.0f, -1.0f}}},
