@@ -254,24 +254,28 @@ class BiasBackward : public ChannelFormBase<BiasBackward> {
           .gpu_blocks(blocks).gpu_threads(ji);
       return;
     }
-    // CPU, fused: one parallel loop over the blocks (c, ib, ob); each task computes grad for its block into a
-    // scratch tile, stores dx from it and adds the tile into its partials (compute_with at the task level).
+    // CPU, fused: parallel loops over the blocks (ob, and ib nested), a serial loop over c inside; for each
+    // (ob, ib, c) grad is computed into a scratch tile (ichunk x oblock), dx is stored from it and the tile is
+    // added into the block's partials (compute_with at c). The block loops are not fused into one parallel
+    // loop: with a fused loop variable Halide 14 bounded grad's tile by every channel (measured: 487 vs
+    // 3.8 ns per element at 16 x 256 x 4096), and by every ib. Channels are not a parallel loop: a call with a
+    // single block of outer and inner (outer * inner <= about 4096) runs on one thread.
     const int natural = t.natural_vector_size<float>();
-    Var ii_v("ii"), oi("oi"), task("task");
+    Var ii_v("ii"), oi("oi");
     dx.split(i, ib, ii_v, ichunk, TailStrategy::GuardWithIf)
         .split(o, ob, oi, oblock, TailStrategy::GuardWithIf)
         .reorder(ii_v, oi, c, ib, ob)
-        .fuse(c, ib, task).fuse(task, ob, task)
-        .parallel(task)
+        .parallel(ob)
+        .parallel(ib)
         .vectorize(ii_v, natural * k.parallel_vectors, TailStrategy::GuardWithIf);
     partial.vectorize(j, natural, TailStrategy::GuardWithIf);
     partial.update()
         .reorder(j, r.x, r.y, c, ib, ob)
-        .fuse(c, ib, task).fuse(task, ob, task)
-        .parallel(task)
+        .parallel(ob)
+        .parallel(ib)
         .vectorize(j, natural, TailStrategy::GuardWithIf);
-    partial.update().compute_with(dx, task);
-    grad.compute_at(dx, task).vectorize(i, natural * k.parallel_vectors, TailStrategy::GuardWithIf);
+    partial.update().compute_with(dx, c);
+    grad.compute_at(dx, c).vectorize(i, natural * k.parallel_vectors, TailStrategy::GuardWithIf);
     specialize_bias_layouts(dx, b.dim(0).stride(), [](Stage) {});
   }
 };
