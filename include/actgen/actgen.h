@@ -217,7 +217,8 @@ ACTGEN_API actgen_status actgen_gated_backward_stream(const actgen_kernel *kerne
  * i < inner, computed in the same pass as dx on CPU targets (CUDA: a second launch that reads dx back).
  * db is deterministic: the same bits for any thread count (the blocks depend on the shape only; they may differ
  * between targets). Bound, against the exact sum of the dx values the call returned:
- *   |db[c] - sum dx| <= 257 * 2^-24 * sum |dx|      (f32 blocks of at most 256 terms, their sums added in double)
+ *   |db[c] - sum dx| <= 257 * 2^-24 * sum |dx|      (f32 blocks of at most 256 terms, their sums added in double;
+ *                                                   fewer than 2^28 blocks per channel)
  * In place: y == x; dx == dy or dx == x (the same pointer: x and dy hold outer * channels * inner elements).
  * Errors (status + actgen_last_error(), nothing written): a NULL kernel or a kernel of another form or
  * direction; channels == 0 with outer * inner > 0; inner == 0 with outer * channels > 0; a NULL pointer for an
