@@ -231,8 +231,8 @@ ACTGEN_API actgen_status actgen_bias_forward(const actgen_kernel *kernel, size_t
 ACTGEN_API actgen_status actgen_bias_backward(const actgen_kernel *kernel, size_t outer, size_t channels,
                                               size_t inner, const void *x, const void *b, const void *dy, void *dx,
                                               void *db);
-/* The same on a CUDA stream (device pointers, db included), as actgen_forward_stream. The backward returns when
- * db is written (it waits for the stream). */
+/* The same on a CUDA stream (device pointers, db included), as actgen_forward_stream. The backward copies db's
+ * partial sums to the host, adds them there and copies db to the device before it returns. */
 ACTGEN_API actgen_status actgen_bias_forward_stream(const actgen_kernel *kernel, size_t outer, size_t channels,
                                                     size_t inner, const void *x, const void *b, void *y,
                                                     void *stream);
