@@ -8,6 +8,14 @@
 //            dg = dy * f(a) and t = dy * g (one loop), then actgen_backward(a, t -> da);
 //   onednn   (forward, when bench_forms is built with oneDNN) the eltwise primitive with a binary-multiply
 //            post-op (src1 = g): oneDNN's own fusion of the same operation.
+// Bias (y = f(x + b), x [outer, C, inner], b per channel), in two layouts: channels-last "cl" [rows, C]
+// (64 x 1024 and 4096 x 4096) and "nchw" [N, C, H*W] (8 x 8 x 1024 and 16 x 256 x 4096):
+//   fused    one call (actgen_bias_forward; actgen_bias_backward, which writes dx and db);
+//   unfused  with the plain kernels: forward = y = x + b (one -O3 loop), then actgen_forward(y -> y) in place;
+//            backward = t = x + b (one loop), actgen_backward(t, dy -> dx), then db[c] = sum of dx over rows
+//            and inner (one loop, f32 accumulators, in row order);
+//   onednn   (forward, with oneDNN) the binary-add primitive (b broadcast) with an eltwise post-op.
+// Bias names: "<fwd|bwd>/bias_<activation>/<layout>/<variant>/<outputs>".
 // Names: "<fwd|bwd>/<activation>/<variant>/<outputs>". Counter ns_per_out: time per output element, on the calling
 // thread's CPU clock; everything runs on one thread (actgen_set_num_threads(1), omp_set_num_threads(1)).
 #include <actgen/actgen.h>
@@ -121,6 +129,111 @@ void bench_gated(benchmark::State &state, const char *act, Shape s, bool backwar
   actgen_kernel_destroy(kf);
 }
 
+// ---- Bias form ----
+struct BiasShape {
+  const char *layout;
+  size_t outer, channels, inner;
+  size_t n() const { return outer * channels * inner; }
+};
+const BiasShape kBiasShapes[] = {{"cl", 64, 1024, 1}, {"cl", 4096, 4096, 1}, {"nchw", 8, 8, 1024}, {"nchw", 16, 256, 4096}};
+const char *kBiasActivations[] = {"gelu", "relu", "silu"};
+
+struct BiasData {
+  std::vector<float> x, b, dy, y, dx, db, t;
+};
+
+BiasData &bias_data_for(const BiasShape &s) {
+  static std::map<std::string, std::unique_ptr<BiasData>> all;
+  auto &slot = all[std::string(s.layout) + std::to_string(s.n())];
+  if (!slot) {
+    slot = std::make_unique<BiasData>();
+    std::mt19937 rng(777);
+    std::uniform_real_distribution<float> in(-kInputRange, kInputRange), grad(-1.0f, 1.0f);
+    slot->x.resize(s.n());
+    for (float &e : slot->x) e = in(rng);
+    slot->b.resize(s.channels);
+    for (float &e : slot->b) e = grad(rng);
+    slot->dy.resize(s.n());
+    for (float &e : slot->dy) e = grad(rng);
+    for (auto *v : {&slot->y, &slot->dx, &slot->t}) v->assign(s.n(), 0.0f);
+    slot->db.assign(s.channels, 0.0f);
+  }
+  return *slot;
+}
+
+// x + b into out (the unfused composition's add pass).
+void add_bias(const BiasShape &s, const float *x, const float *b, float *out) {
+  if (s.inner == 1) {
+    for (size_t o = 0; o < s.outer; ++o)
+      for (size_t c = 0; c < s.channels; ++c) out[o * s.channels + c] = x[o * s.channels + c] + b[c];
+    return;
+  }
+  for (size_t o = 0; o < s.outer; ++o)
+    for (size_t c = 0; c < s.channels; ++c) {
+      const size_t base = (o * s.channels + c) * s.inner;
+      const float bc = b[c];
+      for (size_t i = 0; i < s.inner; ++i) out[base + i] = x[base + i] + bc;
+    }
+}
+
+// db[c] = sum of dx over outer and inner (the unfused composition's reduction pass).
+void reduce_db(const BiasShape &s, const float *dx, float *db) {
+  for (size_t c = 0; c < s.channels; ++c) db[c] = 0.0f;
+  for (size_t o = 0; o < s.outer; ++o)
+    for (size_t c = 0; c < s.channels; ++c) {
+      if (s.inner == 1) {
+        db[c] += dx[o * s.channels + c];
+        continue;
+      }
+      const float *row = dx + (o * s.channels + c) * s.inner;
+      float acc = 0.0f;
+      for (size_t i = 0; i < s.inner; ++i) acc += row[i];
+      db[c] += acc;
+    }
+}
+
+void bench_bias(benchmark::State &state, const char *act, BiasShape s, bool backward, bool fused) {
+  BiasData &d = bias_data_for(s);
+  actgen_kernel *k = create(act, fused ? ACTGEN_FORM_BIAS : ACTGEN_FORM_PLAIN, backward ? ACTGEN_BACKWARD : ACTGEN_FORWARD);
+  if (!k) {
+    state.SkipWithError(actgen_last_error());
+    return;
+  }
+  const size_t n = s.n();
+  float *x = d.x.data(), *b = d.b.data(), *dy = d.dy.data(), *y = d.y.data(), *dx = d.dx.data(), *db = d.db.data(),
+        *t = d.t.data();
+  auto run = [&] {
+    int st = 0;
+    if (fused) {
+      st = backward ? actgen_bias_backward(k, s.outer, s.channels, s.inner, x, b, dy, dx, db)
+                    : actgen_bias_forward(k, s.outer, s.channels, s.inner, x, b, y);
+    } else if (!backward) {
+      add_bias(s, x, b, y);
+      st = actgen_forward(k, y, y, n);
+    } else {
+      add_bias(s, x, b, t);
+      st = actgen_backward(k, t, dy, dx, n);
+      reduce_db(s, dx, db);
+    }
+    return st;
+  };
+  if (run() != 0) {
+    state.SkipWithError(actgen_last_error());
+    return;
+  }
+  double seconds = 0;
+  for (auto _ : state) {
+    const double t0 = now_seconds();
+    run();
+    benchmark::ClobberMemory();
+    seconds += now_seconds() - t0;
+    state.SetIterationTime(now_seconds() - t0);
+  }
+  state.counters["ns_per_out"] = seconds * 1e9 / (double(state.iterations()) * n);
+  state.SetLabel(actgen_kernel_target(k));
+  actgen_kernel_destroy(k);
+}
+
 #ifdef ACTGEN_PEER_ONEDNN
 // oneDNN 2.x eltwise algorithm and alpha giving the catalog activation at its defaults (as bench/peers/onednn.cpp).
 bool onednn_algorithm(const std::string &act, dnnl::algorithm *alg, float *alpha) {
@@ -172,6 +285,43 @@ void bench_onednn_gated(benchmark::State &state, const char *act, Shape s) {
   state.counters["ns_per_out"] = seconds * 1e9 / (double(state.iterations()) * s.rows * s.d);
   state.SetLabel(std::string("onednn ") + pd.impl_info_str());
 }
+
+void bench_onednn_bias(benchmark::State &state, const char *act, BiasShape s) {
+  BiasData &d = bias_data_for(s);
+  dnnl::algorithm alg;
+  float alpha = 0;
+  if (!onednn_algorithm(act, &alg, &alpha)) {
+    state.SkipWithError("no oneDNN algorithm");
+    return;
+  }
+  static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+  static dnnl::stream stream(engine);
+  using dims = dnnl::memory::dims;
+  const auto f32 = dnnl::memory::data_type::f32;
+  const dnnl::memory::dim O = s.outer, C = s.channels, I = s.inner;
+  const dnnl::memory::desc md(dims{O, C, I}, f32, dnnl::memory::format_tag::abc);
+  const dnnl::memory::desc bmd(dims{1, C, 1}, f32, dnnl::memory::format_tag::abc);
+  dnnl::post_ops ops;
+  ops.append_eltwise(1.0f, alg, alpha, 0.0f);
+  dnnl::primitive_attr attr;
+  attr.set_post_ops(ops);
+  dnnl::binary::primitive_desc pd(dnnl::binary::desc(dnnl::algorithm::binary_add, md, bmd, md), attr, engine);
+  dnnl::binary prim(pd);
+  dnnl::memory src0(md, engine, d.x.data()), src1(bmd, engine, d.b.data()), dst(md, engine, d.y.data());
+  std::unordered_map<int, dnnl::memory> args = {{DNNL_ARG_SRC_0, src0}, {DNNL_ARG_SRC_1, src1}, {DNNL_ARG_DST, dst}};
+  prim.execute(stream, args);
+  stream.wait();
+  double seconds = 0;
+  for (auto _ : state) {
+    const double t0 = now_seconds();
+    prim.execute(stream, args);
+    stream.wait();
+    seconds += now_seconds() - t0;
+    state.SetIterationTime(now_seconds() - t0);
+  }
+  state.counters["ns_per_out"] = seconds * 1e9 / (double(state.iterations()) * s.n());
+  state.SetLabel(std::string("onednn ") + pd.impl_info_str());
+}
 #endif
 
 }  // namespace
@@ -193,6 +343,23 @@ int main(int argc, char **argv) {
           if (!backward && !fused)
             benchmark::RegisterBenchmark(("fwd/" + std::string(act) + "/onednn/" + std::to_string(s.rows * s.d)).c_str(),
                                          bench_onednn_gated, act, s)
+                ->UseManualTime()
+                ->Unit(benchmark::kMicrosecond);
+#endif
+        }
+  for (const char *act : kBiasActivations)
+    for (const BiasShape &s : kBiasShapes)
+      for (bool backward : {false, true})
+        for (bool fused : {true, false}) {
+          const std::string stem = std::string(backward ? "bwd/" : "fwd/") + "bias_" + act + "/" + s.layout + "/";
+          const std::string size = "/" + std::to_string(s.n());
+          benchmark::RegisterBenchmark((stem + (fused ? "fused" : "unfused") + size).c_str(), bench_bias, act, s,
+                                       backward, fused)
+              ->UseManualTime()
+              ->Unit(benchmark::kMicrosecond);
+#ifdef ACTGEN_PEER_ONEDNN
+          if (!backward && !fused)
+            benchmark::RegisterBenchmark((stem + "onednn" + size).c_str(), bench_onednn_bias, act, s)
                 ->UseManualTime()
                 ->Unit(benchmark::kMicrosecond);
 #endif

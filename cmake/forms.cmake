@@ -11,6 +11,7 @@
 # (each <dtype> is replaced by the kernel's Halide type name).
 set(ACTGEN_FORMS
   "gated|actgen_gated_forward|actgen_gated_backward|a.type=<dtype> g.type=<dtype> y.type=<dtype>|a.type=<dtype> g.type=<dtype> dy.type=<dtype> grad.type=<dtype>,<dtype>"
+  "bias|actgen_bias_forward|actgen_bias_backward|x.type=<dtype> b.type=<dtype> y.type=<dtype>|x.type=<dtype> b.type=<dtype> dy.type=<dtype> dx.type=<dtype>"
 )
 
 # Dtypes: the forms' generators convert at the edges like the plain ones (to_f32 / from_f32), but this release

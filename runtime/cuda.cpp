@@ -142,12 +142,66 @@ actgen_status wrap_device(halide_buffer_t *b, const void *device_pointer, const 
 }
 
 void detach_device(halide_buffer_t *b) { halide_cuda_detach_device_ptr(nullptr, b); }
+
+namespace {
+// A 1-D byte buffer over host memory `host`, wrapping device_pointer.
+actgen_status byte_buffer(halide_buffer_t *b, halide_dimension_t *dim, void *host, const void *device_pointer,
+                          size_t bytes, const char *kernel_name) {
+  *dim = halide_dimension_t(0, static_cast<int32_t>(bytes), 1);
+  *b = halide_buffer_t{};
+  b->type = halide_type_t(halide_type_uint, 8, 1);
+  b->dimensions = 1;
+  b->dim = dim;
+  actgen_status s = wrap_device(b, device_pointer, kernel_name);
+  b->host = static_cast<uint8_t *>(host);
+  return s;
+}
+}  // namespace
+
+actgen_status copy_device_to_host(void *host, const void *device_pointer, size_t bytes, const char *kernel_name) {
+  halide_buffer_t b;
+  halide_dimension_t dim;
+  actgen_status s = byte_buffer(&b, &dim, host, device_pointer, bytes, kernel_name);
+  if (s != ACTGEN_OK) return s;
+  b.flags |= halide_buffer_flag_device_dirty;
+  const int code = halide_copy_to_host(nullptr, &b);
+  detach_device(&b);
+  return code == 0 ? ACTGEN_OK : from_halide(code, kernel_name);
+}
+
+actgen_status copy_host_to_device(void *device_pointer, const void *host, size_t bytes, const char *kernel_name) {
+  halide_buffer_t b;
+  halide_dimension_t dim;
+  actgen_status s = byte_buffer(&b, &dim, const_cast<void *>(host), device_pointer, bytes, kernel_name);
+  if (s != ACTGEN_OK) return s;
+  b.flags |= halide_buffer_flag_host_dirty;
+  const int code = halide_copy_to_device(nullptr, &b, halide_cuda_device_interface());
+  detach_device(&b);
+  return code == 0 ? ACTGEN_OK : from_halide(code, kernel_name);
+}
+
+actgen_status fetch_and_free_device(halide_buffer_t *b, const char *kernel_name) {
+  const int code = halide_copy_to_host(nullptr, b);
+  const int freed = halide_device_free(nullptr, b);
+  if (code != 0) return from_halide(code, kernel_name);
+  return freed == 0 ? ACTGEN_OK : from_halide(freed, kernel_name);
+}
 #else
 actgen_status wrap_device(halide_buffer_t *, const void *, const char *kernel_name) {
   return fail(ACTGEN_ERROR_UNSUPPORTED, "%s: this build has no CUDA support", kernel_name);
 }
 
 void detach_device(halide_buffer_t *) {}
+
+actgen_status copy_device_to_host(void *, const void *, size_t, const char *kernel_name) {
+  return fail(ACTGEN_ERROR_UNSUPPORTED, "%s: this build has no CUDA support", kernel_name);
+}
+actgen_status copy_host_to_device(void *, const void *, size_t, const char *kernel_name) {
+  return fail(ACTGEN_ERROR_UNSUPPORTED, "%s: this build has no CUDA support", kernel_name);
+}
+actgen_status fetch_and_free_device(halide_buffer_t *, const char *kernel_name) {
+  return fail(ACTGEN_ERROR_UNSUPPORTED, "%s: this build has no CUDA support", kernel_name);
+}
 #endif
 
 }  // namespace actgen::rt

@@ -34,6 +34,13 @@ bool is_device_pointer(const void *p);
 actgen_status wrap_device(halide_buffer_t *b, const void *device_pointer, const char *kernel_name);
 void detach_device(halide_buffer_t *b);
 
+// Copies between host memory and a CUDA device pointer (synchronous). The bias form's db goes through these.
+actgen_status copy_device_to_host(void *host, const void *device_pointer, size_t bytes, const char *kernel_name);
+actgen_status copy_host_to_device(void *device_pointer, const void *host, size_t bytes, const char *kernel_name);
+// Brings a kernel's output buffer that Halide allocated on the device back to its host memory, then frees the
+// device copy.
+actgen_status fetch_and_free_device(halide_buffer_t *b, const char *kernel_name);
+
 }  // namespace actgen::rt
 
 #endif  // ACTGEN_RUNTIME_CUDA_H

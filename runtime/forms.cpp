@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <new>
 #include <type_traits>
@@ -38,6 +39,7 @@ const char *form_name(actgen_form f) {
   switch (f) {
     case ACTGEN_FORM_PLAIN: return "plain";
     case ACTGEN_FORM_GATED: return "gated";
+    case ACTGEN_FORM_BIAS: return "bias";
   }
   return "unknown";
 }
@@ -202,7 +204,7 @@ actgen_status actgen_kernel_create_desc(actgen_kernel **kernel, const actgen_ker
   std::memcpy(&dd, desc, desc->size < sizeof dd ? desc->size : sizeof dd);
   const int raw_form = static_cast<int>(dd.form);
   static_assert(std::is_same_v<std::underlying_type_t<actgen_form>, int>, "actgen_form must have int underneath");
-  if (raw_form != ACTGEN_FORM_PLAIN && raw_form != ACTGEN_FORM_GATED)
+  if (raw_form != ACTGEN_FORM_PLAIN && raw_form != ACTGEN_FORM_GATED && raw_form != ACTGEN_FORM_BIAS)
     return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "form %d is not an actgen_form", raw_form);
   const char *name = dd.activation;
   if (!name) return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "activation name is NULL");
@@ -313,6 +315,357 @@ actgen_status actgen_gated_backward_packed(const actgen_kernel *kernel, size_t r
   const bool live = rows != 0;
   return actgen_gated_backward_stream(kernel, rows, d, x && live ? xb + ao : x, x && live ? xb + go : x, 2 * d, dy, d,
                                       dx && live ? db + ao : dx, dx && live ? db + go : dx, 2 * d, nullptr);
+}
+
+}  // extern "C"
+
+// ==== Bias form =============================================================================================
+// x is [outer, C, inner] row-major. The kernels see it as x(i, c, o) with the bias as a 2-D view b(i, c)
+// (generators/form_generators.cpp): inner > 1: (i, c, o) = (inner, C, outer) and b's strides (0, 1); inner == 1
+// (channels-last [outer, C]): (i, c, o) = (C, 1, outer) and b's strides (1, 0), so vectors run along C.
+// A call runs in pieces whose int32 offsets fit (kMaxSpan elements each); db's partial sums come back per piece
+// and are added here, in double, in a fixed order (pieces in order, then blocks ob, ib, then j).
+namespace {
+
+// The db blocks (one piece): each partial is a sequential f32 sum of at most kBiasBlockTerms dx values.
+constexpr size_t kBiasBlockTerms = 256;
+
+struct BiasView {
+  bool channels_last;
+  size_t xi, xc, xo;  // the kernels' extents (i, c, o)
+};
+
+BiasView bias_view(size_t outer, size_t channels, size_t inner) {
+  if (inner == 1) return {true, channels, 1, outer};
+  return {false, inner, channels, outer};
+}
+
+// One piece: i0 + [0, ni), c0 + [0, nc), o0 + [0, no) of the view.
+struct BiasPiece {
+  size_t i0, ni, c0, nc, o0, no;
+};
+
+// The piece sizes (the same for every piece of a call but the last in each dimension).
+void bias_piece_sizes(const BiasView &v, size_t *ni, size_t *nc, size_t *no) {
+  *ni = v.xi < kMaxSpan ? v.xi : kMaxSpan;
+  *nc = *ni < v.xi ? 1 : (v.xc < kMaxSpan / v.xi ? v.xc : kMaxSpan / v.xi);
+  *no = (*nc < v.xc || *ni < v.xi) ? 1 : (v.xo < kMaxSpan / (v.xi * v.xc) ? v.xo : kMaxSpan / (v.xi * v.xc));
+}
+
+// The db block sizes of a piece: lanes (partial's extent 0), ichunk, oblock, and the block counts. They depend
+// on the shape only, never on the thread count.
+struct BiasBlocks {
+  size_t lanes, ichunk, oblock, nib, nob, nc;
+  size_t count() const { return lanes * nc * nib * nob; }
+};
+
+BiasBlocks bias_blocks(const BiasView &v, size_t ni, size_t nc, size_t no) {
+  BiasBlocks k{};
+  if (v.channels_last) {
+    // Lanes are channels: a block is up to 1024 channels x oblock rows, oblock terms per partial.
+    k.ichunk = ni < 1024 ? ni : 1024;
+    k.lanes = k.ichunk;
+    size_t ob = 65536 / k.ichunk;
+    ob = ob < 16 ? 16 : ob;
+    k.oblock = ob < kBiasBlockTerms ? ob : kBiasBlockTerms;
+  } else {
+    // 16 lanes along inner: a block is up to 4096 elements of one channel (ichunk x oblock), 256 terms per lane.
+    k.lanes = 16;
+    const size_t rounded = (ni + 15) / 16 * 16;
+    k.ichunk = rounded < 4096 ? rounded : 4096;
+    k.oblock = 4096 / k.ichunk;
+  }
+  if (k.oblock > no) k.oblock = no;
+  k.nib = (ni + k.ichunk - 1) / k.ichunk;
+  k.nob = (no + k.oblock - 1) / k.oblock;
+  k.nc = nc;
+  return k;
+}
+
+// Whether two contiguous regions of count elements (bytes: count * size) share a byte.
+bool share(const void *a, size_t a_count, const void *b, size_t b_count, size_t size) {
+  if (a_count == 0 || b_count == 0) return false;
+  const uintptr_t p = reinterpret_cast<uintptr_t>(a), q = reinterpret_cast<uintptr_t>(b);
+  return p < q ? q - p < a_count * size : p - q < b_count * size;
+}
+
+// outer * channels * inner, or SIZE_MAX when that overflows (check_bias_call refuses it first).
+size_t n_of(size_t outer, size_t channels, size_t inner) {
+  size_t rows = 0, n = 0;
+  if (__builtin_mul_overflow(outer, inner, &rows) || __builtin_mul_overflow(rows, channels, &n)) return SIZE_MAX;
+  return n;
+}
+
+struct BiasOperand {
+  const void *pointer;
+  size_t count;
+  const char *name;
+};
+
+// Everything a bias call checks before it reads or writes anything. *n: outer * channels * inner.
+actgen_status check_bias_call(const actgen_kernel *kernel, actgen_direction direction, const char *call,
+                              size_t outer, size_t channels, size_t inner, void *stream,
+                              std::initializer_list<BiasOperand> inputs, std::initializer_list<BiasOperand> outputs,
+                              std::initializer_list<std::pair<const void *, const void *>> in_place, size_t *n) {
+  actgen_status s = check_form_call(kernel, ACTGEN_FORM_BIAS, direction, call, 0, 0, stream, {}, {});
+  if (s != ACTGEN_OK) return s;
+  size_t rows = 0;  // outer * inner
+  if (__builtin_mul_overflow(outer, inner, &rows) || __builtin_mul_overflow(rows, channels, n))
+    return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: outer x channels x inner (%zu x %zu x %zu) overflows size_t",
+                call, outer, channels, inner);
+  if (channels == 0 && rows > 0)
+    return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: channels = 0 with outer x inner = %zu", call, rows);
+  if (inner == 0 && outer > 0 && channels > 0)
+    return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: inner = 0 with outer = %zu and channels = %zu", call, outer,
+                channels);
+  const size_t size = element_size(kernel->form_entry->dtype);
+  for (const auto *list : {&inputs, &outputs})
+    for (const BiasOperand &o : *list) {
+      if (o.count == 0) continue;
+      if (!o.pointer)
+        return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: %s is NULL (it holds %zu elements here)", call, o.name,
+                    o.count);
+      if (o.count > SIZE_MAX / size)
+        return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: %s (%zu elements) is more than the address space holds",
+                    call, o.name, o.count);
+    }
+  const bool on_device = kTargets[kernel->form_entry->target].memory == ACTGEN_MEMORY_CUDA;
+  if (on_device) {
+    for (const auto *list : {&inputs, &outputs})
+      for (const BiasOperand &o : *list)
+        if (o.count > 0 && !is_device_pointer(o.pointer))
+          return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: %s is not CUDA device memory (a CUDA kernel takes device "
+                      "pointers)", call, o.name);
+    return ACTGEN_OK;  // overlap of device buffers is the caller's to avoid (actgen.h)
+  }
+  for (auto out = outputs.begin(); out != outputs.end(); ++out) {
+    for (const BiasOperand &in : inputs) {
+      bool allowed = false;
+      for (const auto &pair : in_place)
+        allowed = allowed || (pair.first == out->pointer && pair.second == in.pointer && out->pointer == in.pointer &&
+                              out->count == in.count);
+      if (!allowed && share(out->pointer, out->count, in.pointer, in.count, size))
+        return fail(ACTGEN_ERROR_INVALID_ARGUMENT,
+                    "%s: %s (%p) and %s (%p) share elements without being the same buffer (in place: %s)", call,
+                    out->name, out->pointer, in.name, in.pointer,
+                    direction == ACTGEN_FORWARD ? "y == x" : "dx == dy or dx == x");
+    }
+    for (auto other = outputs.begin(); other != out; ++other)
+      if (share(out->pointer, out->count, other->pointer, other->count, size))
+        return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: outputs %s and %s overlap", call, other->name, out->name);
+  }
+  return ACTGEN_OK;
+}
+
+// A dimension of a piece. A stride over int32 only occurs with extent 1 (bias_piece_sizes), where it is unused.
+void set_dim(halide_dimension_t *d, size_t extent, size_t stride) {
+  const size_t s = extent > 1 || stride <= kMaxSpan ? stride : 0;
+  *d = halide_dimension_t(0, static_cast<int32_t>(extent), static_cast<int32_t>(s));
+}
+
+// Wraps `pointer` (host, or device on a CUDA target) as a buffer of the piece.
+actgen_status bias_buffer(const actgen_kernel *kernel, halide_buffer_t *b, halide_dimension_t *dims, int dimensions,
+                          const void *pointer, size_t offset) {
+  const actgen_dtype dtype = kernel->form_entry->dtype;
+  *b = halide_buffer_t{};
+  b->host = const_cast<uint8_t *>(static_cast<const uint8_t *>(pointer)) + offset * element_size(dtype);
+  b->type = halide_type_of(dtype);
+  b->dimensions = dimensions;
+  b->dim = dims;
+  if (kTargets[kernel->form_entry->target].memory == ACTGEN_MEMORY_CUDA)
+    return wrap_device(b, b->host, kernel->name);
+  return ACTGEN_OK;
+}
+
+// Runs a bias kernel over every piece. call(buffers, piece, blocks) gets x, b, y|dy, dx (backward) in order.
+// db: NULL (forward) or an array of `channels` doubles the partials are added into.
+template <typename Call>
+actgen_status run_bias_pieces(const actgen_kernel *kernel, size_t outer, size_t channels, size_t inner,
+                              void *stream, const void *const *operands, size_t operand_count, Call call) {
+  const BiasView v = bias_view(outer, channels, inner);
+  const bool on_device = kTargets[kernel->form_entry->target].memory == ACTGEN_MEMORY_CUDA;
+  if (on_device) {
+    install_cuda_hooks();
+    set_thread_stream(stream);
+  }
+  size_t pi = 0, pc = 0, po = 0;
+  bias_piece_sizes(v, &pi, &pc, &po);
+  for (size_t o0 = 0; o0 < v.xo; o0 += po)
+    for (size_t c0 = 0; c0 < v.xc; c0 += pc)
+      for (size_t i0 = 0; i0 < v.xi; i0 += pi) {
+        BiasPiece piece{i0, v.xi - i0 < pi ? v.xi - i0 : pi, c0, v.xc - c0 < pc ? v.xc - c0 : pc,
+                        o0, v.xo - o0 < po ? v.xo - o0 : po};
+        halide_dimension_t dims[4][3], bdims[2];
+        halide_buffer_t buffers[4], bb;
+        const size_t offset = (o0 * v.xc + c0) * v.xi + i0;
+        size_t made = 0;
+        actgen_status s = ACTGEN_OK;
+        for (; made < operand_count && s == ACTGEN_OK; ++made) {
+          set_dim(&dims[made][0], piece.ni, 1);
+          set_dim(&dims[made][1], piece.nc, v.xi);
+          set_dim(&dims[made][2], piece.no, v.xi * v.xc);
+          s = bias_buffer(kernel, &buffers[made], dims[made], 3, operands[made + 1], offset);
+        }
+        if (s == ACTGEN_OK) {
+          // The bias view: along i (channels-last) or along c.
+          bdims[0] = halide_dimension_t(0, static_cast<int32_t>(piece.ni), v.channels_last ? 1 : 0);
+          bdims[1] = halide_dimension_t(0, static_cast<int32_t>(piece.nc), v.channels_last ? 0 : 1);
+          s = bias_buffer(kernel, &bb, bdims, 2, operands[0], v.channels_last ? i0 : c0);
+          if (s == ACTGEN_OK) {
+            s = call(buffers, &bb, v, piece);
+            if (on_device) detach_device(&bb);
+          }
+        }
+        if (on_device)
+          for (size_t k = 0; k < made; ++k) detach_device(&buffers[k]);
+        if (s != ACTGEN_OK) return s;
+      }
+  return ACTGEN_OK;
+}
+
+// Adds one piece's partials into acc (double), in a fixed order.
+void add_partials(const float *partial, const BiasBlocks &k, const BiasView &v, const BiasPiece &piece,
+                  double *acc) {
+  for (size_t ob = 0; ob < k.nob; ++ob)
+    for (size_t ib = 0; ib < k.nib; ++ib)
+      for (size_t c = 0; c < k.nc; ++c) {
+        const float *row = partial + ((ob * k.nib + ib) * k.nc + c) * k.lanes;
+        if (v.channels_last) {
+          const size_t first = piece.i0 + ib * k.ichunk;
+          const size_t count = piece.ni - ib * k.ichunk < k.lanes ? piece.ni - ib * k.ichunk : k.lanes;
+          for (size_t j = 0; j < count; ++j) acc[first + j] += row[j];
+        } else {
+          double sum = 0;
+          for (size_t j = 0; j < k.lanes; ++j) sum += row[j];
+          acc[piece.c0 + c] += sum;
+        }
+      }
+}
+
+// db = 0 (a zero-element backward call with channels > 0).
+actgen_status zero_db(const actgen_kernel *kernel, void *db, size_t channels) {
+  const size_t size = element_size(kernel->form_entry->dtype);
+  if (kTargets[kernel->form_entry->target].memory != ACTGEN_MEMORY_CUDA) {
+    std::memset(db, 0, channels * size);  // +0 in every dtype
+    return ACTGEN_OK;
+  }
+  void *zeros = std::calloc(channels, size);
+  if (!zeros) return fail(ACTGEN_ERROR_OUT_OF_MEMORY, "%s: no memory for db's %zu zeros", kernel->name, channels);
+  actgen_status s = copy_host_to_device(db, zeros, channels * size, kernel->name);
+  std::free(zeros);
+  return s;
+}
+
+// Rounds acc to the kernel's dtype (f32 in this release: the forms are built for f32 only) into db.
+void store_db(const double *acc, size_t channels, float *out) {
+  for (size_t c = 0; c < channels; ++c) out[c] = static_cast<float>(acc[c]);
+}
+
+}  // namespace
+
+extern "C" {
+
+actgen_status actgen_bias_forward_stream(const actgen_kernel *kernel, size_t outer, size_t channels, size_t inner,
+                                         const void *x, const void *b, void *y, void *stream) {
+  const char *call = "actgen_bias_forward";
+  size_t n = 0;
+  // y == x is allowed; y sharing b's elements is not.
+  const size_t nb = outer && inner ? channels : 0;
+  actgen_status s = check_bias_call(kernel, ACTGEN_FORWARD, call, outer, channels, inner, stream,
+                                    {{x, n_of(outer, channels, inner), "x"}, {b, nb, "b"}},
+                                    {{y, n_of(outer, channels, inner), "y"}}, {{y, x}}, &n);
+  if (s != ACTGEN_OK || n == 0) return s;
+  const float *p = kernel->params;
+  const auto fn = reinterpret_cast<BiasForwardFn>(kernel->form_entry->forward);
+  const void *ops[3] = {b, x, y};
+  return run_bias_pieces(kernel, outer, channels, inner, stream, ops, 2,
+                         [&](halide_buffer_t *bufs, halide_buffer_t *bb, const BiasView &, const BiasPiece &) {
+                           const int code = fn(&bufs[0], bb, p[0], p[1], p[2], p[3], &bufs[1]);
+                           return code == 0 ? ACTGEN_OK : from_halide(code, kernel->name);
+                         });
+}
+
+actgen_status actgen_bias_backward_stream(const actgen_kernel *kernel, size_t outer, size_t channels, size_t inner,
+                                          const void *x, const void *b, const void *dy, void *dx, void *db,
+                                          void *stream) {
+  const char *call = "actgen_bias_backward";
+  size_t n = 0;
+  const size_t count = n_of(outer, channels, inner);
+  const size_t nb = outer && inner ? channels : 0;
+  // db is written whenever channels > 0 (zeros when outer or inner is 0): it must be there then.
+  actgen_status s = check_bias_call(kernel, ACTGEN_BACKWARD, call, outer, channels, inner, stream,
+                                    {{x, count, "x"}, {b, nb, "b"}, {dy, count, "dy"}},
+                                    {{dx, count, "dx"}, {db, channels, "db"}}, {{dx, dy}, {dx, x}}, &n);
+  if (s != ACTGEN_OK) return s;
+  if (n == 0) return channels > 0 ? zero_db(kernel, db, channels) : ACTGEN_OK;
+  const bool on_device = kTargets[kernel->form_entry->target].memory == ACTGEN_MEMORY_CUDA;
+  // Scratch: the largest piece's partials (f32) and one double per channel.
+  const BiasView v = bias_view(outer, channels, inner);
+  size_t pi = 0, pc = 0, po = 0;
+  bias_piece_sizes(v, &pi, &pc, &po);
+  const BiasBlocks most = bias_blocks(v, pi, pc, po);
+  float *partial = static_cast<float *>(std::malloc(most.count() * sizeof(float)));
+  double *acc = static_cast<double *>(std::calloc(channels, sizeof(double)));
+  float *db_host = on_device ? static_cast<float *>(std::malloc(channels * sizeof(float))) : nullptr;
+  if (!partial || !acc || (on_device && !db_host)) {
+    std::free(partial);
+    std::free(acc);
+    std::free(db_host);
+    return fail(ACTGEN_ERROR_OUT_OF_MEMORY, "%s: no memory for db's %zu partial sums", kernel->name, most.count());
+  }
+  const float *p = kernel->params;
+  const auto fn = reinterpret_cast<BiasBackwardFn>(kernel->form_entry->backward);
+  const void *ops[4] = {b, x, dy, dx};
+  s = run_bias_pieces(
+      kernel, outer, channels, inner, stream, ops, 3,
+      [&](halide_buffer_t *bufs, halide_buffer_t *bb, const BiasView &view, const BiasPiece &piece) {
+        const BiasBlocks k = bias_blocks(view, piece.ni, piece.nc, piece.no);
+        halide_dimension_t pdims[4] = {halide_dimension_t(0, static_cast<int32_t>(k.lanes), 1),
+                                       halide_dimension_t(0, static_cast<int32_t>(k.nc), static_cast<int32_t>(k.lanes)),
+                                       halide_dimension_t(0, static_cast<int32_t>(k.nib),
+                                                          static_cast<int32_t>(k.lanes * k.nc)),
+                                       halide_dimension_t(0, static_cast<int32_t>(k.nob),
+                                                          static_cast<int32_t>(k.lanes * k.nc * k.nib))};
+        halide_buffer_t pb{};
+        pb.host = reinterpret_cast<uint8_t *>(partial);
+        pb.type = halide_type_t(halide_type_float, 32, 1);
+        pb.dimensions = 4;
+        pb.dim = pdims;
+        const int code = fn(&bufs[0], bb, &bufs[1], p[0], p[1], p[2], p[3], static_cast<int32_t>(k.ichunk),
+                            static_cast<int32_t>(k.oblock), &bufs[2], &pb);
+        if (code != 0) {
+          if (on_device) halide_device_free(nullptr, &pb);
+          return from_halide(code, kernel->name);
+        }
+        if (on_device) {
+          actgen_status fs = fetch_and_free_device(&pb, kernel->name);
+          if (fs != ACTGEN_OK) return fs;
+        }
+        add_partials(partial, k, view, piece, acc);
+        return ACTGEN_OK;
+      });
+  if (s == ACTGEN_OK) {
+    if (on_device) {
+      store_db(acc, channels, db_host);
+      s = copy_host_to_device(db, db_host, channels * sizeof(float), kernel->name);
+    } else {
+      store_db(acc, channels, static_cast<float *>(db));
+    }
+  }
+  std::free(partial);
+  std::free(acc);
+  std::free(db_host);
+  return s;
+}
+
+actgen_status actgen_bias_forward(const actgen_kernel *kernel, size_t outer, size_t channels, size_t inner,
+                                  const void *x, const void *b, void *y) {
+  return actgen_bias_forward_stream(kernel, outer, channels, inner, x, b, y, nullptr);
+}
+
+actgen_status actgen_bias_backward(const actgen_kernel *kernel, size_t outer, size_t channels, size_t inner,
+                                   const void *x, const void *b, const void *dy, void *dx, void *db) {
+  return actgen_bias_backward_stream(kernel, outer, channels, inner, x, b, dy, dx, db, nullptr);
 }
 
 }  // extern "C"

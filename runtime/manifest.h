@@ -5,6 +5,7 @@
 #include <HalideRuntime.h>
 
 #include <cstddef>
+#include <cstdint>
 
 #include "actgen/actgen.h"
 
@@ -56,12 +57,21 @@ struct KernelEntry {
 };
 
 // A fused form's kernels (cmake/forms.cmake, generators/form_generators.cpp). Each form's functions have their
-// own signatures; runtime/forms.cpp casts back to them (GatedForwardFn, GatedBackwardFn).
+// own signatures; runtime/forms.cpp casts back to them (GatedForwardFn, GatedBackwardFn, BiasForwardFn,
+// BiasBackwardFn).
 using FormFn = void (*)();
 using GatedForwardFn = int (*)(halide_buffer_t *a, halide_buffer_t *g, float p0, float p1, float p2, float p3,
                                halide_buffer_t *y);
 using GatedBackwardFn = int (*)(halide_buffer_t *a, halide_buffer_t *g, halide_buffer_t *dy, float p0, float p1,
                                 float p2, float p3, halide_buffer_t *da, halide_buffer_t *dg);
+
+// Bias: x(i, c, o), the bias view b(i, c) (strides (1, 0) or (0, 1): runtime/forms.cpp), y or dx like x, and the
+// backward's db partial sums partial(j, c, ib, ob) (f32) with its block sizes ichunk, oblock.
+using BiasForwardFn = int (*)(halide_buffer_t *x, halide_buffer_t *b, float p0, float p1, float p2, float p3,
+                              halide_buffer_t *y);
+using BiasBackwardFn = int (*)(halide_buffer_t *x, halide_buffer_t *b, halide_buffer_t *dy, float p0, float p1,
+                               float p2, float p3, int32_t ichunk, int32_t oblock, halide_buffer_t *dx,
+                               halide_buffer_t *partial);
 
 struct FormKernelEntry {
   size_t activation;

@@ -1,4 +1,4 @@
-// The fused forms (include/actgen/actgen.h, "Fused forms"): the gated form.
+// The fused forms (include/actgen/actgen.h, "Fused forms"): the gated form, and the bias form (at the end).
 //
 // Accuracy against the long-double oracle (oracle.h, independent of dsl/) for every catalog activation x every
 // host target this machine runs, both directions: y = f(a) * g within 2 * (f's contract) + 1 ulp of the exact
@@ -432,6 +432,425 @@ TEST(Gated, Cuda) {
   for (size_t i = 0; i < y.size(); ++i) ASSERT_LE(oracle::ulp_error(y[i], hy[i]), 2.0) << i;
   for (size_t i = 0; i < dx.size(); ++i)  // |dy * g| <= 36: the backward contract's absolute part is 36e-7
     ASSERT_TRUE(oracle::ulp_error(dx[i], hdx[i]) <= 4.0 || std::fabs(dx[i] - hdx[i]) <= 2 * 36e-7) << i;
+}
+
+// ==== Bias form =============================================================================================
+// y = f(x + b) over x [outer, C, inner], b per channel; backward dx = dy * f'(x + b), db[c] = sum of dx over outer
+// and inner. The sum x + b is rounded to f32 first: that rounded z is the input of f, and the oracle is evaluated
+// at it (long double, oracle.h). Checks: y within the forward contract (4 ulp) of f(z), dx within the backward
+// contract (16 ulp, or 1e-7 |dy| absolute) of dy f'(z), both bit-identical to the plain kernels at z (the same
+// definition); db within actgen.h's bound, 257 * 2^-24 * sum |dx|, of the long-double sum of the returned dx;
+// bit-identical db, dx and y for 1, 2 and 7 threads; in place; the C++ wrapper; the error table; CUDA (skipped
+// with the runtime's reason without a GPU).
+
+// The representative set, each with the parameters it is tested with (elu with a non-default alpha).
+struct BiasCase {
+  const char *activation, *params;
+};
+const BiasCase kBiasCases[] = {{"relu", ""},    {"gelu", ""}, {"silu", ""},     {"sigmoid", ""},
+                               {"tanh", ""},    {"elu", "alpha=0.5"}, {"softplus", ""}};
+
+// Parameters in the oracle's order: the catalog defaults, overridden by "name=value,..." (rounded to float).
+std::vector<long double> oracle_params(const std::string &act, const oracle::Entry &e, const std::string &params) {
+  std::vector<long double> p = default_params(act, e);
+  std::vector<std::pair<std::string, double>> given;
+  oracle::parse_params(params, &given);
+  for (const auto &g : given)
+    for (size_t k = 0; k < e.param_names.size(); ++k)
+      if (e.param_names[k] == g.first) p[k] = (long double)(float)g.second;
+  return p;
+}
+
+struct BiasShape {
+  size_t outer, channels, inner;
+};
+std::string shape_name(const BiasShape &s) {
+  return std::to_string(s.outer) + "x" + std::to_string(s.channels) + "x" + std::to_string(s.inner);
+}
+
+// Inputs: x in [-8, 8] (every 4th in [-30, 30]), b in [-2, 2], dy in +-[0.25, 4]; specials in x only when asked.
+void make_bias_inputs(const BiasShape &s, uint64_t seed, bool specials, std::vector<float> *x, std::vector<float> *b,
+                      std::vector<float> *dy) {
+  const size_t n = s.outer * s.channels * s.inner;
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<float> u(-8.0f, 8.0f), w(-30.0f, 30.0f), ub(-2.0f, 2.0f), mag(0.25f, 4.0f);
+  const float sp[] = {0.0f, -0.0f, INFINITY, -INFINITY, NAN, 1e-40f, 3e38f, -3e38f};
+  x->resize(n);
+  dy->resize(n);
+  b->resize(s.channels);
+  for (float &v : *b) v = ub(rng);
+  for (size_t i = 0; i < n; ++i) {
+    (*x)[i] = specials && i < sizeof sp / sizeof sp[0] ? sp[i] : (i % 4 == 0 ? w(rng) : u(rng));
+    (*dy)[i] = (rng() & 1 ? 1.0f : -1.0f) * mag(rng);
+  }
+}
+
+// The channel of element k of x [outer, C, inner].
+size_t channel_of(size_t k, const BiasShape &s) { return k / s.inner % s.channels; }
+
+// db's check: against the long-double sum of the returned dx, within 257 * 2^-24 * sum |dx| (actgen.h); a channel
+// with a non-finite dx must have a non-finite db. Returns the largest error in units of 2^-24 * sum |dx|.
+double check_db(const BiasShape &s, const std::vector<float> &dx, const std::vector<float> &db) {
+  std::vector<long double> sum(s.channels, 0.0L), abs_sum(s.channels, 0.0L);
+  std::vector<bool> finite(s.channels, true);
+  for (size_t k = 0; k < dx.size(); ++k) {
+    const size_t c = channel_of(k, s);
+    if (!std::isfinite(dx[k])) finite[c] = false;
+    sum[c] += dx[k];
+    abs_sum[c] += std::fabs((long double)dx[k]);
+  }
+  double worst = 0;
+  for (size_t c = 0; c < s.channels; ++c) {
+    if (!finite[c]) {
+      EXPECT_FALSE(std::isfinite(db[c])) << "channel " << c << " has a non-finite dx";
+      continue;
+    }
+    const long double err = std::fabs((long double)db[c] - sum[c]);
+    const long double unit = ldexpl(abs_sum[c], -24);
+    EXPECT_LE(err, 257 * unit) << "db[" << c << "] = " << db[c] << ", exact sum " << (double)sum[c];
+    if (unit > 0) worst = std::max(worst, (double)(err / unit));
+    else EXPECT_EQ(db[c], 0.0f) << c;
+  }
+  return worst;
+}
+
+Kernel make_bias(const std::string &act, actgen_direction dir, const std::string &target, const std::string &params,
+                 std::string *err = nullptr) {
+  return make_form(act, dir, target, params, ACTGEN_FORM_BIAS, err);
+}
+
+class BiasAccuracy : public ::testing::TestWithParam<BiasCase> {};
+
+TEST_P(BiasAccuracy, AgainstOracleAndPlainKernels) {
+  const BiasCase c = GetParam();
+  const std::string act = c.activation;
+  const oracle::Entry *e = oracle::find(act);
+  ASSERT_NE(e, nullptr) << "the oracle has no entry for " << act;
+  const std::vector<long double> p = oracle_params(act, *e, c.params);
+  const std::vector<long double> kinks = e->kinks(p.data());
+  // Channels-last with C = 37 (not a multiple of any vector width), C = 1, outer = 1, NCHW with inner 7 and 64.
+  const BiasShape shapes[] = {{111, 37, 1}, {300, 1, 1}, {1, 37, 1}, {9, 37, 7}, {5, 3, 64}, {1, 5, 300}};
+  for (const std::string &target : available_targets()) {
+    std::string err;
+    Kernel fwd = make_bias(act, ACTGEN_FORWARD, target, c.params, &err);
+    Kernel bwd = make_bias(act, ACTGEN_BACKWARD, target, c.params, &err);
+    ASSERT_TRUE(fwd && bwd) << err;
+    Kernel pf = make_kernel(act, c.params, ACTGEN_FORWARD, target, &err);
+    Kernel pb = make_kernel(act, c.params, ACTGEN_BACKWARD, target, &err);
+    ASSERT_TRUE(pf && pb) << err;
+    double max_y = 0, max_dx = 0, max_db = 0;
+    for (const BiasShape &s : shapes) {
+      SCOPED_TRACE(act + " on " + target + ", shape " + shape_name(s));
+      const size_t n = s.outer * s.channels * s.inner;
+      std::vector<float> x, b, dy;
+      make_bias_inputs(s, 99 + n + act.size(), true, &x, &b, &dy);
+      std::vector<float> y(n), dx(n), db(s.channels, -1.0f);
+      ASSERT_EQ(actgen_bias_forward(fwd.get(), s.outer, s.channels, s.inner, x.data(), b.data(), y.data()),
+                ACTGEN_OK) << actgen_last_error();
+      ASSERT_EQ(actgen_bias_backward(bwd.get(), s.outer, s.channels, s.inner, x.data(), b.data(), dy.data(),
+                                     dx.data(), db.data()),
+                ACTGEN_OK) << actgen_last_error();
+      // The plain kernels at z = fl(x + b).
+      std::vector<float> z(n), py(n), pdx(n);
+      for (size_t k = 0; k < n; ++k) z[k] = x[k] + b[channel_of(k, s)];
+      ASSERT_EQ(actgen_forward(pf.get(), z.data(), py.data(), n), ACTGEN_OK);
+      ASSERT_EQ(actgen_backward(pb.get(), z.data(), dy.data(), pdx.data(), n), ACTGEN_OK);
+      size_t fails = 0;
+      for (size_t k = 0; k < n; ++k) {
+        if (!same_bits(y[k], py[k]) || !same_bits(dx[k], pdx[k])) {
+          if (++fails < 5)
+            ADD_FAILURE() << "x=" << x[k] << " b=" << b[channel_of(k, s)] << ": y " << y[k] << " vs plain " << py[k]
+                          << ", dx " << dx[k] << " vs plain " << pdx[k];
+        }
+        if (!std::isfinite(z[k])) continue;
+        bool at_kink = false;
+        for (long double q : kinks) at_kink = at_kink || (long double)z[k] == q;
+        const long double f = oracle::forward(*e, z[k], p.data()), df = oracle::derivative(*e, z[k], p.data());
+        if (!std::isfinite((double)f) || !std::isfinite((double)df)) continue;
+        const double uy = oracle::ulp_error(y[k], f);
+        max_y = std::max(max_y, uy);
+        EXPECT_LE(uy, kFwdUlp) << "y at z=" << z[k];
+        if (at_kink) continue;
+        const long double edx = (long double)dy[k] * df;
+        const bool abs_ok = std::fabs((long double)dx[k] - edx) <= kBwdAbs * std::fabs(dy[k]);
+        if (!abs_ok) {
+          const double udx = oracle::ulp_error(dx[k], edx);
+          max_dx = std::max(max_dx, udx);
+          EXPECT_LE(udx, kBwdUlp) << "dx at z=" << z[k] << " dy=" << dy[k];
+        }
+      }
+      EXPECT_EQ(fails, 0u) << "results differ from the plain kernels at fl(x + b)";
+      max_db = std::max(max_db, check_db(s, dx, db));
+    }
+    std::printf("BIAS %s%s%s %s max_ulp y=%.2f dx(beyond abs)=%.2f db=%.2f units of 2^-24 sum|dx| (bound 257)\n",
+                act.c_str(), *c.params ? " " : "", c.params, target.c_str(), max_y, max_dx, max_db);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Representative, BiasAccuracy, ::testing::ValuesIn(kBiasCases),
+                         [](const ::testing::TestParamInfo<BiasCase> &i) { return sanitize(i.param.activation); });
+
+// Forward and backward over one shape; returns y, dx and db.
+void run_bias(const std::string &act, const BiasShape &s, const std::string &target, std::vector<float> *y,
+              std::vector<float> *dx, std::vector<float> *db) {
+  std::vector<float> x, b, dy;
+  make_bias_inputs(s, 17, false, &x, &b, &dy);
+  Kernel f = make_bias(act, ACTGEN_FORWARD, target, ""), bk = make_bias(act, ACTGEN_BACKWARD, target, "");
+  ASSERT_TRUE(f && bk) << actgen_last_error();
+  const size_t n = x.size();
+  y->assign(n, 0.0f);
+  dx->assign(n, 0.0f);
+  db->assign(s.channels, 0.0f);
+  ASSERT_EQ(actgen_bias_forward(f.get(), s.outer, s.channels, s.inner, x.data(), b.data(), y->data()), ACTGEN_OK)
+      << actgen_last_error();
+  ASSERT_EQ(actgen_bias_backward(bk.get(), s.outer, s.channels, s.inner, x.data(), b.data(), dy.data(), dx->data(),
+                                 db->data()),
+            ACTGEN_OK)
+      << actgen_last_error();
+}
+
+TEST(Bias, ThreadCountsBitIdentical) {
+  // Small (one block), channels-last above the parallel threshold (2^18) with C = 1, 37 and 1500 (several
+  // channel chunks), NCHW with inner 7, 64 and 4096 (several inner chunks), and outer = 1 with a long inner.
+  const BiasShape shapes[] = {{3, 5, 1},   {300000, 1, 1}, {8000, 37, 1}, {300, 1500, 1},
+                              {1000, 37, 7}, {64, 100, 64},  {16, 9, 4096}, {1, 3, 200000}};
+  for (const std::string &target : available_targets())
+    for (const BiasShape &s : shapes) {
+      SCOPED_TRACE(target + " shape " + shape_name(s));
+      std::vector<float> y_ref, dx_ref, db_ref;
+      for (int threads : {1, 2, 7}) {
+        ASSERT_EQ(actgen_set_num_threads(threads), ACTGEN_OK);
+        std::vector<float> y, dx, db;
+        run_bias("gelu", s, target, &y, &dx, &db);
+        if (threads == 1) {
+          y_ref = y;
+          dx_ref = dx;
+          db_ref = db;
+          check_db(s, dx, db);
+          continue;
+        }
+        ASSERT_EQ(std::memcmp(y.data(), y_ref.data(), y.size() * 4), 0) << threads << " threads";
+        ASSERT_EQ(std::memcmp(dx.data(), dx_ref.data(), dx.size() * 4), 0) << threads << " threads";
+        ASSERT_EQ(std::memcmp(db.data(), db_ref.data(), db.size() * 4), 0) << threads << " threads: db differs";
+      }
+      ASSERT_EQ(actgen_set_num_threads(0), ACTGEN_OK);
+    }
+}
+
+TEST(Bias, InPlace) {
+  for (const BiasShape s : {BiasShape{40, 29, 1}, BiasShape{6, 5, 33}}) {
+    SCOPED_TRACE(shape_name(s));
+    std::vector<float> x, b, dy;
+    make_bias_inputs(s, 5, false, &x, &b, &dy);
+    const size_t n = x.size();
+    Kernel f = make_bias("silu", ACTGEN_FORWARD, "", ""), bk = make_bias("silu", ACTGEN_BACKWARD, "", "");
+    ASSERT_TRUE(f && bk);
+    std::vector<float> y(n), dx(n), db(s.channels);
+    ASSERT_EQ(actgen_bias_forward(f.get(), s.outer, s.channels, s.inner, x.data(), b.data(), y.data()), ACTGEN_OK);
+    ASSERT_EQ(actgen_bias_backward(bk.get(), s.outer, s.channels, s.inner, x.data(), b.data(), dy.data(), dx.data(),
+                                   db.data()),
+              ACTGEN_OK);
+    // y into x.
+    std::vector<float> work = x;
+    ASSERT_EQ(actgen_bias_forward(f.get(), s.outer, s.channels, s.inner, work.data(), b.data(), work.data()),
+              ACTGEN_OK) << actgen_last_error();
+    EXPECT_EQ(std::memcmp(work.data(), y.data(), n * 4), 0) << "y over x";
+    // dx into dy, then dx into x.
+    std::vector<float> db2(s.channels), dyw = dy;
+    ASSERT_EQ(actgen_bias_backward(bk.get(), s.outer, s.channels, s.inner, x.data(), b.data(), dyw.data(),
+                                   dyw.data(), db2.data()),
+              ACTGEN_OK) << actgen_last_error();
+    EXPECT_EQ(std::memcmp(dyw.data(), dx.data(), n * 4), 0) << "dx over dy";
+    EXPECT_EQ(std::memcmp(db2.data(), db.data(), s.channels * 4), 0) << "db with dx over dy";
+    work = x;
+    ASSERT_EQ(actgen_bias_backward(bk.get(), s.outer, s.channels, s.inner, work.data(), b.data(), dy.data(),
+                                   work.data(), db2.data()),
+              ACTGEN_OK) << actgen_last_error();
+    EXPECT_EQ(std::memcmp(work.data(), dx.data(), n * 4), 0) << "dx over x";
+    EXPECT_EQ(std::memcmp(db2.data(), db.data(), s.channels * 4), 0) << "db with dx over x";
+  }
+}
+
+TEST(Bias, CppWrapper) {
+  const size_t outer = 4, C = 3, inner = 5;
+  std::vector<float> x(outer * C * inner, 0.5f), b = {0.25f, -0.5f, 1.0f}, y(x.size()), dy(x.size(), 1.0f),
+      dx(x.size()), db(C);
+  auto fwd = actgen::Kernel::bias("gelu");
+  auto bwd = actgen::Kernel::bias("gelu", "", actgen::Direction::backward);
+  EXPECT_EQ(fwd.form(), actgen::Form::bias);
+  fwd.bias_forward(x, b, y, inner);
+  bwd.bias_backward(x, b, dy, dx, db, inner);
+  std::vector<float> y2(x.size()), dx2(x.size()), db2(C);
+  actgen::Kernel gelu_bias(actgen::Form::bias, "gelu");
+  gelu_bias.bias_forward(outer, C, inner, x.data(), b.data(), y2.data());
+  bwd.bias_backward(outer, C, inner, x.data(), b.data(), dy.data(), dx2.data(), db2.data());
+  EXPECT_EQ(y, y2);
+  EXPECT_EQ(dx, dx2);
+  EXPECT_EQ(db, db2);
+  EXPECT_EQ(y[inner], 0.0f);  // channel 1: z = 0.5 - 0.5; gelu(0) = 0, gelu'(0) = 0.5
+  EXPECT_FLOAT_EQ(db[1], 0.5f * outer * inner);
+  // Channels-last (inner = 1): [rows, C].
+  std::vector<float> rows_x(7 * C, 1.0f), rows_y(7 * C);
+  fwd.bias_forward(rows_x, b, rows_y);
+  EXPECT_FLOAT_EQ(rows_y[2], 2.0f * 0.5f * (1.0f + std::erf(2.0f / std::sqrt(2.0f))));
+  std::vector<float> wrong(x.size() + 1);
+  EXPECT_THROW(fwd.bias_forward(wrong, b, y, inner), actgen::Error);
+  EXPECT_THROW(fwd.bias_forward(x, b, wrong, inner), actgen::Error);
+  EXPECT_THROW(bwd.bias_backward(x, b, dy, dx, wrong, inner), actgen::Error);
+  EXPECT_THROW(bwd.bias_forward(x, b, y, inner), actgen::Error);  // a backward kernel
+  EXPECT_THROW(actgen::Kernel::bias("swiglu"), actgen::Error);  // a gated alias
+}
+
+// The error table: each case gets its status and a message, and writes nothing.
+TEST(Bias, Errors) {
+  const size_t outer = 4, C = 8, inner = 3, n = outer * C * inner;
+  Kernel f = make_bias("silu", ACTGEN_FORWARD, "", ""), bk = make_bias("silu", ACTGEN_BACKWARD, "", "");
+  Kernel gated = make_form("silu", ACTGEN_FORWARD, ""), plain = make_kernel("silu", "", ACTGEN_FORWARD, "");
+  ASSERT_TRUE(f && bk && gated && plain);
+  const float sentinel = 1234.5f;
+  std::vector<float> x(n, 1.0f), b(C, 0.5f), dy(n, 1.0f);
+  std::vector<float> y(n, sentinel), dx(n, sentinel), db(C, sentinel);
+  auto untouched = [&] {
+    for (const std::vector<float> *v : {&y, &dx, &db})
+      for (float e : *v)
+        if (e != sentinel) return false;
+    return true;
+  };
+  auto expect_fail = [&](actgen_status got, const char *what) {
+    EXPECT_EQ(got, ACTGEN_ERROR_INVALID_ARGUMENT) << what;
+    EXPECT_STRNE(actgen_last_error(), "") << what;
+    EXPECT_TRUE(untouched()) << what << ": an output was written";
+  };
+  const float *xp = x.data(), *bp = b.data(), *dyp = dy.data();
+  float *yp = y.data(), *dxp = dx.data(), *dbp = db.data();
+  expect_fail(actgen_bias_forward(nullptr, outer, C, inner, xp, bp, yp), "NULL kernel");
+  expect_fail(actgen_bias_forward(gated.get(), outer, C, inner, xp, bp, yp), "gated kernel, bias call");
+  expect_fail(actgen_bias_forward(plain.get(), outer, C, inner, xp, bp, yp), "plain kernel, bias call");
+  expect_fail(actgen_forward(f.get(), xp, yp, n), "bias kernel, plain call");
+  expect_fail(actgen_gated_forward(f.get(), outer, C, xp, bp, C, yp, C), "bias kernel, gated call");
+  expect_fail(actgen_bias_forward(bk.get(), outer, C, inner, xp, bp, yp), "backward kernel, forward call");
+  expect_fail(actgen_bias_backward(f.get(), outer, C, inner, xp, bp, dyp, dxp, dbp), "forward kernel, backward call");
+  expect_fail(actgen_bias_forward(f.get(), outer, 0, inner, xp, bp, yp), "channels = 0 with outer x inner > 0");
+  expect_fail(actgen_bias_backward(bk.get(), outer, 0, inner, xp, bp, dyp, dxp, dbp), "channels = 0 (backward)");
+  expect_fail(actgen_bias_forward(f.get(), outer, C, 0, xp, bp, yp), "inner = 0 with outer x channels > 0");
+  expect_fail(actgen_bias_backward(bk.get(), outer, C, 0, xp, bp, dyp, dxp, dbp), "inner = 0 (backward)");
+  expect_fail(actgen_bias_forward(f.get(), SIZE_MAX / 2, C, inner, xp, bp, yp), "size overflow");
+  expect_fail(actgen_bias_forward(f.get(), outer, C, inner, nullptr, bp, yp), "x NULL");
+  expect_fail(actgen_bias_forward(f.get(), outer, C, inner, xp, nullptr, yp), "b NULL");
+  expect_fail(actgen_bias_forward(f.get(), outer, C, inner, xp, bp, nullptr), "y NULL");
+  expect_fail(actgen_bias_backward(bk.get(), outer, C, inner, nullptr, bp, dyp, dxp, dbp), "x NULL (backward)");
+  expect_fail(actgen_bias_backward(bk.get(), outer, C, inner, xp, nullptr, dyp, dxp, dbp), "b NULL (backward)");
+  expect_fail(actgen_bias_backward(bk.get(), outer, C, inner, xp, bp, nullptr, dxp, dbp), "dy NULL");
+  expect_fail(actgen_bias_backward(bk.get(), outer, C, inner, xp, bp, dyp, nullptr, dbp), "dx NULL");
+  expect_fail(actgen_bias_backward(bk.get(), outer, C, inner, xp, bp, dyp, dxp, nullptr), "db NULL");
+  // Overlaps: dx with db, outputs shifted over inputs, outputs over b, db over inputs.
+  expect_fail(actgen_bias_backward(bk.get(), outer, C, inner, xp, bp, dyp, dxp, dxp + 5), "db inside dx");
+  std::vector<float> buf(n + C + 1, 1.0f);
+  const std::vector<float> buf_copy = buf;
+  EXPECT_EQ(actgen_bias_forward(f.get(), outer, C, inner, buf.data(), bp, buf.data() + 1), ACTGEN_ERROR_INVALID_ARGUMENT)
+      << "y shifted over x";
+  EXPECT_EQ(actgen_bias_forward(f.get(), outer, C, inner, xp, buf.data(), buf.data() + 1), ACTGEN_ERROR_INVALID_ARGUMENT)
+      << "y over b";
+  EXPECT_EQ(actgen_bias_backward(bk.get(), outer, C, inner, xp, bp, buf.data(), buf.data() + 1, dbp),
+            ACTGEN_ERROR_INVALID_ARGUMENT)
+      << "dx shifted over dy";
+  EXPECT_EQ(actgen_bias_backward(bk.get(), outer, C, inner, buf.data(), bp, dyp, buf.data() + 2, dbp),
+            ACTGEN_ERROR_INVALID_ARGUMENT)
+      << "dx shifted over x";
+  EXPECT_EQ(actgen_bias_backward(bk.get(), outer, C, inner, xp, buf.data(), dyp, dxp, buf.data()),
+            ACTGEN_ERROR_INVALID_ARGUMENT)
+      << "db == b";
+  EXPECT_EQ(actgen_bias_backward(bk.get(), outer, C, inner, xp, bp, buf.data(), dxp, buf.data() + n - 1),
+            ACTGEN_ERROR_INVALID_ARGUMENT)
+      << "db over dy's end";
+  EXPECT_EQ(buf, buf_copy) << "a refused call wrote";
+  EXPECT_TRUE(untouched());
+  int stream_token = 0;
+  expect_fail(actgen_bias_forward_stream(f.get(), outer, C, inner, xp, bp, yp, &stream_token), "stream, host kernel");
+  expect_fail(actgen_bias_backward_stream(bk.get(), outer, C, inner, xp, bp, dyp, dxp, dbp, &stream_token),
+              "stream, host kernel (backward)");
+  // Creation: an alias of the gated form, a bad parameter.
+  actgen_kernel *k = nullptr;
+  actgen_kernel_desc desc = ACTGEN_KERNEL_DESC_INIT;
+  desc.form = ACTGEN_FORM_BIAS;
+  desc.activation = "geglu";
+  EXPECT_EQ(actgen_kernel_create_desc(&k, &desc), ACTGEN_ERROR_INVALID_ARGUMENT);
+  desc.activation = "elu";
+  desc.params = "beta=1";
+  EXPECT_EQ(actgen_kernel_create_desc(&k, &desc), ACTGEN_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(k, nullptr);
+  // Zero elements: a no-op, data pointers not looked at; the backward sets db to +0 when channels > 0.
+  EXPECT_EQ(actgen_bias_forward(f.get(), 0, C, inner, nullptr, nullptr, nullptr), ACTGEN_OK);
+  EXPECT_EQ(actgen_bias_forward(f.get(), outer, 0, 0, nullptr, nullptr, nullptr), ACTGEN_OK);
+  EXPECT_EQ(actgen_bias_forward(f.get(), 0, 0, 0, nullptr, nullptr, nullptr), ACTGEN_OK);
+  EXPECT_EQ(actgen_bias_backward(bk.get(), 0, 0, inner, nullptr, nullptr, nullptr, nullptr, nullptr), ACTGEN_OK);
+  EXPECT_EQ(actgen_bias_forward(nullptr, 0, C, inner, nullptr, nullptr, nullptr), ACTGEN_ERROR_INVALID_ARGUMENT);
+  EXPECT_TRUE(untouched());
+  expect_fail(actgen_bias_backward(bk.get(), 0, C, inner, nullptr, nullptr, nullptr, nullptr, nullptr),
+              "outer = 0 with db NULL (db is set to 0 then)");
+  std::vector<float> db0(C, sentinel);
+  db0[0] = -0.0f;
+  EXPECT_EQ(actgen_bias_backward(bk.get(), 0, C, inner, nullptr, nullptr, nullptr, nullptr, db0.data()), ACTGEN_OK);
+  for (float v : db0) EXPECT_TRUE(v == 0.0f && !std::signbit(v)) << v;
+}
+
+// CUDA: the bias kernels on device memory against the host kernels (skipped with the runtime's reason here).
+TEST(Bias, Cuda) {
+  int t = -1;
+  for (size_t i = 0; i < actgen_target_count(); ++i)
+    if (actgen_target_memory(i) == ACTGEN_MEMORY_CUDA) t = (int)i;
+  if (t < 0) GTEST_SKIP() << "this build has no CUDA target";
+  actgen_kernel *probe = nullptr;
+  actgen_kernel_desc desc = ACTGEN_KERNEL_DESC_INIT;
+  desc.activation = "gelu";
+  desc.form = ACTGEN_FORM_BIAS;
+  desc.target = actgen_target_name(t);
+  if (actgen_kernel_create_desc(&probe, &desc) != ACTGEN_OK) GTEST_SKIP() << "no usable GPU: " << actgen_last_error();
+  Kernel f(probe);
+  desc.direction = ACTGEN_BACKWARD;
+  actgen_kernel *bkp = nullptr;
+  ASSERT_EQ(actgen_kernel_create_desc(&bkp, &desc), ACTGEN_OK) << actgen_last_error();
+  Kernel bk(bkp);
+  cudadriver::Driver drv;
+  std::string why;
+  ASSERT_TRUE(cudadriver::load(&drv, &why)) << why;
+  Kernel hf = make_bias("gelu", ACTGEN_FORWARD, "", ""), hb = make_bias("gelu", ACTGEN_BACKWARD, "", "");
+  for (const BiasShape s : {BiasShape{300, 111, 1}, BiasShape{7, 37, 100}}) {
+    SCOPED_TRACE(shape_name(s));
+    std::vector<float> x, b, dy;
+    make_bias_inputs(s, 23, false, &x, &b, &dy);
+    const size_t n = x.size();
+    unsigned long long xd = 0, bd = 0, dyd = 0, yd = 0, dxd = 0, dbd = 0;
+    ASSERT_EQ(drv.cuMemAlloc(&xd, n * 4), 0);
+    ASSERT_EQ(drv.cuMemAlloc(&dyd, n * 4), 0);
+    ASSERT_EQ(drv.cuMemAlloc(&yd, n * 4), 0);
+    ASSERT_EQ(drv.cuMemAlloc(&dxd, n * 4), 0);
+    ASSERT_EQ(drv.cuMemAlloc(&bd, s.channels * 4), 0);
+    ASSERT_EQ(drv.cuMemAlloc(&dbd, s.channels * 4), 0);
+    drv.cuMemcpyHtoD(xd, x.data(), n * 4);
+    drv.cuMemcpyHtoD(dyd, dy.data(), n * 4);
+    drv.cuMemcpyHtoD(bd, b.data(), s.channels * 4);
+    ASSERT_EQ(actgen_bias_forward(f.get(), s.outer, s.channels, s.inner, (void *)xd, (void *)bd, (void *)yd), ACTGEN_OK)
+        << actgen_last_error();
+    ASSERT_EQ(actgen_bias_backward(bk.get(), s.outer, s.channels, s.inner, (void *)xd, (void *)bd, (void *)dyd,
+                                   (void *)dxd, (void *)dbd),
+              ACTGEN_OK)
+        << actgen_last_error();
+    drv.cuCtxSynchronize();
+    std::vector<float> y(n), dx(n), db(s.channels), hy(n), hdx(n), hdb(s.channels);
+    drv.cuMemcpyDtoH(y.data(), yd, n * 4);
+    drv.cuMemcpyDtoH(dx.data(), dxd, n * 4);
+    drv.cuMemcpyDtoH(db.data(), dbd, s.channels * 4);
+    for (unsigned long long p : {xd, bd, dyd, yd, dxd, dbd}) drv.cuMemFree(p);
+    ASSERT_EQ(actgen_bias_forward(hf.get(), s.outer, s.channels, s.inner, x.data(), b.data(), hy.data()), ACTGEN_OK);
+    ASSERT_EQ(actgen_bias_backward(hb.get(), s.outer, s.channels, s.inner, x.data(), b.data(), dy.data(), hdx.data(),
+                                   hdb.data()),
+              ACTGEN_OK);
+    for (size_t i = 0; i < n; ++i) ASSERT_LE(oracle::ulp_error(y[i], hy[i]), 2.0) << i;
+    for (size_t i = 0; i < n; ++i)
+      ASSERT_TRUE(oracle::ulp_error(dx[i], hdx[i]) <= 4.0 || std::fabs(dx[i] - hdx[i]) <= 2 * 4e-7) << i;
+    check_db(s, dx, db);
+  }
 }
 
 }  // namespace

@@ -155,13 +155,16 @@ ACTGEN_API const char *actgen_version(void);
  * Errors (status + actgen_last_error(), nothing written): a NULL kernel or a kernel of another form or
  * direction; rows > 0 with d == 0; a row stride below d; a NULL pointer with rows > 0; an output that shares
  * an element with an input without being it exactly (same pointer and stride), or with another output; a
- * stream for a host kernel. rows == 0 (or d == 0 with rows == 0) is a no-op after the kernel checks. */
+ * stream for a host kernel. rows == 0 (or d == 0 with rows == 0) is a no-op after the kernel checks.
+ *
+ * Bias (ACTGEN_FORM_BIAS): y = f(x + b) with a per-channel bias b, and its backward with db; see the bias calls
+ * below. */
 #if defined(__cplusplus)
 #define ACTGEN_INT_ENUM : int
 #else
 #define ACTGEN_INT_ENUM
 #endif
-typedef enum ACTGEN_INT_ENUM { ACTGEN_FORM_PLAIN = 0, ACTGEN_FORM_GATED = 1 } actgen_form;
+typedef enum ACTGEN_INT_ENUM { ACTGEN_FORM_PLAIN = 0, ACTGEN_FORM_GATED = 1, ACTGEN_FORM_BIAS = 2 } actgen_form;
 #undef ACTGEN_INT_ENUM
 
 /* Grows at its end only; set size = sizeof(actgen_kernel_desc) (ACTGEN_KERNEL_DESC_INIT does). The library
@@ -206,6 +209,36 @@ ACTGEN_API actgen_status actgen_gated_backward_stream(const actgen_kernel *kerne
                                                       const void *a, const void *g, size_t in_stride,
                                                       const void *dy, size_t dy_stride, void *da, void *dg,
                                                       size_t grad_stride, void *stream);
+
+/* Bias (ACTGEN_FORM_BIAS): y = f(x + b) for x of shape [outer, channels, inner] row-major (inner fastest): NCHW
+ * is outer = N, inner = H * W; channels-last [rows, C] is outer = rows, inner = 1. b has `channels` elements.
+ * x + b is rounded to the dtype first (f32), and f is applied to that rounded sum: the accuracy contract of f is
+ * relative to f(fl(x + b)). Backward: dx = dy * f'(fl(x + b)), and db[c] = the sum of dx[o, c, i] over o < outer,
+ * i < inner, computed in the same pass as dx on CPU targets (CUDA: a second launch that reads dx back).
+ * db is deterministic: the same bits for any thread count (the blocks depend on the shape only; they may differ
+ * between targets). Bound, against the exact sum of the dx values the call returned:
+ *   |db[c] - sum dx| <= 257 * 2^-24 * sum |dx|      (f32 blocks of at most 256 terms, their sums added in double;
+ *                                                   fewer than 2^28 blocks per channel)
+ * In place: y == x; dx == dy or dx == x (the same pointer: x and dy hold outer * channels * inner elements).
+ * Errors (status + actgen_last_error(), nothing written): a NULL kernel or a kernel of another form or
+ * direction; channels == 0 with outer * inner > 0; inner == 0 with outer * channels > 0; a NULL pointer for an
+ * operand that holds elements; an output sharing an element with an input other than exactly in place, or with
+ * the other output (dx and db); a stream for a host kernel. Zero elements (outer, channels or inner 0) is a
+ * no-op, with one exception: the backward then sets db to +0 (channels elements; db must not be NULL when
+ * channels > 0), since a sum over no terms is 0. */
+ACTGEN_API actgen_status actgen_bias_forward(const actgen_kernel *kernel, size_t outer, size_t channels,
+                                             size_t inner, const void *x, const void *b, void *y);
+ACTGEN_API actgen_status actgen_bias_backward(const actgen_kernel *kernel, size_t outer, size_t channels,
+                                              size_t inner, const void *x, const void *b, const void *dy, void *dx,
+                                              void *db);
+/* The same on a CUDA stream (device pointers, db included), as actgen_forward_stream. The backward copies db's
+ * partial sums to the host, adds them there and copies db to the device before it returns. */
+ACTGEN_API actgen_status actgen_bias_forward_stream(const actgen_kernel *kernel, size_t outer, size_t channels,
+                                                    size_t inner, const void *x, const void *b, void *y,
+                                                    void *stream);
+ACTGEN_API actgen_status actgen_bias_backward_stream(const actgen_kernel *kernel, size_t outer, size_t channels,
+                                                     size_t inner, const void *x, const void *b, const void *dy,
+                                                     void *dx, void *db, void *stream);
 /* ==== End of fused forms ================================================================================== */
 
 #ifdef __cplusplus

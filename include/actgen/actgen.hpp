@@ -9,6 +9,8 @@
 //                                                      // _Float16 (f16) or __bf16 / std::bfloat16_t (bf16)
 //   auto swiglu = actgen::Kernel::gated("swiglu");     // fused forms: include/actgen/actgen.h, "Fused forms"
 //   swiglu.gated_forward(x, y, d);                     // x [rows, 2d], y [rows, d]
+//   auto bias_gelu = actgen::Kernel::bias("gelu");     // y = gelu(x + b), x [outer, C, inner], b [C]
+//   bias_gelu.bias_forward(x, b, y);                   // inner = 1: channels-last [rows, C]
 #ifndef ACTGEN_ACTGEN_HPP
 #define ACTGEN_ACTGEN_HPP
 
@@ -35,7 +37,7 @@ namespace actgen {
 
 enum class Direction { forward = ACTGEN_FORWARD, backward = ACTGEN_BACKWARD };
 enum class DType { f32 = ACTGEN_F32, f16 = ACTGEN_F16, bf16 = ACTGEN_BF16 };
-enum class Form { plain = ACTGEN_FORM_PLAIN, gated = ACTGEN_FORM_GATED };
+enum class Form { plain = ACTGEN_FORM_PLAIN, gated = ACTGEN_FORM_GATED, bias = ACTGEN_FORM_BIAS };
 
 // A failed call: the status and the library's message.
 class Error : public std::runtime_error {
@@ -102,6 +104,12 @@ class Kernel {
                       Direction direction = Direction::forward, DType dtype = DType::f32,
                       const std::string &target = "") {
     return Kernel(Form::gated, activation, params, direction, dtype, target);
+  }
+  // The bias form (y = f(x + b), b per channel) of a catalog activation.
+  static Kernel bias(const std::string &activation, const std::string &params = "",
+                     Direction direction = Direction::forward, DType dtype = DType::f32,
+                     const std::string &target = "") {
+    return Kernel(Form::bias, activation, params, direction, dtype, target);
   }
   Kernel(const Kernel &) = delete;
   Kernel &operator=(const Kernel &) = delete;
@@ -173,6 +181,41 @@ class Kernel {
     check(actgen_gated_backward_packed(get(), rows, d, x.data(), dy.data(), dx.data()));
   }
 
+  // Bias form, pointers, as actgen_bias_forward / actgen_bias_backward: x [outer, channels, inner].
+  void bias_forward(std::size_t outer, std::size_t channels, std::size_t inner, const void *x, const void *b,
+                    void *y) const {
+    check(actgen_bias_forward(checked(), outer, channels, inner, x, b, y));
+  }
+  void bias_backward(std::size_t outer, std::size_t channels, std::size_t inner, const void *x, const void *b,
+                     const void *dy, void *dx, void *db) const {
+    check(actgen_bias_backward(checked(), outer, channels, inner, x, b, dy, dx, db));
+  }
+  // Bias form, containers: channels = b.size(), outer = x.size() / (channels * inner) (x's size must be a
+  // multiple of channels * inner); y, dy and dx as x, db as b.
+  template <typename In, typename Bias, typename Out>
+  void bias_forward(const In &x, const Bias &b, Out &y, std::size_t inner = 1) const {
+    checked();
+    check_elements(x.data(), "x");
+    check_elements(b.data(), "b");
+    check_elements(y.data(), "y");
+    const std::size_t outer = bias_outer(x.size(), b.size(), inner);
+    if (y.size() != x.size()) throw Error(ACTGEN_ERROR_INVALID_ARGUMENT, "actgen: x and y differ in size");
+    check(actgen_bias_forward(get(), outer, b.size(), inner, x.data(), b.data(), y.data()));
+  }
+  template <typename In, typename Bias, typename Grad, typename Out, typename BiasGrad>
+  void bias_backward(const In &x, const Bias &b, const Grad &dy, Out &dx, BiasGrad &db, std::size_t inner = 1) const {
+    checked();
+    check_elements(x.data(), "x");
+    check_elements(b.data(), "b");
+    check_elements(dy.data(), "dy");
+    check_elements(dx.data(), "dx");
+    check_elements(db.data(), "db");
+    const std::size_t outer = bias_outer(x.size(), b.size(), inner);
+    if (dy.size() != x.size() || dx.size() != x.size() || db.size() != b.size())
+      throw Error(ACTGEN_ERROR_INVALID_ARGUMENT, "actgen: dy and dx must be x's size and db b's");
+    check(actgen_bias_backward(get(), outer, b.size(), inner, x.data(), b.data(), dy.data(), dx.data(), db.data()));
+  }
+
   Form form() const { return static_cast<Form>(actgen_kernel_form(checked())); }
   std::string target() const { return actgen_kernel_target(checked()); }
   DType dtype() const {
@@ -201,6 +244,13 @@ class Kernel {
     if (d == 0 || x_size % (2 * d) != 0)
       throw Error(ACTGEN_ERROR_INVALID_ARGUMENT, "actgen: x's size is not a multiple of 2d (two halves of d per row)");
     return x_size / (2 * d);
+  }
+
+  static std::size_t bias_outer(std::size_t x_size, std::size_t channels, std::size_t inner) {
+    if (channels == 0 || inner == 0 || x_size % (channels * inner) != 0)
+      throw Error(ACTGEN_ERROR_INVALID_ARGUMENT,
+                  "actgen: x's size is not a multiple of channels x inner (channels = b's size, nonzero)");
+    return x_size / (channels * inner);
   }
 
   actgen_kernel *kernel_ = nullptr;
