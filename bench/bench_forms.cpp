@@ -16,6 +16,13 @@
 //            and inner (one loop, f32 accumulators, in row order);
 //   onednn   (forward, with oneDNN) the binary-add primitive (b broadcast) with an eltwise post-op.
 // Bias names: "<fwd|bwd>/bias_<activation>/<layout>/<variant>/<outputs>".
+// Channel (prelu with one learned weight per channel, the bias form's shapes; the backward writes dx and dw):
+//   fused    one call (actgen_channel_forward; actgen_channel_backward);
+//   unfused  (nchw only) with the plain prelu kernels, one per channel's weight (created before timing, which a
+//            training step could not do: its weights change every step): one actgen_forward / actgen_backward
+//            call per [c, H*W] row, and (backward) dw[c] = sum of dy x over x <= 0 in one -O3 loop;
+//   onednn   (with oneDNN) the prelu primitive, forward and backward (diff_src and diff_weights).
+// Channel names: "<fwd|bwd>/channel_prelu/<layout>/<variant>/<outputs>".
 // Names: "<fwd|bwd>/<activation>/<variant>/<outputs>". Counter ns_per_out: time per output element, on the calling
 // thread's CPU clock; everything runs on one thread (actgen_set_num_threads(1), omp_set_num_threads(1)).
 #include <actgen/actgen.h>
@@ -72,6 +79,20 @@ Data &data_for(const Shape &s) {
   return *slot;
 }
 
+// Times run() per iteration (manual time, the thread's CPU clock) and sets the counter ns_per_out for n outputs.
+template <typename Run>
+void time_per_output(benchmark::State &state, size_t n, Run run) {
+  double seconds = 0;
+  for (auto _ : state) {
+    const double t0 = now_seconds();
+    run();
+    benchmark::ClobberMemory();
+    seconds += now_seconds() - t0;
+    state.SetIterationTime(now_seconds() - t0);
+  }
+  state.counters["ns_per_out"] = seconds * 1e9 / (double(state.iterations()) * n);
+}
+
 actgen_kernel *create(const char *act, actgen_form form, actgen_direction dir) {
   actgen_kernel_desc desc = ACTGEN_KERNEL_DESC_INIT;
   desc.activation = act;
@@ -115,15 +136,7 @@ void bench_gated(benchmark::State &state, const char *act, Shape s, bool backwar
     state.SkipWithError(actgen_last_error());
     return;
   }
-  double seconds = 0;
-  for (auto _ : state) {
-    const double t0 = now_seconds();
-    run();
-    benchmark::ClobberMemory();
-    seconds += now_seconds() - t0;
-    state.SetIterationTime(now_seconds() - t0);
-  }
-  state.counters["ns_per_out"] = seconds * 1e9 / (double(state.iterations()) * n);
+  time_per_output(state, n, run);
   state.SetLabel(actgen_kernel_target(k));
   actgen_kernel_destroy(k);
   actgen_kernel_destroy(kf);
@@ -221,17 +234,66 @@ void bench_bias(benchmark::State &state, const char *act, BiasShape s, bool back
     state.SkipWithError(actgen_last_error());
     return;
   }
-  double seconds = 0;
-  for (auto _ : state) {
-    const double t0 = now_seconds();
-    run();
-    benchmark::ClobberMemory();
-    seconds += now_seconds() - t0;
-    state.SetIterationTime(now_seconds() - t0);
-  }
-  state.counters["ns_per_out"] = seconds * 1e9 / (double(state.iterations()) * n);
+  time_per_output(state, n, run);
   state.SetLabel(actgen_kernel_target(k));
   actgen_kernel_destroy(k);
+}
+
+// prelu with per-channel weights: the fused channel form, or (nchw) the plain kernels one row at a time.
+void bench_channel(benchmark::State &state, BiasShape s, bool backward, bool fused) {
+  BiasData &d = bias_data_for(s);
+  const actgen_direction dir = backward ? ACTGEN_BACKWARD : ACTGEN_FORWARD;
+  std::vector<actgen_kernel *> plain;  // unfused: one plain kernel per channel's weight
+  actgen_kernel *k = nullptr;
+  if (fused) {
+    k = create("prelu", ACTGEN_FORM_CHANNEL, dir);
+  } else {
+    for (size_t c = 0; c < s.channels; ++c) {
+      char params[64];
+      std::snprintf(params, sizeof params, "weight=%.9g", d.b[c]);
+      actgen_kernel *pk = nullptr;
+      if (actgen_kernel_create(&pk, "prelu", params, ACTGEN_F32, dir) != ACTGEN_OK) break;
+      plain.push_back(pk);
+    }
+    k = plain.size() == s.channels ? plain[0] : nullptr;
+  }
+  if (!k) {
+    state.SkipWithError(actgen_last_error());
+    return;
+  }
+  const size_t n = s.n();
+  float *x = d.x.data(), *w = d.b.data(), *dy = d.dy.data(), *y = d.y.data(), *dx = d.dx.data(), *dw = d.db.data();
+  auto run = [&]() -> int {
+    if (fused)
+      return backward ? actgen_channel_backward(k, s.outer, s.channels, s.inner, x, w, dy, dx, dw)
+                      : actgen_channel_forward(k, s.outer, s.channels, s.inner, x, w, y);
+    int st = 0;
+    for (size_t o = 0; o < s.outer; ++o)
+      for (size_t c = 0; c < s.channels; ++c) {
+        const size_t base = (o * s.channels + c) * s.inner;
+        st |= backward ? actgen_backward(plain[c], x + base, dy + base, dx + base, s.inner)
+                       : actgen_forward(plain[c], x + base, y + base, s.inner);
+      }
+    if (backward) {
+      for (size_t c = 0; c < s.channels; ++c) dw[c] = 0.0f;
+      for (size_t o = 0; o < s.outer; ++o)
+        for (size_t c = 0; c < s.channels; ++c) {
+          const float *xr = x + (o * s.channels + c) * s.inner, *dyr = dy + (o * s.channels + c) * s.inner;
+          float acc = 0.0f;
+          for (size_t i = 0; i < s.inner; ++i) acc += xr[i] > 0.0f ? 0.0f : dyr[i] * xr[i];
+          dw[c] += acc;
+        }
+    }
+    return st;
+  };
+  if (run() != 0) {
+    state.SkipWithError(actgen_last_error());
+    return;
+  }
+  time_per_output(state, n, run);
+  state.SetLabel(actgen_kernel_target(k));
+  if (fused) actgen_kernel_destroy(k);
+  for (actgen_kernel *pk : plain) actgen_kernel_destroy(pk);
 }
 
 #ifdef ACTGEN_PEER_ONEDNN
@@ -274,15 +336,7 @@ void bench_onednn_gated(benchmark::State &state, const char *act, Shape s) {
                                                 {DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1, src1}};
   prim.execute(stream, args);
   stream.wait();
-  double seconds = 0;
-  for (auto _ : state) {
-    const double t0 = now_seconds();
-    prim.execute(stream, args);
-    stream.wait();
-    seconds += now_seconds() - t0;
-    state.SetIterationTime(now_seconds() - t0);
-  }
-  state.counters["ns_per_out"] = seconds * 1e9 / (double(state.iterations()) * s.rows * s.d);
+  time_per_output(state, s.rows * s.d, [&] { prim.execute(stream, args); stream.wait(); });
   state.SetLabel(std::string("onednn ") + pd.impl_info_str());
 }
 
@@ -311,16 +365,43 @@ void bench_onednn_bias(benchmark::State &state, const char *act, BiasShape s) {
   std::unordered_map<int, dnnl::memory> args = {{DNNL_ARG_SRC_0, src0}, {DNNL_ARG_SRC_1, src1}, {DNNL_ARG_DST, dst}};
   prim.execute(stream, args);
   stream.wait();
-  double seconds = 0;
-  for (auto _ : state) {
-    const double t0 = now_seconds();
-    prim.execute(stream, args);
-    stream.wait();
-    seconds += now_seconds() - t0;
-    state.SetIterationTime(now_seconds() - t0);
-  }
-  state.counters["ns_per_out"] = seconds * 1e9 / (double(state.iterations()) * s.n());
+  time_per_output(state, s.n(), [&] { prim.execute(stream, args); stream.wait(); });
   state.SetLabel(std::string("onednn ") + pd.impl_info_str());
+}
+
+// oneDNN's prelu primitive: weights [1, C, 1] broadcast over outer and inner; the backward writes diff_src and
+// diff_weights.
+void bench_onednn_prelu(benchmark::State &state, BiasShape s, bool backward) {
+  BiasData &d = bias_data_for(s);
+  static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+  static dnnl::stream stream(engine);
+  using dims = dnnl::memory::dims;
+  const auto f32 = dnnl::memory::data_type::f32;
+  const dnnl::memory::dim O = s.outer, C = s.channels, I = s.inner;
+  const dnnl::memory::desc md(dims{O, C, I}, f32, dnnl::memory::format_tag::abc);
+  const dnnl::memory::desc wmd(dims{1, C, 1}, f32, dnnl::memory::format_tag::abc);
+  dnnl::prelu_forward::primitive_desc fpd(dnnl::prelu_forward::desc(dnnl::prop_kind::forward_training, md, wmd),
+                                          engine);
+  dnnl::memory src(md, engine, d.x.data()), wts(wmd, engine, d.b.data()), dst(md, engine, d.y.data()),
+      ddst(md, engine, d.dy.data()), dsrc(md, engine, d.dx.data()), dwts(wmd, engine, d.db.data());
+  std::unique_ptr<dnnl::primitive> prim;
+  std::unordered_map<int, dnnl::memory> args;
+  std::string impl;
+  if (!backward) {
+    prim = std::make_unique<dnnl::prelu_forward>(fpd);
+    args = {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wts}, {DNNL_ARG_DST, dst}};
+    impl = fpd.impl_info_str();
+  } else {
+    dnnl::prelu_backward::primitive_desc bpd(dnnl::prelu_backward::desc(md, wmd, md, wmd), engine, fpd);
+    prim = std::make_unique<dnnl::prelu_backward>(bpd);
+    args = {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wts}, {DNNL_ARG_DIFF_DST, ddst}, {DNNL_ARG_DIFF_SRC, dsrc},
+            {DNNL_ARG_DIFF_WEIGHTS, dwts}};
+    impl = bpd.impl_info_str();
+  }
+  prim->execute(stream, args);
+  stream.wait();
+  time_per_output(state, s.n(), [&] { prim->execute(stream, args); stream.wait(); });
+  state.SetLabel("onednn " + impl);
 }
 #endif
 
@@ -364,6 +445,23 @@ int main(int argc, char **argv) {
                 ->Unit(benchmark::kMicrosecond);
 #endif
         }
+  for (const BiasShape &s : kBiasShapes)
+    for (bool backward : {false, true}) {
+      const std::string stem = std::string(backward ? "bwd/" : "fwd/") + "channel_prelu/" + s.layout + "/";
+      const std::string size = "/" + std::to_string(s.n());
+      for (bool fused : {true, false}) {
+        if (!fused && s.inner == 1) continue;  // channels-last has no row-per-channel composition
+        benchmark::RegisterBenchmark((stem + (fused ? "fused" : "unfused") + size).c_str(), bench_channel, s, backward,
+                                     fused)
+            ->UseManualTime()
+            ->Unit(benchmark::kMicrosecond);
+      }
+#ifdef ACTGEN_PEER_ONEDNN
+      benchmark::RegisterBenchmark((stem + "onednn" + size).c_str(), bench_onednn_prelu, s, backward)
+          ->UseManualTime()
+          ->Unit(benchmark::kMicrosecond);
+#endif
+    }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

@@ -7,11 +7,15 @@
 # ACTGEN_HOST_KERNELS; each kernel through generate.cmake's actgen_add_kernel. Sets
 # manifest_form_kernels (rows of runtime/manifest.h's FormKernelEntry).
 #
-# Forms: name | forward generator | backward generator | forward buffer types | backward buffer types
-# (each <dtype> is replaced by the kernel's Halide type name).
+# Forms: name | forward generator | backward generator | forward buffer types | backward buffer types (each
+# <dtype> is replaced by the kernel's Halide type name) | which activations take it: "all", or "channel_param":
+# those whose definition declares a per-channel parameter (dsl/activation.h, Activation::channel_param: the
+# definition file says `a.channel_param = <index>;`, which is what this file looks for; a generator asked for a
+# form its definition does not declare stops the build, and test_catalog checks the runtime's view).
 set(ACTGEN_FORMS
-  "gated|actgen_gated_forward|actgen_gated_backward|a.type=<dtype> g.type=<dtype> y.type=<dtype>|a.type=<dtype> g.type=<dtype> dy.type=<dtype> grad.type=<dtype>,<dtype>"
-  "bias|actgen_bias_forward|actgen_bias_backward|x.type=<dtype> b.type=<dtype> y.type=<dtype>|x.type=<dtype> b.type=<dtype> dy.type=<dtype> dx.type=<dtype>"
+  "gated|actgen_gated_forward|actgen_gated_backward|a.type=<dtype> g.type=<dtype> y.type=<dtype>|a.type=<dtype> g.type=<dtype> dy.type=<dtype> grad.type=<dtype>,<dtype>|all"
+  "bias|actgen_bias_forward|actgen_bias_backward|x.type=<dtype> v.type=<dtype> y.type=<dtype>|x.type=<dtype> v.type=<dtype> dy.type=<dtype> dx.type=<dtype>|all"
+  "channel|actgen_channel_forward|actgen_channel_backward|x.type=<dtype> v.type=<dtype> y.type=<dtype>|x.type=<dtype> v.type=<dtype> dy.type=<dtype> dx.type=<dtype>|channel_param"
 )
 
 # Dtypes: the forms' generators convert at the edges like the plain ones (to_f32 / from_f32), but this release
@@ -22,6 +26,9 @@ list(GET ACTGEN_DTYPES 0 ACTGEN_FORM_DTYPES)
 set(manifest_form_kernels "")
 set(act_index 0)
 foreach(act IN LISTS ACTGEN_ACTIVATIONS)
+  file(STRINGS ${PROJECT_SOURCE_DIR}/dsl/activations/${act}.cpp declares_channel_param
+       REGEX "\\.channel_param *= *[0-9]+ *;")
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/dsl/activations/${act}.cpp)
   if(ACTGEN_HOST_GENERATORS)
     set(gen ${ACTGEN_HOST_GENERATORS}/actgen_gen_${act})
   else()
@@ -41,6 +48,10 @@ foreach(act IN LISTS ACTGEN_ACTIVATIONS)
       foreach(form_entry IN LISTS ACTGEN_FORMS)
         string(REPLACE "|" ";" ffields "${form_entry}")
         list(GET ffields 0 form)
+        list(GET ffields 5 takes)
+        if(takes STREQUAL "channel_param" AND NOT declares_channel_param)
+          continue()
+        endif()
         string(TOUPPER "${form}" form_upper)
         set(fns "")
         foreach(dir fwd bwd)

@@ -38,6 +38,12 @@ struct Activation {
   std::function<Expr(Expr x, const std::vector<Expr> &p)> forward;
   // dy * f'(x), with PyTorch's conventions at kinks.
   std::function<Expr(Expr x, Expr dy, const std::vector<Expr> &p)> backward;
+  // The per-channel form (ACTGEN_FORM_CHANNEL; generators/form_generators.cpp): the index of the parameter a
+  // network learns per channel (prelu's weight), or -1 when the activation has none; and dy * df/dp for that
+  // parameter (the terms of dweight), with PyTorch's conventions at kinks. A definition sets both, as
+  // `a.channel_param = k;` (cmake/forms.cmake finds the activations that take the form by that statement).
+  int channel_param = -1;
+  std::function<Expr(Expr x, Expr dy, const std::vector<Expr> &p)> param_backward;
 };
 
 // The largest number of parameters any activation may have: every kernel takes this many scalar inputs.

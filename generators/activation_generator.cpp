@@ -47,7 +47,8 @@ class ActivationBackward : public ActivationBase<ActivationBackward> {
   }
 };
 
-// "--describe FILE": writes the activation's entry for the runtime's manifest (name, parameters, constraints).
+// "--describe FILE": writes the activation's entry for the runtime's manifest (name, parameters, constraints,
+// the per-channel parameter).
 int describe(const char *path) {
   const Activation &a = defined_activation();
   FILE *out = std::fopen(path, "w");
@@ -64,7 +65,7 @@ int describe(const char *path) {
     std::fprintf(out, "{\"%s\", %.17g, Constraint::%s}, ", p.name.c_str(), p.default_value, constraint_name(p.constraint));
   std::fprintf(out, "}, %zu, {", a.ordered.size());
   for (const auto &o : a.ordered) std::fprintf(out, "{%d, %d}, ", o.first, o.second);
-  std::fprintf(out, "}},\n");
+  std::fprintf(out, "}, %d},\n", a.channel_param);
   return std::fclose(out) == 0 ? 0 : 1;
 }
 

@@ -6,14 +6,19 @@
 // (the definition's backward product with dy * g in dy's place) and dg = dy * f(a), both from one loop so that
 // da and dg may overwrite a and g (each element's inputs are loaded before its outputs are stored).
 //
-// Bias: y = f(x + b) over x(i, c, o) (3-D: inner i fastest, channel c, outer o) with the bias given as a 2-D
-// view b(i, c) whose strides say which index it follows: (0, 1) for [outer, C, inner] with inner > 1 (b follows
-// c), (1, 0) for channels-last [rows, C] passed as x(i = channel, c = 0, o = row) (b follows i). Vectors run
-// along i, the contiguous dimension, in both layouts. Backward: dx = dy * f'(x + b), and in the same loop the
-// partial sums of db: partial(j, c, ib, ob) = sum of dx(ib * ichunk + k * P + j, c, ob * oblock + r) over
-// k < ichunk / P, r < oblock (P = partial's extent 0), each a sequential f32 sum of at most
-// (ichunk / P) * oblock terms; the runtime (runtime/forms.cpp) adds the partials of each channel in double in a
-// fixed order. The block sizes come from the shape only (never the thread count), so db is deterministic.
+// Channel forms: x(i, c, o) (3-D: inner i fastest, channel c, outer o) and a per-channel vector v given as a
+// 2-D view v(i, c) whose strides say which index it follows: (0, 1) for [outer, C, inner] with inner > 1 (v follows
+// c), (1, 0) for channels-last [rows, C] passed as x(i = channel, c = 0, o = row) (v follows i). Vectors run
+// along i, the contiguous dimension, in both layouts. What v is (generator parameter channel_vector):
+//   bias (ACTGEN_FORM_BIAS): y = f(x + v); backward dx = dy * f'(x + v), and the channel sums are of dx (db);
+//   param (ACTGEN_FORM_CHANNEL): the definition's channel parameter (Activation::channel_param, prelu's weight)
+//   is v: y = f(x; p with p[k] = v); backward dx = dy * f'(x; p), and the channel sums are of the definition's
+//   param_backward, dy * df/dp[k] (dweight).
+// The backward forms, in the same loop as dx, the partial sums of the channel sums: partial(j, c, ib, ob) = sum of
+// term(ib * ichunk + k * P + j, c, ob * oblock + r) over k < ichunk / P, r < oblock (P = partial's extent 0), each
+// a sequential f32 sum of at most (ichunk / P) * oblock terms; the runtime (runtime/forms.cpp) adds the partials
+// of each channel in double in a fixed order. The block sizes come from the shape only (never the thread count),
+// so the sums are deterministic.
 //
 // Element types convert at the edges exactly as the plain generators do (generators/dtype_convert.h: to_f32 on
 // load, from_f32 on store).
@@ -117,12 +122,32 @@ class GatedBackward : public FormBase<GatedBackward> {
   }
 };
 
-// The bias view's two layouts (see the top): each gets its own code (a contiguous or a broadcast load of b);
-// any other stride is refused by the kernel (the runtime never passes one).
+// The per-channel view's two layouts (see the top): each gets its own code (a contiguous or a broadcast load of
+// v); any other stride is refused by the kernel (the runtime never passes one).
 template <typename Schedule>
-void specialize_bias_layouts(Func out, Expr b_stride0, Schedule schedule) {
-  for (int stride : {1, 0}) schedule(out.specialize(b_stride0 == stride));
-  out.specialize_fail("bias view: dim 0 stride must be 0 or 1");
+void specialize_channel_layouts(Func out, Expr v_stride0, Schedule schedule) {
+  for (int stride : {1, 0}) schedule(out.specialize(v_stride0 == stride));
+  out.specialize_fail("per-channel view: dim 0 stride must be 0 or 1");
+}
+
+// What the per-channel vector is (see the top).
+enum class ChannelVector { Bias, Param };
+const std::map<std::string, ChannelVector> kChannelVectorNames = {{"bias", ChannelVector::Bias},
+                                                                  {"param", ChannelVector::Param}};
+
+// The definition's input and parameters at one element: x + v (bias), or x with the channel parameter v.
+struct ChannelInputs {
+  Expr z;
+  std::vector<Expr> p;
+};
+ChannelInputs channel_inputs(const Activation &a, ChannelVector what, Expr x, Expr v, std::vector<Expr> p) {
+  if (what == ChannelVector::Bias) return {x + v, p};
+  if (a.channel_param < 0 || a.channel_param >= int(p.size()) || !a.param_backward) {
+    std::cerr << a.name << " has no per-channel parameter (Activation::channel_param): no channel form\n";
+    std::abort();  // build-time tool: cmake/forms.cmake asked for a form the definition does not declare
+  }
+  p[a.channel_param] = v;
+  return {x, p};
 }
 
 // Schedules out(i, c, o) of an element-wise channel form: CPU vectors along i, tasks of whole (c, o) rows above
@@ -165,37 +190,40 @@ class ChannelFormBase : public FormBase<T> {
   }
 };
 
-class BiasForward : public ChannelFormBase<BiasForward> {
+class ChannelForward : public ChannelFormBase<ChannelForward> {
  public:
+  GeneratorParam<ChannelVector> channel_vector{"channel_vector", ChannelVector::Bias, kChannelVectorNames};
   Input<Buffer<>> x{"x", 3};
-  Input<Buffer<>> b{"b", 2};  // the bias view b(i, c): strides (0, 1) or (1, 0), see the top
+  Input<Buffer<>> v{"v", 2};  // the per-channel view v(i, c): strides (0, 1) or (1, 0), see the top
   Input<float> p0{"p0"}, p1{"p1"}, p2{"p2"}, p3{"p3"};
   Output<Buffer<>> y{"y", 3};
 
   void generate() {
     Var i("i"), c("c"), o("o");
-    b.dim(0).set_stride(Expr());
-    Expr z = to_f32(x(i, c, o)) + to_f32(b(i, c));
-    y(i, c, o) = from_f32(propagate_nan(definition().forward(z, params({p0, p1, p2, p3})), z), y.type());
+    v.dim(0).set_stride(Expr());
+    const ChannelInputs in = channel_inputs(definition(), channel_vector, to_f32(x(i, c, o)), to_f32(v(i, c)),
+                                            params({p0, p1, p2, p3}));
+    y(i, c, o) = from_f32(propagate_nan(definition().forward(in.z, in.p), in.z), y.type());
     if (get_auto_schedule()) {
-      estimate_3d({&x}, b, {&p0, &p1, &p2, &p3}, {&y});
+      estimate_3d({&x}, v, {&p0, &p1, &p2, &p3}, {&y});
       return;
     }
     Expr inner = y.dim(0).extent(), rows = cast<int64_t>(y.dim(1).extent()) * y.dim(2).extent();
     const Target t = get_target();
     const ScheduleKnobs k = knobs();
-    specialize_bias_layouts(y, b.dim(0).stride(),
-                            [&](Stage s) { schedule_channel_rows(s, i, c, o, inner, rows, t, k); });
+    specialize_channel_layouts(y, v.dim(0).stride(),
+                               [&](Stage s) { schedule_channel_rows(s, i, c, o, inner, rows, t, k); });
   }
 };
 
-class BiasBackward : public ChannelFormBase<BiasBackward> {
+class ChannelBackward : public ChannelFormBase<ChannelBackward> {
  public:
+  GeneratorParam<ChannelVector> channel_vector{"channel_vector", ChannelVector::Bias, kChannelVectorNames};
   Input<Buffer<>> x{"x", 3};
-  Input<Buffer<>> b{"b", 2};
+  Input<Buffer<>> v{"v", 2};
   Input<Buffer<>> dy{"dy", 3};
   Input<float> p0{"p0"}, p1{"p1"}, p2{"p2"}, p3{"p3"};
-  // The db blocks: dx's i split by ichunk (a multiple of partial's extent 0), its o by oblock.
+  // The channel sums' blocks: dx's i split by ichunk (a multiple of partial's extent 0), its o by oblock.
   Input<int> ichunk{"ichunk"};
   Input<int> oblock{"oblock"};
   Output<Buffer<>> dx{"dx", 3};
@@ -203,22 +231,31 @@ class BiasBackward : public ChannelFormBase<BiasBackward> {
 
   void generate() {
     Var i("i"), c("c"), o("o"), j("j"), ib("ib"), ob("ob");
-    b.dim(0).set_stride(Expr());
-    Expr z = to_f32(x(i, c, o)) + to_f32(b(i, c));
+    v.dim(0).set_stride(Expr());
+    const Activation &act = definition();
+    const ChannelInputs in =
+        channel_inputs(act, channel_vector, to_f32(x(i, c, o)), to_f32(v(i, c)), params({p0, p1, p2, p3}));
     Expr dyf = to_f32(dy(i, c, o));
-    const std::vector<Expr> p = params({p0, p1, p2, p3});
+    Expr dx_value = propagate_nan(propagate_nan(act.backward(in.z, dyf, in.p), in.z), dyf);
+    const bool bias = channel_vector == ChannelVector::Bias;
+    // grad: dx's value, and (param) the channel sum's term beside it, both from one read of x and dy per element
+    // (so that dx may overwrite x or dy on the CPU: the terms never read them back).
     Func grad("grad");
-    grad(i, c, o) = propagate_nan(propagate_nan(definition().backward(z, dyf, p), z), dyf);
-    dx(i, c, o) = from_f32(grad(i, c, o), dx.type());
+    if (bias)
+      grad(i, c, o) = dx_value;
+    else
+      grad(i, c, o) = Tuple(dx_value, propagate_nan(act.param_backward(in.z, dyf, in.p), in.z));
+    dx(i, c, o) = from_f32(bias ? Expr(grad(i, c, o)) : grad(i, c, o)[0], dx.type());
     partial(j, c, ib, ob) = 0.0f;
     const Target t = get_target();
-    // The terms: grad itself on the CPU (one loop, below); on the GPU the stored dx (a second launch, which must
-    // read dx rather than recompute it from x and dy: an in-place call has overwritten dy or x by then).
+    // The terms: grad itself on the CPU (one loop, below); on the GPU a second launch: bias reads the stored dx
+    // back (an in-place call has overwritten dy or x by then), param recomputes its term from x and dy (the
+    // channel form's CUDA backward is not in place: actgen.h).
     Func term("term");
     if (t.has_gpu_feature())
-      term(i, c, o) = to_f32(Func(dx)(i, c, o));
+      term(i, c, o) = bias ? to_f32(Func(dx)(i, c, o)) : grad(i, c, o)[1];
     else
-      term(i, c, o) = grad(i, c, o);
+      term(i, c, o) = bias ? Expr(grad(i, c, o)) : grad(i, c, o)[1];
     Expr inner = x.dim(0).extent(), outer = x.dim(2).extent();
     Expr lanes = Func(partial).output_buffer().dim(0).extent();
     RDom r(0, (ichunk + lanes - 1) / lanes, 0, oblock, "r");
@@ -226,7 +263,7 @@ class BiasBackward : public ChannelFormBase<BiasBackward> {
     partial(j, c, ib, ob) += select(in_chunk < ichunk && ii < inner && oo < outer,
                                     term(clamp(ii, 0, inner - 1), c, clamp(oo, 0, outer - 1)), 0.0f);
     if (get_auto_schedule()) {
-      estimate_3d({&x, &dy}, b, {&p0, &p1, &p2, &p3}, {&dx});
+      estimate_3d({&x, &dy}, v, {&p0, &p1, &p2, &p3}, {&dx});
       ichunk.set_estimate(64);
       oblock.set_estimate(64);
       partial.set_estimates({{0, 16}, {0, 64}, {0, 1}, {0, this->estimate / 4096}});
@@ -234,11 +271,11 @@ class BiasBackward : public ChannelFormBase<BiasBackward> {
     }
     const ScheduleKnobs k = knobs();
     if (t.has_gpu_feature()) {
-      // Not fused on the GPU: dx is one launch (grad inlined) and the partials a second one that reads dx back
+      // Not fused on the GPU: dx is one launch (grad inlined) and the partials a second one
       // (one thread per (j, c, ib, ob), its terms in sequence, the same order as the CPU's).
       Expr rows = cast<int64_t>(dx.dim(1).extent()) * dx.dim(2).extent();
-      specialize_bias_layouts(dx, b.dim(0).stride(),
-                              [&](Stage s) { schedule_channel_rows(s, i, c, o, inner, rows, t, k); });
+      specialize_channel_layouts(dx, v.dim(0).stride(),
+                                 [&](Stage s) { schedule_channel_rows(s, i, c, o, inner, rows, t, k); });
       Var jo("jo"), ji("ji"), blocks("blocks");
       partial.split(j, jo, ji, 64, TailStrategy::GuardWithIf)
           .fuse(jo, c, blocks).fuse(blocks, ib, blocks).fuse(blocks, ob, blocks)
@@ -272,14 +309,16 @@ class BiasBackward : public ChannelFormBase<BiasBackward> {
         .vectorize(j, natural, TailStrategy::GuardWithIf);
     partial.update().compute_with(dx, c);
     grad.compute_at(dx, c).vectorize(i, natural * k.parallel_vectors, TailStrategy::GuardWithIf);
-    specialize_bias_layouts(dx, b.dim(0).stride(), [](Stage) {});
+    specialize_channel_layouts(dx, v.dim(0).stride(), [](Stage) {});
   }
 };
 
 }  // namespace
 }  // namespace actgen
 
-HALIDE_REGISTER_GENERATOR(actgen::BiasForward, actgen_bias_forward)
-HALIDE_REGISTER_GENERATOR(actgen::BiasBackward, actgen_bias_backward)
+HALIDE_REGISTER_GENERATOR(actgen::ChannelForward, actgen_bias_forward)
+HALIDE_REGISTER_GENERATOR(actgen::ChannelBackward, actgen_bias_backward)
+HALIDE_REGISTER_GENERATOR_ALIAS(actgen_channel_forward, actgen_bias_forward, {{"channel_vector", "param"}})
+HALIDE_REGISTER_GENERATOR_ALIAS(actgen_channel_backward, actgen_bias_backward, {{"channel_vector", "param"}})
 HALIDE_REGISTER_GENERATOR(actgen::GatedForward, actgen_gated_forward)
 HALIDE_REGISTER_GENERATOR(actgen::GatedBackward, actgen_gated_backward)

@@ -350,6 +350,8 @@ double actgen_activation_param_default(size_t i, size_t j) {
                                                                 : __builtin_nan("");
 }
 
+int actgen_activation_channel_param(size_t i) { return i < kActivationCount ? kActivations[i].channel_param : -1; }
+
 size_t actgen_target_count(void) { return kTargetCount; }
 
 const char *actgen_target_name(size_t i) { return i < kTargetCount ? kTargets[i].name : nullptr; }

@@ -40,6 +40,7 @@ const char *form_name(actgen_form f) {
     case ACTGEN_FORM_PLAIN: return "plain";
     case ACTGEN_FORM_GATED: return "gated";
     case ACTGEN_FORM_BIAS: return "bias";
+    case ACTGEN_FORM_CHANNEL: return "channel";
   }
   return "unknown";
 }
@@ -204,7 +205,8 @@ actgen_status actgen_kernel_create_desc(actgen_kernel **kernel, const actgen_ker
   std::memcpy(&dd, desc, desc->size < sizeof dd ? desc->size : sizeof dd);
   const int raw_form = static_cast<int>(dd.form);
   static_assert(std::is_same_v<std::underlying_type_t<actgen_form>, int>, "actgen_form must have int underneath");
-  if (raw_form != ACTGEN_FORM_PLAIN && raw_form != ACTGEN_FORM_GATED && raw_form != ACTGEN_FORM_BIAS)
+  if (raw_form != ACTGEN_FORM_PLAIN && raw_form != ACTGEN_FORM_GATED && raw_form != ACTGEN_FORM_BIAS &&
+      raw_form != ACTGEN_FORM_CHANNEL)
     return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "form %d is not an actgen_form", raw_form);
   const char *name = dd.activation;
   if (!name) return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "activation name is NULL");
@@ -225,6 +227,11 @@ actgen_status actgen_kernel_create_desc(actgen_kernel **kernel, const actgen_ker
   if (s != ACTGEN_OK) return s;
   size_t a_index = 0;
   find_activation(name, &a_index);
+  if (dd.form == ACTGEN_FORM_CHANNEL && kActivations[a_index].channel_param < 0) {
+    actgen_kernel_destroy(plain);
+    return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s has no per-channel parameter: the channel form takes the "
+                "activations whose definition declares one (actgen_activation_channel_param >= 0, e.g. prelu)", name);
+  }
   size_t t_index = SIZE_MAX;
   const char *why = "";
   s = resolve_pin(dd.target, &t_index, &why);
@@ -319,12 +326,13 @@ actgen_status actgen_gated_backward_packed(const actgen_kernel *kernel, size_t r
 
 }  // extern "C"
 
-// ==== Bias form =============================================================================================
-// x is [outer, C, inner] row-major. The kernels see it as x(i, c, o) with the bias as a 2-D view b(i, c)
-// (generators/form_generators.cpp): inner > 1: (i, c, o) = (inner, C, outer) and b's strides (0, 1); inner == 1
-// (channels-last [outer, C]): (i, c, o) = (C, 1, outer) and b's strides (1, 0), so vectors run along C.
-// A call runs in pieces whose int32 offsets fit (kMaxSpan elements each); db's partial sums come back per piece
-// and are added here, in double, in a fixed order (pieces in order, then blocks ob, ib, then j).
+// ==== Bias and channel forms ================================================================================
+// x is [outer, C, inner] row-major. The kernels see it as x(i, c, o) with the per-channel vector (the bias b, or
+// the channel parameter w) as a 2-D view v(i, c) (generators/form_generators.cpp): inner > 1: (i, c, o) =
+// (inner, C, outer) and v's strides (0, 1); inner == 1 (channels-last [outer, C]): (i, c, o) = (C, 1, outer)
+// and v's strides (1, 0), so vectors run along C. A call runs in pieces whose int32 offsets fit (kMaxSpan
+// elements each); the channel sums' partials (db, dw) come back per piece and are added here, in double, in a
+// fixed order (pieces in order, then blocks ob, ib, then j).
 namespace {
 
 // The db blocks (one piece): each partial is a sequential f32 sum of at most kBiasBlockTerms dx values.
@@ -402,12 +410,13 @@ struct BiasOperand {
   const char *name;
 };
 
-// Everything a bias call checks before it reads or writes anything. *n: outer * channels * inner.
-actgen_status check_bias_call(const actgen_kernel *kernel, actgen_direction direction, const char *call,
+// Everything a bias or channel call checks before it reads or writes anything. *n: outer * channels * inner.
+actgen_status check_bias_call(const actgen_kernel *kernel, actgen_form form, actgen_direction direction,
+                              const char *call,
                               size_t outer, size_t channels, size_t inner, void *stream,
                               std::initializer_list<BiasOperand> inputs, std::initializer_list<BiasOperand> outputs,
                               std::initializer_list<std::pair<const void *, const void *>> in_place, size_t *n) {
-  actgen_status s = check_form_call(kernel, ACTGEN_FORM_BIAS, direction, call, 0, 0, stream, {}, {});
+  actgen_status s = check_form_call(kernel, form, direction, call, 0, 0, stream, {}, {});
   if (s != ACTGEN_OK) return s;
   size_t rows = 0;  // outer * inner
   if (__builtin_mul_overflow(outer, inner, &rows) || __builtin_mul_overflow(rows, channels, n))
@@ -542,7 +551,7 @@ void add_partials(const float *partial, const BiasBlocks &k, const BiasView &v, 
       }
 }
 
-// db = 0 (a zero-element backward call with channels > 0).
+// db (or dw) = 0 (a zero-element backward call with channels > 0).
 actgen_status zero_db(const actgen_kernel *kernel, void *db, size_t channels) {
   const size_t size = element_size(kernel->form_entry->dtype);
   if (kTargets[kernel->form_entry->target].memory != ACTGEN_MEMORY_CUDA) {
@@ -561,22 +570,28 @@ void store_db(const double *acc, size_t channels, float *out) {
   for (size_t c = 0; c < channels; ++c) out[c] = static_cast<float>(acc[c]);
 }
 
-}  // namespace
+// The bias and channel calls: the same shapes, checks and pieces; form says which kernels, names the operands'.
+struct ChannelCall {
+  actgen_form form;
+  const char *forward, *backward;  // the calls' names
+  const char *v, *dv;              // the per-channel operand and its gradient
+};
+constexpr ChannelCall kBiasCall{ACTGEN_FORM_BIAS, "actgen_bias_forward", "actgen_bias_backward", "b", "db"};
+constexpr ChannelCall kChannelCall{ACTGEN_FORM_CHANNEL, "actgen_channel_forward", "actgen_channel_backward", "w",
+                                   "dw"};
 
-extern "C" {
-
-actgen_status actgen_bias_forward_stream(const actgen_kernel *kernel, size_t outer, size_t channels, size_t inner,
-                                         const void *x, const void *b, void *y, void *stream) {
-  const char *call = "actgen_bias_forward";
+actgen_status channel_forward(const ChannelCall &form, const actgen_kernel *kernel, size_t outer, size_t channels,
+                              size_t inner, const void *x, const void *b, void *y, void *stream) {
+  const char *call = form.forward;
   size_t n = 0;
   // y == x is allowed; y sharing b's elements is not.
   const size_t nb = outer && inner ? channels : 0;
-  actgen_status s = check_bias_call(kernel, ACTGEN_FORWARD, call, outer, channels, inner, stream,
-                                    {{x, n_of(outer, channels, inner), "x"}, {b, nb, "b"}},
+  actgen_status s = check_bias_call(kernel, form.form, ACTGEN_FORWARD, call, outer, channels, inner, stream,
+                                    {{x, n_of(outer, channels, inner), "x"}, {b, nb, form.v}},
                                     {{y, n_of(outer, channels, inner), "y"}}, {{y, x}}, &n);
   if (s != ACTGEN_OK || n == 0) return s;
   const float *p = kernel->params;
-  const auto fn = reinterpret_cast<BiasForwardFn>(kernel->form_entry->forward);
+  const auto fn = reinterpret_cast<ChannelForwardFn>(kernel->form_entry->forward);
   const void *ops[3] = {b, x, y};
   return run_bias_pieces(kernel, outer, channels, inner, stream, ops, 2,
                          [&](halide_buffer_t *bufs, halide_buffer_t *bb, const BiasView &, const BiasPiece &) {
@@ -585,17 +600,17 @@ actgen_status actgen_bias_forward_stream(const actgen_kernel *kernel, size_t out
                          });
 }
 
-actgen_status actgen_bias_backward_stream(const actgen_kernel *kernel, size_t outer, size_t channels, size_t inner,
-                                          const void *x, const void *b, const void *dy, void *dx, void *db,
-                                          void *stream) {
-  const char *call = "actgen_bias_backward";
+actgen_status channel_backward(const ChannelCall &form, const actgen_kernel *kernel, size_t outer, size_t channels,
+                               size_t inner, const void *x, const void *b, const void *dy, void *dx, void *db,
+                               void *stream) {
+  const char *call = form.backward;
   size_t n = 0;
   const size_t count = n_of(outer, channels, inner);
   const size_t nb = outer && inner ? channels : 0;
   // db is written whenever channels > 0 (zeros when outer or inner is 0): it must be there then.
-  actgen_status s = check_bias_call(kernel, ACTGEN_BACKWARD, call, outer, channels, inner, stream,
-                                    {{x, count, "x"}, {b, nb, "b"}, {dy, count, "dy"}},
-                                    {{dx, count, "dx"}, {db, channels, "db"}}, {{dx, dy}, {dx, x}}, &n);
+  actgen_status s = check_bias_call(kernel, form.form, ACTGEN_BACKWARD, call, outer, channels, inner, stream,
+                                    {{x, count, "x"}, {b, nb, form.v}, {dy, count, "dy"}},
+                                    {{dx, count, "dx"}, {db, channels, form.dv}}, {{dx, dy}, {dx, x}}, &n);
   if (s != ACTGEN_OK) return s;
   if (n == 0) return channels > 0 ? zero_db(kernel, db, channels) : ACTGEN_OK;
   const bool on_device = kTargets[kernel->form_entry->target].memory == ACTGEN_MEMORY_CUDA;
@@ -611,10 +626,11 @@ actgen_status actgen_bias_backward_stream(const actgen_kernel *kernel, size_t ou
     std::free(partial);
     std::free(acc);
     std::free(db_host);
-    return fail(ACTGEN_ERROR_OUT_OF_MEMORY, "%s: no memory for db's %zu partial sums", kernel->name, most.count());
+    return fail(ACTGEN_ERROR_OUT_OF_MEMORY, "%s: no memory for %s's %zu partial sums", kernel->name, form.dv,
+                most.count());
   }
   const float *p = kernel->params;
-  const auto fn = reinterpret_cast<BiasBackwardFn>(kernel->form_entry->backward);
+  const auto fn = reinterpret_cast<ChannelBackwardFn>(kernel->form_entry->backward);
   const void *ops[4] = {b, x, dy, dx};
   s = run_bias_pieces(
       kernel, outer, channels, inner, stream, ops, 3,
@@ -658,6 +674,21 @@ actgen_status actgen_bias_backward_stream(const actgen_kernel *kernel, size_t ou
   return s;
 }
 
+}  // namespace
+
+extern "C" {
+
+actgen_status actgen_bias_forward_stream(const actgen_kernel *kernel, size_t outer, size_t channels, size_t inner,
+                                         const void *x, const void *b, void *y, void *stream) {
+  return channel_forward(kBiasCall, kernel, outer, channels, inner, x, b, y, stream);
+}
+
+actgen_status actgen_bias_backward_stream(const actgen_kernel *kernel, size_t outer, size_t channels, size_t inner,
+                                          const void *x, const void *b, const void *dy, void *dx, void *db,
+                                          void *stream) {
+  return channel_backward(kBiasCall, kernel, outer, channels, inner, x, b, dy, dx, db, stream);
+}
+
 actgen_status actgen_bias_forward(const actgen_kernel *kernel, size_t outer, size_t channels, size_t inner,
                                   const void *x, const void *b, void *y) {
   return actgen_bias_forward_stream(kernel, outer, channels, inner, x, b, y, nullptr);
@@ -666,6 +697,27 @@ actgen_status actgen_bias_forward(const actgen_kernel *kernel, size_t outer, siz
 actgen_status actgen_bias_backward(const actgen_kernel *kernel, size_t outer, size_t channels, size_t inner,
                                    const void *x, const void *b, const void *dy, void *dx, void *db) {
   return actgen_bias_backward_stream(kernel, outer, channels, inner, x, b, dy, dx, db, nullptr);
+}
+
+actgen_status actgen_channel_forward_stream(const actgen_kernel *kernel, size_t outer, size_t channels,
+                                            size_t inner, const void *x, const void *w, void *y, void *stream) {
+  return channel_forward(kChannelCall, kernel, outer, channels, inner, x, w, y, stream);
+}
+
+actgen_status actgen_channel_backward_stream(const actgen_kernel *kernel, size_t outer, size_t channels,
+                                             size_t inner, const void *x, const void *w, const void *dy, void *dx,
+                                             void *dw, void *stream) {
+  return channel_backward(kChannelCall, kernel, outer, channels, inner, x, w, dy, dx, dw, stream);
+}
+
+actgen_status actgen_channel_forward(const actgen_kernel *kernel, size_t outer, size_t channels, size_t inner,
+                                     const void *x, const void *w, void *y) {
+  return channel_forward(kChannelCall, kernel, outer, channels, inner, x, w, y, nullptr);
+}
+
+actgen_status actgen_channel_backward(const actgen_kernel *kernel, size_t outer, size_t channels, size_t inner,
+                                      const void *x, const void *w, const void *dy, void *dx, void *dw) {
+  return channel_backward(kChannelCall, kernel, outer, channels, inner, x, w, dy, dx, dw, nullptr);
 }
 
 }  // extern "C"

@@ -28,6 +28,7 @@ struct ActivationInfo {
   ParamInfo params[kMaxParams];
   size_t ordered_count;
   int ordered[kMaxParams][2];  // p[ordered[k][0]] <= p[ordered[k][1]]
+  int channel_param;           // the parameter the channel form takes per channel (prelu's weight), or -1
 };
 
 struct TargetInfo {
@@ -57,21 +58,22 @@ struct KernelEntry {
 };
 
 // A fused form's kernels (cmake/forms.cmake, generators/form_generators.cpp). Each form's functions have their
-// own signatures; runtime/forms.cpp casts back to them (GatedForwardFn, GatedBackwardFn, BiasForwardFn,
-// BiasBackwardFn).
+// own signatures; runtime/forms.cpp casts back to them (GatedForwardFn, GatedBackwardFn, ChannelForwardFn,
+// ChannelBackwardFn).
 using FormFn = void (*)();
 using GatedForwardFn = int (*)(halide_buffer_t *a, halide_buffer_t *g, float p0, float p1, float p2, float p3,
                                halide_buffer_t *y);
 using GatedBackwardFn = int (*)(halide_buffer_t *a, halide_buffer_t *g, halide_buffer_t *dy, float p0, float p1,
                                 float p2, float p3, halide_buffer_t *da, halide_buffer_t *dg);
 
-// Bias: x(i, c, o), the bias view b(i, c) (strides (1, 0) or (0, 1): runtime/forms.cpp), y or dx like x, and the
-// backward's db partial sums partial(j, c, ib, ob) (f32) with its block sizes ichunk, oblock.
-using BiasForwardFn = int (*)(halide_buffer_t *x, halide_buffer_t *b, float p0, float p1, float p2, float p3,
-                              halide_buffer_t *y);
-using BiasBackwardFn = int (*)(halide_buffer_t *x, halide_buffer_t *b, halide_buffer_t *dy, float p0, float p1,
-                               float p2, float p3, int32_t ichunk, int32_t oblock, halide_buffer_t *dx,
-                               halide_buffer_t *partial);
+// Bias and channel forms: x(i, c, o), the per-channel view v(i, c) (the bias, or the channel parameter; strides
+// (1, 0) or (0, 1): runtime/forms.cpp), y or dx like x, and the backward's channel-sum partials
+// partial(j, c, ib, ob) (f32: db or dweight) with its block sizes ichunk, oblock.
+using ChannelForwardFn = int (*)(halide_buffer_t *x, halide_buffer_t *v, float p0, float p1, float p2, float p3,
+                                 halide_buffer_t *y);
+using ChannelBackwardFn = int (*)(halide_buffer_t *x, halide_buffer_t *v, halide_buffer_t *dy, float p0, float p1,
+                                  float p2, float p3, int32_t ichunk, int32_t oblock, halide_buffer_t *dx,
+                                  halide_buffer_t *partial);
 
 struct FormKernelEntry {
   size_t activation;

@@ -1,4 +1,4 @@
-// The fused forms (include/actgen/actgen.h, "Fused forms"): the gated form, and the bias form (at the end).
+// The fused forms (include/actgen/actgen.h, "Fused forms"): the gated form, then the bias and channel forms.
 //
 // Accuracy against the long-double oracle (oracle.h, independent of dsl/) for every catalog activation x every
 // host target this machine runs, both directions: y = f(a) * g within 2 * (f's contract) + 1 ulp of the exact
@@ -385,22 +385,30 @@ TEST(Gated, Errors) {
 }
 
 // CUDA: the gated kernels on device memory against the host kernels (skipped with the runtime's reason here).
-TEST(Gated, Cuda) {
+// The CUDA target's forward and backward kernels of a form; false with the reason to skip (no CUDA target in
+// this build, or no usable GPU).
+bool cuda_form_kernels(const char *act, actgen_form form, Kernel *f, Kernel *b, std::string *skip) {
   int t = -1;
   for (size_t i = 0; i < actgen_target_count(); ++i)
     if (actgen_target_memory(i) == ACTGEN_MEMORY_CUDA) t = (int)i;
-  if (t < 0) GTEST_SKIP() << "this build has no CUDA target";
-  actgen_kernel *probe = nullptr;
-  actgen_kernel_desc desc = ACTGEN_KERNEL_DESC_INIT;
-  desc.activation = "swiglu";
-  desc.form = ACTGEN_FORM_GATED;
-  desc.target = actgen_target_name(t);
-  if (actgen_kernel_create_desc(&probe, &desc) != ACTGEN_OK) GTEST_SKIP() << "no usable GPU: " << actgen_last_error();
-  Kernel f(probe);
-  desc.direction = ACTGEN_BACKWARD;
-  actgen_kernel *bk = nullptr;
-  ASSERT_EQ(actgen_kernel_create_desc(&bk, &desc), ACTGEN_OK) << actgen_last_error();
-  Kernel b(bk);
+  if (t < 0) {
+    *skip = "this build has no CUDA target";
+    return false;
+  }
+  *f = make_form(act, ACTGEN_FORWARD, actgen_target_name(t), "", form, skip);
+  if (!*f) {
+    *skip = "no usable GPU: " + *skip;
+    return false;
+  }
+  *b = make_form(act, ACTGEN_BACKWARD, actgen_target_name(t), "", form, skip);
+  EXPECT_TRUE(*b) << *skip;
+  return bool(*b);
+}
+
+TEST(Gated, Cuda) {
+  Kernel f, b;
+  std::string skip;
+  if (!cuda_form_kernels("swiglu", ACTGEN_FORM_GATED, &f, &b, &skip)) GTEST_SKIP() << skip;
   cudadriver::Driver drv;
   std::string why;
   ASSERT_TRUE(cudadriver::load(&drv, &why)) << why;
@@ -488,30 +496,12 @@ void make_bias_inputs(const BiasShape &s, uint64_t seed, bool specials, std::vec
 // The channel of element k of x [outer, C, inner].
 size_t channel_of(size_t k, const BiasShape &s) { return k / s.inner % s.channels; }
 
-// db's check: against the long-double sum of the returned dx, within 257 * 2^-24 * sum |dx| (actgen.h); a channel
-// with a non-finite dx must have a non-finite db. Returns the largest error in units of 2^-24 * sum |dx|.
+// db's check: against the long-double sum of the returned dx, within 257 * 2^-24 * sum |dx| (actgen.h; see
+// check_sums). Returns the largest error in units of 2^-24 * sum |dx|.
+double check_sums(const BiasShape &s, const std::vector<long double> &terms, const std::vector<float> &sums,
+                  double bound);
 double check_db(const BiasShape &s, const std::vector<float> &dx, const std::vector<float> &db) {
-  std::vector<long double> sum(s.channels, 0.0L), abs_sum(s.channels, 0.0L);
-  std::vector<bool> finite(s.channels, true);
-  for (size_t k = 0; k < dx.size(); ++k) {
-    const size_t c = channel_of(k, s);
-    if (!std::isfinite(dx[k])) finite[c] = false;
-    sum[c] += dx[k];
-    abs_sum[c] += std::fabs((long double)dx[k]);
-  }
-  double worst = 0;
-  for (size_t c = 0; c < s.channels; ++c) {
-    if (!finite[c]) {
-      EXPECT_FALSE(std::isfinite(db[c])) << "channel " << c << " has a non-finite dx";
-      continue;
-    }
-    const long double err = std::fabs((long double)db[c] - sum[c]);
-    const long double unit = ldexpl(abs_sum[c], -24);
-    EXPECT_LE(err, 257 * unit) << "db[" << c << "] = " << db[c] << ", exact sum " << (double)sum[c];
-    if (unit > 0) worst = std::max(worst, (double)(err / unit));
-    else EXPECT_EQ(db[c], 0.0f) << c;
-  }
-  return worst;
+  return check_sums(s, std::vector<long double>(dx.begin(), dx.end()), db, 257);
 }
 
 Kernel make_bias(const std::string &act, actgen_direction dir, const std::string &target, const std::string &params,
@@ -590,26 +580,95 @@ TEST_P(BiasAccuracy, AgainstOracleAndPlainKernels) {
 INSTANTIATE_TEST_SUITE_P(Representative, BiasAccuracy, ::testing::ValuesIn(kBiasCases),
                          [](const ::testing::TestParamInfo<BiasCase> &i) { return sanitize(i.param.activation); });
 
-// Forward and backward over one shape; returns y, dx and db.
-void run_bias(const std::string &act, const BiasShape &s, const std::string &target, std::vector<float> *y,
-              std::vector<float> *dx, std::vector<float> *db) {
+// The bias and channel forms share their calls' shapes and rules; the tests below run for both.
+struct VecForm {
+  actgen_form form;
+  const char *activation;  // the activation the shared tests use
+  decltype(&actgen_bias_forward) forward;
+  decltype(&actgen_bias_backward) backward;
+  decltype(&actgen_bias_forward_stream) forward_stream;
+  decltype(&actgen_bias_backward_stream) backward_stream;
+  const char *name;
+};
+const VecForm kVecForms[] = {
+    {ACTGEN_FORM_BIAS, "gelu", actgen_bias_forward, actgen_bias_backward, actgen_bias_forward_stream,
+     actgen_bias_backward_stream, "bias"},
+    {ACTGEN_FORM_CHANNEL, "prelu", actgen_channel_forward, actgen_channel_backward, actgen_channel_forward_stream,
+     actgen_channel_backward_stream, "channel"}};
+
+// prelu's dweight term at (x, dy): dy * x where x <= 0 (PyTorch's convention), exact in long double, except that
+// a term beyond f32's range is the f32 infinity it rounds to (actgen.h).
+long double prelu_weight_term(float x, float dy) {
+  const long double t = x > 0 ? 0.0L : (long double)dy * x;
+  return std::isfinite((float)t) ? t : (long double)(float)t;
+}
+
+// The channel sums' check (db or dw): against the long-double sum of the terms, within the bound in units of
+// 2^-24 * sum |terms| (actgen.h: 257 for db, whose terms are the returned dx; 258 for dw, whose terms are exact);
+// a channel with a non-finite term must have a non-finite sum. Returns the largest error in those units.
+double check_sums(const BiasShape &s, const std::vector<long double> &terms, const std::vector<float> &sums,
+                  double bound) {
+  std::vector<long double> sum(s.channels, 0.0L), abs_sum(s.channels, 0.0L);
+  std::vector<bool> finite(s.channels, true);
+  for (size_t k = 0; k < terms.size(); ++k) {
+    const size_t c = channel_of(k, s);
+    if (!std::isfinite(terms[k])) finite[c] = false;
+    sum[c] += terms[k];
+    abs_sum[c] += std::fabs(terms[k]);
+  }
+  double worst = 0;
+  for (size_t c = 0; c < s.channels; ++c) {
+    if (!finite[c]) {
+      EXPECT_FALSE(std::isfinite(sums[c])) << "channel " << c << " has a non-finite term";
+      continue;
+    }
+    const long double err = std::fabs((long double)sums[c] - sum[c]);
+    const long double unit = ldexpl(abs_sum[c], -24);
+    EXPECT_LE(err, bound * unit) << "sum[" << c << "] = " << sums[c] << ", exact " << (double)sum[c];
+    if (unit > 0) worst = std::max(worst, (double)(err / unit));
+    else EXPECT_EQ(sums[c], 0.0f) << c;
+  }
+  return worst;
+}
+
+// The form's channel sums checked against their terms (db: the returned dx; dw: prelu's exact terms).
+double check_form_sums(const VecForm &f, const BiasShape &s, const std::vector<float> &x, const std::vector<float> &dy,
+                       const std::vector<float> &dx, const std::vector<float> &sums) {
+  if (f.form == ACTGEN_FORM_BIAS) return check_db(s, dx, sums);
+  std::vector<long double> terms(x.size());
+  for (size_t k = 0; k < x.size(); ++k) terms[k] = prelu_weight_term(x[k], dy[k]);
+  return check_sums(s, terms, sums, 258);
+}
+
+void PrintTo(const VecForm &f, std::ostream *os) { *os << f.name; }  // the form's name in test listings
+
+class VecForms : public ::testing::TestWithParam<VecForm> {};
+
+// Forward and backward over one shape; returns y, dx and the channel sums (db or dw).
+void run_vec_form(const VecForm &f, const BiasShape &s, const std::string &target, std::vector<float> *y,
+                  std::vector<float> *dx, std::vector<float> *sums, std::vector<float> *x_out = nullptr,
+                  std::vector<float> *dy_out = nullptr) {
   std::vector<float> x, b, dy;
   make_bias_inputs(s, 17, false, &x, &b, &dy);
-  Kernel f = make_bias(act, ACTGEN_FORWARD, target, ""), bk = make_bias(act, ACTGEN_BACKWARD, target, "");
-  ASSERT_TRUE(f && bk) << actgen_last_error();
+  Kernel fk = make_form(f.activation, ACTGEN_FORWARD, target, "", f.form);
+  Kernel bk = make_form(f.activation, ACTGEN_BACKWARD, target, "", f.form);
+  ASSERT_TRUE(fk && bk) << actgen_last_error();
   const size_t n = x.size();
   y->assign(n, 0.0f);
   dx->assign(n, 0.0f);
-  db->assign(s.channels, 0.0f);
-  ASSERT_EQ(actgen_bias_forward(f.get(), s.outer, s.channels, s.inner, x.data(), b.data(), y->data()), ACTGEN_OK)
+  sums->assign(s.channels, 0.0f);
+  ASSERT_EQ(f.forward(fk.get(), s.outer, s.channels, s.inner, x.data(), b.data(), y->data()), ACTGEN_OK)
       << actgen_last_error();
-  ASSERT_EQ(actgen_bias_backward(bk.get(), s.outer, s.channels, s.inner, x.data(), b.data(), dy.data(), dx->data(),
-                                 db->data()),
+  ASSERT_EQ(f.backward(bk.get(), s.outer, s.channels, s.inner, x.data(), b.data(), dy.data(), dx->data(),
+                       sums->data()),
             ACTGEN_OK)
       << actgen_last_error();
+  if (x_out) *x_out = x;
+  if (dy_out) *dy_out = dy;
 }
 
-TEST(Bias, ThreadCountsBitIdentical) {
+TEST_P(VecForms, ThreadCountsBitIdentical) {
+  const VecForm f = GetParam();
   // Small (one block), channels-last above the parallel threshold (2^18) with C = 1, 37 and 1500 (several
   // channel chunks), NCHW with inner 7, 64 and 4096 (several inner chunks), and outer = 1 with a long inner.
   const BiasShape shapes[] = {{3, 5, 1},   {300000, 1, 1}, {8000, 37, 1}, {300, 1500, 1},
@@ -617,59 +676,212 @@ TEST(Bias, ThreadCountsBitIdentical) {
   for (const std::string &target : available_targets())
     for (const BiasShape &s : shapes) {
       SCOPED_TRACE(target + " shape " + shape_name(s));
-      std::vector<float> y_ref, dx_ref, db_ref;
+      std::vector<float> y_ref, dx_ref, sums_ref;
       for (int threads : {1, 2, 7}) {
         ASSERT_EQ(actgen_set_num_threads(threads), ACTGEN_OK);
-        std::vector<float> y, dx, db;
-        run_bias("gelu", s, target, &y, &dx, &db);
+        std::vector<float> y, dx, sums, x, dy;
+        run_vec_form(f, s, target, &y, &dx, &sums, &x, &dy);
         if (threads == 1) {
           y_ref = y;
           dx_ref = dx;
-          db_ref = db;
-          check_db(s, dx, db);
+          sums_ref = sums;
+          check_form_sums(f, s, x, dy, dx, sums);
           continue;
         }
         ASSERT_EQ(std::memcmp(y.data(), y_ref.data(), y.size() * 4), 0) << threads << " threads";
         ASSERT_EQ(std::memcmp(dx.data(), dx_ref.data(), dx.size() * 4), 0) << threads << " threads";
-        ASSERT_EQ(std::memcmp(db.data(), db_ref.data(), db.size() * 4), 0) << threads << " threads: db differs";
+        ASSERT_EQ(std::memcmp(sums.data(), sums_ref.data(), sums.size() * 4), 0)
+            << threads << " threads: the channel sums differ";
       }
       ASSERT_EQ(actgen_set_num_threads(0), ACTGEN_OK);
     }
 }
 
-TEST(Bias, InPlace) {
+TEST_P(VecForms, InPlace) {
+  const VecForm form = GetParam();
+  const char *act = form.form == ACTGEN_FORM_BIAS ? "silu" : form.activation;
   for (const BiasShape s : {BiasShape{40, 29, 1}, BiasShape{6, 5, 33}}) {
     SCOPED_TRACE(shape_name(s));
     std::vector<float> x, b, dy;
     make_bias_inputs(s, 5, false, &x, &b, &dy);
     const size_t n = x.size();
-    Kernel f = make_bias("silu", ACTGEN_FORWARD, "", ""), bk = make_bias("silu", ACTGEN_BACKWARD, "", "");
+    Kernel f = make_form(act, ACTGEN_FORWARD, "", "", form.form), bk = make_form(act, ACTGEN_BACKWARD, "", "", form.form);
     ASSERT_TRUE(f && bk);
     std::vector<float> y(n), dx(n), db(s.channels);
-    ASSERT_EQ(actgen_bias_forward(f.get(), s.outer, s.channels, s.inner, x.data(), b.data(), y.data()), ACTGEN_OK);
-    ASSERT_EQ(actgen_bias_backward(bk.get(), s.outer, s.channels, s.inner, x.data(), b.data(), dy.data(), dx.data(),
-                                   db.data()),
+    ASSERT_EQ(form.forward(f.get(), s.outer, s.channels, s.inner, x.data(), b.data(), y.data()), ACTGEN_OK);
+    ASSERT_EQ(form.backward(bk.get(), s.outer, s.channels, s.inner, x.data(), b.data(), dy.data(), dx.data(),
+                            db.data()),
               ACTGEN_OK);
     // y into x.
     std::vector<float> work = x;
-    ASSERT_EQ(actgen_bias_forward(f.get(), s.outer, s.channels, s.inner, work.data(), b.data(), work.data()),
-              ACTGEN_OK) << actgen_last_error();
+    ASSERT_EQ(form.forward(f.get(), s.outer, s.channels, s.inner, work.data(), b.data(), work.data()), ACTGEN_OK)
+        << actgen_last_error();
     EXPECT_EQ(std::memcmp(work.data(), y.data(), n * 4), 0) << "y over x";
     // dx into dy, then dx into x.
     std::vector<float> db2(s.channels), dyw = dy;
-    ASSERT_EQ(actgen_bias_backward(bk.get(), s.outer, s.channels, s.inner, x.data(), b.data(), dyw.data(),
-                                   dyw.data(), db2.data()),
+    ASSERT_EQ(form.backward(bk.get(), s.outer, s.channels, s.inner, x.data(), b.data(), dyw.data(), dyw.data(),
+                            db2.data()),
               ACTGEN_OK) << actgen_last_error();
     EXPECT_EQ(std::memcmp(dyw.data(), dx.data(), n * 4), 0) << "dx over dy";
-    EXPECT_EQ(std::memcmp(db2.data(), db.data(), s.channels * 4), 0) << "db with dx over dy";
+    EXPECT_EQ(std::memcmp(db2.data(), db.data(), s.channels * 4), 0) << "sums with dx over dy";
     work = x;
-    ASSERT_EQ(actgen_bias_backward(bk.get(), s.outer, s.channels, s.inner, work.data(), b.data(), dy.data(),
-                                   work.data(), db2.data()),
+    ASSERT_EQ(form.backward(bk.get(), s.outer, s.channels, s.inner, work.data(), b.data(), dy.data(), work.data(),
+                            db2.data()),
               ACTGEN_OK) << actgen_last_error();
     EXPECT_EQ(std::memcmp(work.data(), dx.data(), n * 4), 0) << "dx over x";
-    EXPECT_EQ(std::memcmp(db2.data(), db.data(), s.channels * 4), 0) << "db with dx over x";
+    EXPECT_EQ(std::memcmp(db2.data(), db.data(), s.channels * 4), 0) << "sums with dx over x";
   }
 }
+
+// The error table: each case gets its status and a message, and writes nothing.
+TEST_P(VecForms, Errors) {
+  const VecForm form = GetParam();
+  const char *act = form.form == ACTGEN_FORM_BIAS ? "silu" : form.activation;
+  const size_t outer = 4, C = 8, inner = 3, n = outer * C * inner;
+  Kernel f = make_form(act, ACTGEN_FORWARD, "", "", form.form), bk = make_form(act, ACTGEN_BACKWARD, "", "", form.form);
+  Kernel gated = make_form(act, ACTGEN_FORWARD, ""), plain = make_kernel(act, "", ACTGEN_FORWARD, "");
+  Kernel other = make_form(act, ACTGEN_FORWARD, "", "", form.form == ACTGEN_FORM_BIAS ? ACTGEN_FORM_GATED : ACTGEN_FORM_BIAS);
+  ASSERT_TRUE(f && bk && gated && plain && other);
+  const float sentinel = 1234.5f;
+  std::vector<float> x(n, 1.0f), b(C, 0.5f), dy(n, 1.0f);
+  std::vector<float> y(n, sentinel), dx(n, sentinel), db(C, sentinel);
+  auto untouched = [&] {
+    for (const std::vector<float> *v : {&y, &dx, &db})
+      for (float e : *v)
+        if (e != sentinel) return false;
+    return true;
+  };
+  auto expect_fail = [&](actgen_status got, const char *what) {
+    EXPECT_EQ(got, ACTGEN_ERROR_INVALID_ARGUMENT) << what;
+    EXPECT_STRNE(actgen_last_error(), "") << what;
+    EXPECT_TRUE(untouched()) << what << ": an output was written";
+  };
+  const float *xp = x.data(), *bp = b.data(), *dyp = dy.data();
+  float *yp = y.data(), *dxp = dx.data(), *dbp = db.data();
+  expect_fail(form.forward(nullptr, outer, C, inner, xp, bp, yp), "NULL kernel");
+  expect_fail(form.forward(gated.get(), outer, C, inner, xp, bp, yp), "gated kernel, this form's call");
+  expect_fail(form.forward(plain.get(), outer, C, inner, xp, bp, yp), "plain kernel, this form's call");
+  expect_fail(form.forward(other.get(), outer, C, inner, xp, bp, yp), "another form's kernel");
+  expect_fail(actgen_forward(f.get(), xp, yp, n), "form kernel, plain call");
+  expect_fail(actgen_gated_forward(f.get(), outer, C, xp, bp, C, yp, C), "form kernel, gated call");
+  expect_fail(form.forward(bk.get(), outer, C, inner, xp, bp, yp), "backward kernel, forward call");
+  expect_fail(form.backward(f.get(), outer, C, inner, xp, bp, dyp, dxp, dbp), "forward kernel, backward call");
+  expect_fail(form.forward(f.get(), outer, 0, inner, xp, bp, yp), "channels = 0 with outer x inner > 0");
+  expect_fail(form.backward(bk.get(), outer, 0, inner, xp, bp, dyp, dxp, dbp), "channels = 0 (backward)");
+  expect_fail(form.forward(f.get(), outer, C, 0, xp, bp, yp), "inner = 0 with outer x channels > 0");
+  expect_fail(form.backward(bk.get(), outer, C, 0, xp, bp, dyp, dxp, dbp), "inner = 0 (backward)");
+  expect_fail(form.forward(f.get(), SIZE_MAX / 2, C, inner, xp, bp, yp), "size overflow");
+  expect_fail(form.forward(f.get(), outer, C, inner, nullptr, bp, yp), "x NULL");
+  expect_fail(form.forward(f.get(), outer, C, inner, xp, nullptr, yp), "b / w NULL");
+  expect_fail(form.forward(f.get(), outer, C, inner, xp, bp, nullptr), "y NULL");
+  expect_fail(form.backward(bk.get(), outer, C, inner, nullptr, bp, dyp, dxp, dbp), "x NULL (backward)");
+  expect_fail(form.backward(bk.get(), outer, C, inner, xp, nullptr, dyp, dxp, dbp), "b / w NULL (backward)");
+  expect_fail(form.backward(bk.get(), outer, C, inner, xp, bp, nullptr, dxp, dbp), "dy NULL");
+  expect_fail(form.backward(bk.get(), outer, C, inner, xp, bp, dyp, nullptr, dbp), "dx NULL");
+  expect_fail(form.backward(bk.get(), outer, C, inner, xp, bp, dyp, dxp, nullptr), "db / dw NULL");
+  // Overlaps: dx with the sums, outputs shifted over inputs, outputs over b / w, the sums over inputs.
+  expect_fail(form.backward(bk.get(), outer, C, inner, xp, bp, dyp, dxp, dxp + 5), "sums inside dx");
+  std::vector<float> buf(n + C + 1, 1.0f);
+  const std::vector<float> buf_copy = buf;
+  EXPECT_EQ(form.forward(f.get(), outer, C, inner, buf.data(), bp, buf.data() + 1), ACTGEN_ERROR_INVALID_ARGUMENT)
+      << "y shifted over x";
+  EXPECT_EQ(form.forward(f.get(), outer, C, inner, xp, buf.data(), buf.data() + 1), ACTGEN_ERROR_INVALID_ARGUMENT)
+      << "y over b / w";
+  EXPECT_EQ(form.backward(bk.get(), outer, C, inner, xp, bp, buf.data(), buf.data() + 1, dbp),
+            ACTGEN_ERROR_INVALID_ARGUMENT)
+      << "dx shifted over dy";
+  EXPECT_EQ(form.backward(bk.get(), outer, C, inner, buf.data(), bp, dyp, buf.data() + 2, dbp),
+            ACTGEN_ERROR_INVALID_ARGUMENT)
+      << "dx shifted over x";
+  EXPECT_EQ(form.backward(bk.get(), outer, C, inner, xp, buf.data(), dyp, dxp, buf.data()),
+            ACTGEN_ERROR_INVALID_ARGUMENT)
+      << "sums == b / w";
+  EXPECT_EQ(form.backward(bk.get(), outer, C, inner, xp, bp, buf.data(), dxp, buf.data() + n - 1),
+            ACTGEN_ERROR_INVALID_ARGUMENT)
+      << "sums over dy's end";
+  EXPECT_EQ(buf, buf_copy) << "a refused call wrote";
+  EXPECT_TRUE(untouched());
+  int stream_token = 0;
+  expect_fail(form.forward_stream(f.get(), outer, C, inner, xp, bp, yp, &stream_token), "stream, host kernel");
+  expect_fail(form.backward_stream(bk.get(), outer, C, inner, xp, bp, dyp, dxp, dbp, &stream_token),
+              "stream, host kernel (backward)");
+  // Creation: an alias of the gated form, a bad parameter.
+  actgen_kernel *k = nullptr;
+  actgen_kernel_desc desc = ACTGEN_KERNEL_DESC_INIT;
+  desc.form = form.form;
+  desc.activation = "geglu";
+  EXPECT_EQ(actgen_kernel_create_desc(&k, &desc), ACTGEN_ERROR_INVALID_ARGUMENT);
+  desc.activation = act;
+  desc.params = "beta=1";
+  EXPECT_EQ(actgen_kernel_create_desc(&k, &desc), ACTGEN_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(k, nullptr);
+  // Zero elements: a no-op, data pointers not looked at; the backward sets the sums to +0 when channels > 0.
+  EXPECT_EQ(form.forward(f.get(), 0, C, inner, nullptr, nullptr, nullptr), ACTGEN_OK);
+  EXPECT_EQ(form.forward(f.get(), outer, 0, 0, nullptr, nullptr, nullptr), ACTGEN_OK);
+  EXPECT_EQ(form.forward(f.get(), 0, 0, 0, nullptr, nullptr, nullptr), ACTGEN_OK);
+  EXPECT_EQ(form.backward(bk.get(), 0, 0, inner, nullptr, nullptr, nullptr, nullptr, nullptr), ACTGEN_OK);
+  EXPECT_EQ(form.forward(nullptr, 0, C, inner, nullptr, nullptr, nullptr), ACTGEN_ERROR_INVALID_ARGUMENT);
+  EXPECT_TRUE(untouched());
+  expect_fail(form.backward(bk.get(), 0, C, inner, nullptr, nullptr, nullptr, nullptr, nullptr),
+              "outer = 0 with the sums NULL (they are set to 0 then)");
+  std::vector<float> db0(C, sentinel);
+  db0[0] = -0.0f;
+  EXPECT_EQ(form.backward(bk.get(), 0, C, inner, nullptr, nullptr, nullptr, nullptr, db0.data()), ACTGEN_OK);
+  for (float v : db0) EXPECT_TRUE(v == 0.0f && !std::signbit(v)) << v;
+}
+
+// CUDA: the bias and channel kernels on device memory against the host kernels (skipped with the runtime's reason
+// here).
+TEST_P(VecForms, Cuda) {
+  const VecForm form = GetParam();
+  Kernel f, bk;
+  std::string skip;
+  if (!cuda_form_kernels(form.activation, form.form, &f, &bk, &skip)) GTEST_SKIP() << skip;
+  cudadriver::Driver drv;
+  std::string why;
+  ASSERT_TRUE(cudadriver::load(&drv, &why)) << why;
+  Kernel hf = make_form(form.activation, ACTGEN_FORWARD, "", "", form.form);
+  Kernel hb = make_form(form.activation, ACTGEN_BACKWARD, "", "", form.form);
+  for (const BiasShape s : {BiasShape{300, 111, 1}, BiasShape{7, 37, 100}}) {
+    SCOPED_TRACE(shape_name(s));
+    std::vector<float> x, b, dy;
+    make_bias_inputs(s, 23, false, &x, &b, &dy);
+    const size_t n = x.size();
+    unsigned long long xd = 0, bd = 0, dyd = 0, yd = 0, dxd = 0, dbd = 0;
+    ASSERT_EQ(drv.cuMemAlloc(&xd, n * 4), 0);
+    ASSERT_EQ(drv.cuMemAlloc(&dyd, n * 4), 0);
+    ASSERT_EQ(drv.cuMemAlloc(&yd, n * 4), 0);
+    ASSERT_EQ(drv.cuMemAlloc(&dxd, n * 4), 0);
+    ASSERT_EQ(drv.cuMemAlloc(&bd, s.channels * 4), 0);
+    ASSERT_EQ(drv.cuMemAlloc(&dbd, s.channels * 4), 0);
+    drv.cuMemcpyHtoD(xd, x.data(), n * 4);
+    drv.cuMemcpyHtoD(dyd, dy.data(), n * 4);
+    drv.cuMemcpyHtoD(bd, b.data(), s.channels * 4);
+    ASSERT_EQ(form.forward(f.get(), s.outer, s.channels, s.inner, (void *)xd, (void *)bd, (void *)yd), ACTGEN_OK)
+        << actgen_last_error();
+    ASSERT_EQ(form.backward(bk.get(), s.outer, s.channels, s.inner, (void *)xd, (void *)bd, (void *)dyd, (void *)dxd,
+                            (void *)dbd),
+              ACTGEN_OK)
+        << actgen_last_error();
+    drv.cuCtxSynchronize();
+    std::vector<float> y(n), dx(n), db(s.channels), hy(n), hdx(n), hdb(s.channels);
+    drv.cuMemcpyDtoH(y.data(), yd, n * 4);
+    drv.cuMemcpyDtoH(dx.data(), dxd, n * 4);
+    drv.cuMemcpyDtoH(db.data(), dbd, s.channels * 4);
+    for (unsigned long long p : {xd, bd, dyd, yd, dxd, dbd}) drv.cuMemFree(p);
+    ASSERT_EQ(form.forward(hf.get(), s.outer, s.channels, s.inner, x.data(), b.data(), hy.data()), ACTGEN_OK);
+    ASSERT_EQ(form.backward(hb.get(), s.outer, s.channels, s.inner, x.data(), b.data(), dy.data(), hdx.data(),
+                            hdb.data()),
+              ACTGEN_OK);
+    for (size_t i = 0; i < n; ++i) ASSERT_LE(oracle::ulp_error(y[i], hy[i]), 2.0) << i;
+    for (size_t i = 0; i < n; ++i)
+      ASSERT_TRUE(oracle::ulp_error(dx[i], hdx[i]) <= 4.0 || std::fabs(dx[i] - hdx[i]) <= 2 * 4e-7) << i;
+    check_form_sums(form, s, x, dy, dx, db);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(BiasAndChannel, VecForms, ::testing::ValuesIn(kVecForms),
+                         [](const ::testing::TestParamInfo<VecForm> &i) { return std::string(i.param.name); });
 
 TEST(Bias, CppWrapper) {
   const size_t outer = 4, C = 3, inner = 5;
@@ -701,156 +913,162 @@ TEST(Bias, CppWrapper) {
   EXPECT_THROW(actgen::Kernel::bias("swiglu"), actgen::Error);  // a gated alias
 }
 
-// The error table: each case gets its status and a message, and writes nothing.
-TEST(Bias, Errors) {
-  const size_t outer = 4, C = 8, inner = 3, n = outer * C * inner;
-  Kernel f = make_bias("silu", ACTGEN_FORWARD, "", ""), bk = make_bias("silu", ACTGEN_BACKWARD, "", "");
-  Kernel gated = make_form("silu", ACTGEN_FORWARD, ""), plain = make_kernel("silu", "", ACTGEN_FORWARD, "");
-  ASSERT_TRUE(f && bk && gated && plain);
-  const float sentinel = 1234.5f;
-  std::vector<float> x(n, 1.0f), b(C, 0.5f), dy(n, 1.0f);
-  std::vector<float> y(n, sentinel), dx(n, sentinel), db(C, sentinel);
-  auto untouched = [&] {
-    for (const std::vector<float> *v : {&y, &dx, &db})
-      for (float e : *v)
-        if (e != sentinel) return false;
-    return true;
-  };
-  auto expect_fail = [&](actgen_status got, const char *what) {
-    EXPECT_EQ(got, ACTGEN_ERROR_INVALID_ARGUMENT) << what;
-    EXPECT_STRNE(actgen_last_error(), "") << what;
-    EXPECT_TRUE(untouched()) << what << ": an output was written";
-  };
-  const float *xp = x.data(), *bp = b.data(), *dyp = dy.data();
-  float *yp = y.data(), *dxp = dx.data(), *dbp = db.data();
-  expect_fail(actgen_bias_forward(nullptr, outer, C, inner, xp, bp, yp), "NULL kernel");
-  expect_fail(actgen_bias_forward(gated.get(), outer, C, inner, xp, bp, yp), "gated kernel, bias call");
-  expect_fail(actgen_bias_forward(plain.get(), outer, C, inner, xp, bp, yp), "plain kernel, bias call");
-  expect_fail(actgen_forward(f.get(), xp, yp, n), "bias kernel, plain call");
-  expect_fail(actgen_gated_forward(f.get(), outer, C, xp, bp, C, yp, C), "bias kernel, gated call");
-  expect_fail(actgen_bias_forward(bk.get(), outer, C, inner, xp, bp, yp), "backward kernel, forward call");
-  expect_fail(actgen_bias_backward(f.get(), outer, C, inner, xp, bp, dyp, dxp, dbp), "forward kernel, backward call");
-  expect_fail(actgen_bias_forward(f.get(), outer, 0, inner, xp, bp, yp), "channels = 0 with outer x inner > 0");
-  expect_fail(actgen_bias_backward(bk.get(), outer, 0, inner, xp, bp, dyp, dxp, dbp), "channels = 0 (backward)");
-  expect_fail(actgen_bias_forward(f.get(), outer, C, 0, xp, bp, yp), "inner = 0 with outer x channels > 0");
-  expect_fail(actgen_bias_backward(bk.get(), outer, C, 0, xp, bp, dyp, dxp, dbp), "inner = 0 (backward)");
-  expect_fail(actgen_bias_forward(f.get(), SIZE_MAX / 2, C, inner, xp, bp, yp), "size overflow");
-  expect_fail(actgen_bias_forward(f.get(), outer, C, inner, nullptr, bp, yp), "x NULL");
-  expect_fail(actgen_bias_forward(f.get(), outer, C, inner, xp, nullptr, yp), "b NULL");
-  expect_fail(actgen_bias_forward(f.get(), outer, C, inner, xp, bp, nullptr), "y NULL");
-  expect_fail(actgen_bias_backward(bk.get(), outer, C, inner, nullptr, bp, dyp, dxp, dbp), "x NULL (backward)");
-  expect_fail(actgen_bias_backward(bk.get(), outer, C, inner, xp, nullptr, dyp, dxp, dbp), "b NULL (backward)");
-  expect_fail(actgen_bias_backward(bk.get(), outer, C, inner, xp, bp, nullptr, dxp, dbp), "dy NULL");
-  expect_fail(actgen_bias_backward(bk.get(), outer, C, inner, xp, bp, dyp, nullptr, dbp), "dx NULL");
-  expect_fail(actgen_bias_backward(bk.get(), outer, C, inner, xp, bp, dyp, dxp, nullptr), "db NULL");
-  // Overlaps: dx with db, outputs shifted over inputs, outputs over b, db over inputs.
-  expect_fail(actgen_bias_backward(bk.get(), outer, C, inner, xp, bp, dyp, dxp, dxp + 5), "db inside dx");
-  std::vector<float> buf(n + C + 1, 1.0f);
-  const std::vector<float> buf_copy = buf;
-  EXPECT_EQ(actgen_bias_forward(f.get(), outer, C, inner, buf.data(), bp, buf.data() + 1), ACTGEN_ERROR_INVALID_ARGUMENT)
-      << "y shifted over x";
-  EXPECT_EQ(actgen_bias_forward(f.get(), outer, C, inner, xp, buf.data(), buf.data() + 1), ACTGEN_ERROR_INVALID_ARGUMENT)
-      << "y over b";
-  EXPECT_EQ(actgen_bias_backward(bk.get(), outer, C, inner, xp, bp, buf.data(), buf.data() + 1, dbp),
-            ACTGEN_ERROR_INVALID_ARGUMENT)
-      << "dx shifted over dy";
-  EXPECT_EQ(actgen_bias_backward(bk.get(), outer, C, inner, buf.data(), bp, dyp, buf.data() + 2, dbp),
-            ACTGEN_ERROR_INVALID_ARGUMENT)
-      << "dx shifted over x";
-  EXPECT_EQ(actgen_bias_backward(bk.get(), outer, C, inner, xp, buf.data(), dyp, dxp, buf.data()),
-            ACTGEN_ERROR_INVALID_ARGUMENT)
-      << "db == b";
-  EXPECT_EQ(actgen_bias_backward(bk.get(), outer, C, inner, xp, bp, buf.data(), dxp, buf.data() + n - 1),
-            ACTGEN_ERROR_INVALID_ARGUMENT)
-      << "db over dy's end";
-  EXPECT_EQ(buf, buf_copy) << "a refused call wrote";
-  EXPECT_TRUE(untouched());
-  int stream_token = 0;
-  expect_fail(actgen_bias_forward_stream(f.get(), outer, C, inner, xp, bp, yp, &stream_token), "stream, host kernel");
-  expect_fail(actgen_bias_backward_stream(bk.get(), outer, C, inner, xp, bp, dyp, dxp, dbp, &stream_token),
-              "stream, host kernel (backward)");
-  // Creation: an alias of the gated form, a bad parameter.
-  actgen_kernel *k = nullptr;
-  actgen_kernel_desc desc = ACTGEN_KERNEL_DESC_INIT;
-  desc.form = ACTGEN_FORM_BIAS;
-  desc.activation = "geglu";
-  EXPECT_EQ(actgen_kernel_create_desc(&k, &desc), ACTGEN_ERROR_INVALID_ARGUMENT);
-  desc.activation = "elu";
-  desc.params = "beta=1";
-  EXPECT_EQ(actgen_kernel_create_desc(&k, &desc), ACTGEN_ERROR_INVALID_ARGUMENT);
-  EXPECT_EQ(k, nullptr);
-  // Zero elements: a no-op, data pointers not looked at; the backward sets db to +0 when channels > 0.
-  EXPECT_EQ(actgen_bias_forward(f.get(), 0, C, inner, nullptr, nullptr, nullptr), ACTGEN_OK);
-  EXPECT_EQ(actgen_bias_forward(f.get(), outer, 0, 0, nullptr, nullptr, nullptr), ACTGEN_OK);
-  EXPECT_EQ(actgen_bias_forward(f.get(), 0, 0, 0, nullptr, nullptr, nullptr), ACTGEN_OK);
-  EXPECT_EQ(actgen_bias_backward(bk.get(), 0, 0, inner, nullptr, nullptr, nullptr, nullptr, nullptr), ACTGEN_OK);
-  EXPECT_EQ(actgen_bias_forward(nullptr, 0, C, inner, nullptr, nullptr, nullptr), ACTGEN_ERROR_INVALID_ARGUMENT);
-  EXPECT_TRUE(untouched());
-  expect_fail(actgen_bias_backward(bk.get(), 0, C, inner, nullptr, nullptr, nullptr, nullptr, nullptr),
-              "outer = 0 with db NULL (db is set to 0 then)");
-  std::vector<float> db0(C, sentinel);
-  db0[0] = -0.0f;
-  EXPECT_EQ(actgen_bias_backward(bk.get(), 0, C, inner, nullptr, nullptr, nullptr, nullptr, db0.data()), ACTGEN_OK);
-  for (float v : db0) EXPECT_TRUE(v == 0.0f && !std::signbit(v)) << v;
+// ==== Channel form ==========================================================================================
+// prelu with one weight per channel: y = x > 0 ? x : w[c] x, dx = dy (x > 0) or dy w[c], dw[c] = sum of dy x over
+// x <= 0 (PyTorch's F.prelu and its backward). Checks: y and dx bit-identical to the plain prelu kernels with
+// weight = w[c] (the same definition) and within the contracts of the long-double oracle; dw within actgen.h's
+// bound, 258 * 2^-24 * sum |dy x|, of the exact sum; the shared tests above (threads, in place, errors) and the
+// C++ wrapper, the catalog's view, CUDA (skipped with the runtime's reason without a GPU).
+
+std::string weight_param(float w) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "weight=%.9g", w);
+  return buf;
 }
 
-// CUDA: the bias kernels on device memory against the host kernels (skipped with the runtime's reason here).
-TEST(Bias, Cuda) {
-  int t = -1;
-  for (size_t i = 0; i < actgen_target_count(); ++i)
-    if (actgen_target_memory(i) == ACTGEN_MEMORY_CUDA) t = (int)i;
-  if (t < 0) GTEST_SKIP() << "this build has no CUDA target";
-  actgen_kernel *probe = nullptr;
-  actgen_kernel_desc desc = ACTGEN_KERNEL_DESC_INIT;
-  desc.activation = "gelu";
-  desc.form = ACTGEN_FORM_BIAS;
-  desc.target = actgen_target_name(t);
-  if (actgen_kernel_create_desc(&probe, &desc) != ACTGEN_OK) GTEST_SKIP() << "no usable GPU: " << actgen_last_error();
-  Kernel f(probe);
-  desc.direction = ACTGEN_BACKWARD;
-  actgen_kernel *bkp = nullptr;
-  ASSERT_EQ(actgen_kernel_create_desc(&bkp, &desc), ACTGEN_OK) << actgen_last_error();
-  Kernel bk(bkp);
-  cudadriver::Driver drv;
-  std::string why;
-  ASSERT_TRUE(cudadriver::load(&drv, &why)) << why;
-  Kernel hf = make_bias("gelu", ACTGEN_FORWARD, "", ""), hb = make_bias("gelu", ACTGEN_BACKWARD, "", "");
-  for (const BiasShape s : {BiasShape{300, 111, 1}, BiasShape{7, 37, 100}}) {
-    SCOPED_TRACE(shape_name(s));
-    std::vector<float> x, b, dy;
-    make_bias_inputs(s, 23, false, &x, &b, &dy);
-    const size_t n = x.size();
-    unsigned long long xd = 0, bd = 0, dyd = 0, yd = 0, dxd = 0, dbd = 0;
-    ASSERT_EQ(drv.cuMemAlloc(&xd, n * 4), 0);
-    ASSERT_EQ(drv.cuMemAlloc(&dyd, n * 4), 0);
-    ASSERT_EQ(drv.cuMemAlloc(&yd, n * 4), 0);
-    ASSERT_EQ(drv.cuMemAlloc(&dxd, n * 4), 0);
-    ASSERT_EQ(drv.cuMemAlloc(&bd, s.channels * 4), 0);
-    ASSERT_EQ(drv.cuMemAlloc(&dbd, s.channels * 4), 0);
-    drv.cuMemcpyHtoD(xd, x.data(), n * 4);
-    drv.cuMemcpyHtoD(dyd, dy.data(), n * 4);
-    drv.cuMemcpyHtoD(bd, b.data(), s.channels * 4);
-    ASSERT_EQ(actgen_bias_forward(f.get(), s.outer, s.channels, s.inner, (void *)xd, (void *)bd, (void *)yd), ACTGEN_OK)
-        << actgen_last_error();
-    ASSERT_EQ(actgen_bias_backward(bk.get(), s.outer, s.channels, s.inner, (void *)xd, (void *)bd, (void *)dyd,
-                                   (void *)dxd, (void *)dbd),
-              ACTGEN_OK)
-        << actgen_last_error();
-    drv.cuCtxSynchronize();
-    std::vector<float> y(n), dx(n), db(s.channels), hy(n), hdx(n), hdb(s.channels);
-    drv.cuMemcpyDtoH(y.data(), yd, n * 4);
-    drv.cuMemcpyDtoH(dx.data(), dxd, n * 4);
-    drv.cuMemcpyDtoH(db.data(), dbd, s.channels * 4);
-    for (unsigned long long p : {xd, bd, dyd, yd, dxd, dbd}) drv.cuMemFree(p);
-    ASSERT_EQ(actgen_bias_forward(hf.get(), s.outer, s.channels, s.inner, x.data(), b.data(), hy.data()), ACTGEN_OK);
-    ASSERT_EQ(actgen_bias_backward(hb.get(), s.outer, s.channels, s.inner, x.data(), b.data(), dy.data(), hdx.data(),
-                                   hdb.data()),
-              ACTGEN_OK);
-    for (size_t i = 0; i < n; ++i) ASSERT_LE(oracle::ulp_error(y[i], hy[i]), 2.0) << i;
-    for (size_t i = 0; i < n; ++i)
-      ASSERT_TRUE(oracle::ulp_error(dx[i], hdx[i]) <= 4.0 || std::fabs(dx[i] - hdx[i]) <= 2 * 4e-7) << i;
-    check_db(s, dx, db);
+TEST(Channel, PreluAgainstOracleAndPlainKernels) {
+  const oracle::Entry *e = oracle::find("prelu");
+  ASSERT_NE(e, nullptr);
+  // Channels-last with C = 37, C = 1 (the shared weight), outer = 1, NCHW with inner 7 and 64, long inner.
+  const BiasShape shapes[] = {{111, 37, 1}, {300, 1, 1}, {1, 37, 1}, {9, 37, 7}, {5, 3, 64}, {1, 5, 300}};
+  for (const std::string &target : available_targets()) {
+    Kernel fwd = make_form("prelu", ACTGEN_FORWARD, target, "", ACTGEN_FORM_CHANNEL);
+    Kernel bwd = make_form("prelu", ACTGEN_BACKWARD, target, "", ACTGEN_FORM_CHANNEL);
+    ASSERT_TRUE(fwd && bwd) << actgen_last_error();
+    double max_y = 0, max_dx = 0, max_dw = 0;
+    for (const BiasShape &s : shapes) {
+      SCOPED_TRACE(target + ", shape " + shape_name(s));
+      const size_t n = s.outer * s.channels * s.inner;
+      std::vector<float> x, w, dy;
+      make_bias_inputs(s, 41 + n, true, &x, &w, &dy);
+      if (s.channels > 2) w[1] = 0.0f;  // a zero weight, and a NaN-free negative one
+      std::vector<float> y(n), dx(n), dw(s.channels, -1.0f);
+      ASSERT_EQ(actgen_channel_forward(fwd.get(), s.outer, s.channels, s.inner, x.data(), w.data(), y.data()),
+                ACTGEN_OK) << actgen_last_error();
+      ASSERT_EQ(actgen_channel_backward(bwd.get(), s.outer, s.channels, s.inner, x.data(), w.data(), dy.data(),
+                                        dx.data(), dw.data()),
+                ACTGEN_OK) << actgen_last_error();
+      // The plain kernels, one per channel's weight.
+      std::vector<Kernel> pf, pb;
+      for (size_t c = 0; c < s.channels; ++c) {
+        std::string err;
+        pf.push_back(make_kernel("prelu", weight_param(w[c]), ACTGEN_FORWARD, target, &err));
+        pb.push_back(make_kernel("prelu", weight_param(w[c]), ACTGEN_BACKWARD, target, &err));
+        ASSERT_TRUE(pf.back() && pb.back()) << err;
+      }
+      size_t fails = 0;
+      for (size_t k = 0; k < n; ++k) {
+        const size_t c = channel_of(k, s);
+        float py = 0, pdx = 0;
+        ASSERT_EQ(actgen_forward(pf[c].get(), &x[k], &py, 1), ACTGEN_OK);
+        ASSERT_EQ(actgen_backward(pb[c].get(), &x[k], &dy[k], &pdx, 1), ACTGEN_OK);
+        if ((!same_bits(y[k], py) || !same_bits(dx[k], pdx)) && ++fails < 5)
+          ADD_FAILURE() << "x=" << x[k] << " w=" << w[c] << ": y " << y[k] << " vs plain " << py << ", dx " << dx[k]
+                        << " vs plain " << pdx;
+        if (!std::isfinite(x[k])) continue;
+        const long double p[1] = {(long double)w[c]};
+        const long double f = oracle::forward(*e, x[k], p), df = oracle::derivative(*e, x[k], p);
+        if (std::isfinite((double)f)) {
+          const double uy = oracle::ulp_error(y[k], f);
+          max_y = std::max(max_y, uy);
+          EXPECT_LE(uy, kFwdUlp) << "y at x=" << x[k] << " w=" << w[c];
+        }
+        const long double edx = (long double)dy[k] * df;
+        if (std::isfinite((double)edx) && std::fabs((long double)dx[k] - edx) > kBwdAbs * std::fabs(dy[k])) {
+          const double udx = oracle::ulp_error(dx[k], edx);
+          max_dx = std::max(max_dx, udx);
+          EXPECT_LE(udx, kBwdUlp) << "dx at x=" << x[k] << " w=" << w[c];
+        }
+      }
+      EXPECT_EQ(fails, 0u) << "results differ from the plain kernels with weight = w[c]";
+      max_dw = std::max(max_dw, check_form_sums(kVecForms[1], s, x, dy, dx, dw));
+    }
+    std::printf("CHANNEL prelu %s max_ulp y=%.2f dx(beyond abs)=%.2f dw=%.2f units of 2^-24 sum|dy x| (bound 258)\n",
+                target.c_str(), max_y, max_dx, max_dw);
   }
 }
+
+// dw against a plain double-precision loop over PyTorch's formula, on a large NCHW batch (a training step's
+// shape), and the per-channel weights really per channel (a channel's w moves only its own elements).
+TEST(Channel, PreluTrainingShape) {
+  const BiasShape s{8, 64, 28 * 28};
+  std::vector<float> x, w, dy;
+  make_bias_inputs(s, 7, false, &x, &w, &dy);
+  const size_t n = x.size();
+  Kernel fwd = make_form("prelu", ACTGEN_FORWARD, "", "", ACTGEN_FORM_CHANNEL);
+  Kernel bwd = make_form("prelu", ACTGEN_BACKWARD, "", "", ACTGEN_FORM_CHANNEL);
+  ASSERT_TRUE(fwd && bwd) << actgen_last_error();
+  std::vector<float> y(n), dx(n), dw(s.channels);
+  ASSERT_EQ(actgen_channel_forward(fwd.get(), s.outer, s.channels, s.inner, x.data(), w.data(), y.data()), ACTGEN_OK);
+  ASSERT_EQ(actgen_channel_backward(bwd.get(), s.outer, s.channels, s.inner, x.data(), w.data(), dy.data(), dx.data(),
+                                    dw.data()),
+            ACTGEN_OK);
+  for (size_t k = 0; k < n; ++k) {
+    const float wc = w[channel_of(k, s)];
+    ASSERT_EQ(y[k], x[k] > 0 ? x[k] : wc * x[k]) << k;
+    ASSERT_EQ(dx[k], x[k] > 0 ? dy[k] : dy[k] * wc) << k;
+  }
+  EXPECT_LT(check_form_sums(kVecForms[1], s, x, dy, dx, dw), 258.0);
+  w[3] = -w[3] + 1.0f;
+  std::vector<float> y2(n);
+  ASSERT_EQ(actgen_channel_forward(fwd.get(), s.outer, s.channels, s.inner, x.data(), w.data(), y2.data()), ACTGEN_OK);
+  for (size_t k = 0; k < n; ++k)
+    if (channel_of(k, s) != 3 || x[k] > 0) ASSERT_TRUE(same_bits(y[k], y2[k])) << k;
+}
+
+TEST(Channel, WhoTakesIt) {
+  // The catalog says which activation has a per-channel parameter; exactly those have channel-form kernels.
+  for (size_t i = 0; i < actgen_activation_count(); ++i) {
+    const std::string name = actgen_activation_name(i);
+    const int k = actgen_activation_channel_param(i);
+    SCOPED_TRACE(name);
+    actgen_kernel *kernel = nullptr;
+    actgen_kernel_desc desc = ACTGEN_KERNEL_DESC_INIT;
+    desc.activation = name.c_str();
+    desc.form = ACTGEN_FORM_CHANNEL;
+    const actgen_status st = actgen_kernel_create_desc(&kernel, &desc);
+    if (k < 0) {
+      EXPECT_EQ(st, ACTGEN_ERROR_INVALID_ARGUMENT);
+      EXPECT_NE(std::string(actgen_last_error()).find("no per-channel parameter"), std::string::npos)
+          << actgen_last_error();
+      EXPECT_EQ(kernel, nullptr);
+    } else {
+      EXPECT_LT((size_t)k, actgen_activation_param_count(i));
+      EXPECT_EQ(st, ACTGEN_OK) << actgen_last_error();
+      EXPECT_EQ(actgen_kernel_form(kernel), ACTGEN_FORM_CHANNEL);
+      actgen_kernel_destroy(kernel);
+    }
+  }
+  EXPECT_EQ(actgen_activation_channel_param(catalog_index("prelu")), 0);
+  EXPECT_EQ(actgen_activation_channel_param(catalog_index("leaky_relu")), -1);
+  EXPECT_EQ(actgen_activation_channel_param(actgen_activation_count()), -1);
+}
+
+TEST(Channel, CppWrapper) {
+  const size_t outer = 2, C = 3, inner = 4;
+  std::vector<float> x(outer * C * inner, -2.0f), w = {0.25f, -0.5f, 0.0f}, y(x.size()), dy(x.size(), 1.0f),
+      dx(x.size()), dw(C);
+  auto fwd = actgen::Kernel::channel("prelu");
+  auto bwd = actgen::Kernel::channel("prelu", "", actgen::Direction::backward);
+  EXPECT_EQ(fwd.form(), actgen::Form::channel);
+  fwd.channel_forward(x, w, y, inner);
+  bwd.channel_backward(x, w, dy, dx, dw, inner);
+  EXPECT_EQ(y[0], -0.5f);
+  EXPECT_EQ(y[inner], 1.0f);
+  EXPECT_EQ(dx[inner], -0.5f);
+  EXPECT_EQ(dw[0], -2.0f * outer * inner);
+  std::vector<float> y2(x.size()), dx2(x.size()), dw2(C);
+  fwd.channel_forward(outer, C, inner, x.data(), w.data(), y2.data());
+  bwd.channel_backward(outer, C, inner, x.data(), w.data(), dy.data(), dx2.data(), dw2.data());
+  EXPECT_EQ(y, y2);
+  EXPECT_EQ(dx, dx2);
+  EXPECT_EQ(dw, dw2);
+  std::vector<float> wrong(x.size() + 1);
+  EXPECT_THROW(fwd.channel_forward(wrong, w, y, inner), actgen::Error);
+  EXPECT_THROW(bwd.channel_backward(x, w, dy, dx, wrong, inner), actgen::Error);
+  EXPECT_THROW(fwd.bias_forward(x, w, y, inner), actgen::Error);  // a channel kernel, a bias call
+  EXPECT_THROW(actgen::Kernel::channel("relu"), actgen::Error);    // no per-channel parameter
+}
+
 
 }  // namespace

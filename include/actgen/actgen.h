@@ -104,6 +104,9 @@ ACTGEN_API const char *actgen_activation_name(size_t i);
 ACTGEN_API size_t actgen_activation_param_count(size_t i);
 ACTGEN_API const char *actgen_activation_param_name(size_t i, size_t j);
 ACTGEN_API double actgen_activation_param_default(size_t i, size_t j);
+/* The index of the parameter activation i takes per channel in the channel form (ACTGEN_FORM_CHANNEL; prelu:
+ * 0, its weight), or -1 when it has none (and for an out-of-range i). */
+ACTGEN_API int actgen_activation_channel_param(size_t i);
 
 /* Every target kernels were generated for, in order of preference (best first), and whether this machine
  * can run each. Automatic selection only picks host-memory targets; a GPU target is chosen by name
@@ -158,13 +161,22 @@ ACTGEN_API const char *actgen_version(void);
  * stream for a host kernel. rows == 0 (or d == 0 with rows == 0) is a no-op after the kernel checks.
  *
  * Bias (ACTGEN_FORM_BIAS): y = f(x + b) with a per-channel bias b, and its backward with db; see the bias calls
- * below. */
+ * below.
+ *
+ * Channel (ACTGEN_FORM_CHANNEL): an activation parameter learned per channel (prelu's weight, PyTorch's
+ * F.prelu(x, weight) with C weights), and its backward with the parameter's gradient; see the channel calls
+ * below. Only activations whose definition declares such a parameter take it (actgen_activation_channel_param). */
 #if defined(__cplusplus)
 #define ACTGEN_INT_ENUM : int
 #else
 #define ACTGEN_INT_ENUM
 #endif
-typedef enum ACTGEN_INT_ENUM { ACTGEN_FORM_PLAIN = 0, ACTGEN_FORM_GATED = 1, ACTGEN_FORM_BIAS = 2 } actgen_form;
+typedef enum ACTGEN_INT_ENUM {
+  ACTGEN_FORM_PLAIN = 0,
+  ACTGEN_FORM_GATED = 1,
+  ACTGEN_FORM_BIAS = 2,
+  ACTGEN_FORM_CHANNEL = 3
+} actgen_form;
 #undef ACTGEN_INT_ENUM
 
 /* Grows at its end only; set size = sizeof(actgen_kernel_desc) (ACTGEN_KERNEL_DESC_INIT does). The library
@@ -239,6 +251,31 @@ ACTGEN_API actgen_status actgen_bias_forward_stream(const actgen_kernel *kernel,
 ACTGEN_API actgen_status actgen_bias_backward_stream(const actgen_kernel *kernel, size_t outer, size_t channels,
                                                      size_t inner, const void *x, const void *b, const void *dy,
                                                      void *dx, void *db, void *stream);
+/* Channel (ACTGEN_FORM_CHANNEL): y = f(x; p) for x of shape [outer, channels, inner] as the bias form (NCHW:
+ * outer = N, inner = H * W; channels-last [rows, C]: inner = 1), where the activation's per-channel parameter
+ * p[k] (k = actgen_activation_channel_param; prelu: weight) is w[c] for the elements of channel c (channels = 1:
+ * one shared weight); the other parameters come from the kernel's params as usual (the per-channel one's value
+ * there is ignored). Backward: dx = dy * df/dx (x; p), and dw[c] = the sum over o < outer, i < inner of
+ * dy * df/dp[k] at (x; p) (prelu: dy * x where x <= 0, PyTorch's convention), computed in the same pass as dx
+ * on CPU targets (CUDA: a second launch). dw is deterministic as the bias form's db (same blocks), with the bound,
+ * against the exact sum of the exact terms (t = dy * df/dp[k], each rounded once in f32 before it is summed; a
+ * term beyond f32's range is +-inf, and a channel with a non-finite term gets a non-finite dw):
+ *   |dw[c] - sum t| <= 258 * 2^-24 * sum |t|
+ * In place: y == x; dx == dy or dx == x on CPU targets (on CUDA dx must not share elements with x or dy: the
+ * second launch reads them). Errors and zero elements as the bias form (dw is set to +0 for a call with zero
+ * elements and channels > 0). */
+ACTGEN_API actgen_status actgen_channel_forward(const actgen_kernel *kernel, size_t outer, size_t channels,
+                                                size_t inner, const void *x, const void *w, void *y);
+ACTGEN_API actgen_status actgen_channel_backward(const actgen_kernel *kernel, size_t outer, size_t channels,
+                                                 size_t inner, const void *x, const void *w, const void *dy,
+                                                 void *dx, void *dw);
+ACTGEN_API actgen_status actgen_channel_forward_stream(const actgen_kernel *kernel, size_t outer, size_t channels,
+                                                       size_t inner, const void *x, const void *w, void *y,
+                                                       void *stream);
+ACTGEN_API actgen_status actgen_channel_backward_stream(const actgen_kernel *kernel, size_t outer,
+                                                        size_t channels, size_t inner, const void *x,
+                                                        const void *w, const void *dy, void *dx, void *dw,
+                                                        void *stream);
 /* ==== End of fused forms ================================================================================== */
 
 #ifdef __cplusplus

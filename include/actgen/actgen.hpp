@@ -11,6 +11,8 @@
 //   swiglu.gated_forward(x, y, d);                     // x [rows, 2d], y [rows, d]
 //   auto bias_gelu = actgen::Kernel::bias("gelu");     // y = gelu(x + b), x [outer, C, inner], b [C]
 //   bias_gelu.bias_forward(x, b, y);                   // inner = 1: channels-last [rows, C]
+//   auto prelu = actgen::Kernel::channel("prelu");     // PReLU with one learned weight per channel, w [C]
+//   prelu.channel_forward(x, w, y, H * W);             // NCHW: inner = H * W; the backward gives dx and dw
 #ifndef ACTGEN_ACTGEN_HPP
 #define ACTGEN_ACTGEN_HPP
 
@@ -37,7 +39,12 @@ namespace actgen {
 
 enum class Direction { forward = ACTGEN_FORWARD, backward = ACTGEN_BACKWARD };
 enum class DType { f32 = ACTGEN_F32, f16 = ACTGEN_F16, bf16 = ACTGEN_BF16 };
-enum class Form { plain = ACTGEN_FORM_PLAIN, gated = ACTGEN_FORM_GATED, bias = ACTGEN_FORM_BIAS };
+enum class Form {
+  plain = ACTGEN_FORM_PLAIN,
+  gated = ACTGEN_FORM_GATED,
+  bias = ACTGEN_FORM_BIAS,
+  channel = ACTGEN_FORM_CHANNEL
+};
 
 // A failed call: the status and the library's message.
 class Error : public std::runtime_error {
@@ -110,6 +117,12 @@ class Kernel {
                      Direction direction = Direction::forward, DType dtype = DType::f32,
                      const std::string &target = "") {
     return Kernel(Form::bias, activation, params, direction, dtype, target);
+  }
+  // The channel form (the activation's per-channel parameter, e.g. prelu's weight, given per channel).
+  static Kernel channel(const std::string &activation, const std::string &params = "",
+                        Direction direction = Direction::forward, DType dtype = DType::f32,
+                        const std::string &target = "") {
+    return Kernel(Form::channel, activation, params, direction, dtype, target);
   }
   Kernel(const Kernel &) = delete;
   Kernel &operator=(const Kernel &) = delete;
@@ -194,26 +207,29 @@ class Kernel {
   // multiple of channels * inner); y, dy and dx as x, db as b.
   template <typename In, typename Bias, typename Out>
   void bias_forward(const In &x, const Bias &b, Out &y, std::size_t inner = 1) const {
-    checked();
-    check_elements(x.data(), "x");
-    check_elements(b.data(), "b");
-    check_elements(y.data(), "y");
-    const std::size_t outer = bias_outer(x.size(), b.size(), inner);
-    if (y.size() != x.size()) throw Error(ACTGEN_ERROR_INVALID_ARGUMENT, "actgen: x and y differ in size");
-    check(actgen_bias_forward(get(), outer, b.size(), inner, x.data(), b.data(), y.data()));
+    per_channel_forward(actgen_bias_forward, "b", x, b, y, inner);
   }
   template <typename In, typename Bias, typename Grad, typename Out, typename BiasGrad>
   void bias_backward(const In &x, const Bias &b, const Grad &dy, Out &dx, BiasGrad &db, std::size_t inner = 1) const {
-    checked();
-    check_elements(x.data(), "x");
-    check_elements(b.data(), "b");
-    check_elements(dy.data(), "dy");
-    check_elements(dx.data(), "dx");
-    check_elements(db.data(), "db");
-    const std::size_t outer = bias_outer(x.size(), b.size(), inner);
-    if (dy.size() != x.size() || dx.size() != x.size() || db.size() != b.size())
-      throw Error(ACTGEN_ERROR_INVALID_ARGUMENT, "actgen: dy and dx must be x's size and db b's");
-    check(actgen_bias_backward(get(), outer, b.size(), inner, x.data(), b.data(), dy.data(), dx.data(), db.data()));
+    per_channel_backward(actgen_bias_backward, "b", "db", x, b, dy, dx, db, inner);
+  }
+  // Channel form, as the bias form with w (the per-channel parameter) in b's place and dw in db's.
+  void channel_forward(std::size_t outer, std::size_t channels, std::size_t inner, const void *x, const void *w,
+                       void *y) const {
+    check(actgen_channel_forward(checked(), outer, channels, inner, x, w, y));
+  }
+  void channel_backward(std::size_t outer, std::size_t channels, std::size_t inner, const void *x, const void *w,
+                        const void *dy, void *dx, void *dw) const {
+    check(actgen_channel_backward(checked(), outer, channels, inner, x, w, dy, dx, dw));
+  }
+  template <typename In, typename Weight, typename Out>
+  void channel_forward(const In &x, const Weight &w, Out &y, std::size_t inner = 1) const {
+    per_channel_forward(actgen_channel_forward, "w", x, w, y, inner);
+  }
+  template <typename In, typename Weight, typename Grad, typename Out, typename WeightGrad>
+  void channel_backward(const In &x, const Weight &w, const Grad &dy, Out &dx, WeightGrad &dw,
+                        std::size_t inner = 1) const {
+    per_channel_backward(actgen_channel_backward, "w", "dw", x, w, dy, dx, dw, inner);
   }
 
   Form form() const { return static_cast<Form>(actgen_kernel_form(checked())); }
@@ -246,11 +262,41 @@ class Kernel {
     return x_size / (2 * d);
   }
 
-  static std::size_t bias_outer(std::size_t x_size, std::size_t channels, std::size_t inner) {
+  static std::size_t channel_outer(std::size_t x_size, std::size_t channels, std::size_t inner, const char *v) {
     if (channels == 0 || inner == 0 || x_size % (channels * inner) != 0)
-      throw Error(ACTGEN_ERROR_INVALID_ARGUMENT,
-                  "actgen: x's size is not a multiple of channels x inner (channels = b's size, nonzero)");
+      throw Error(ACTGEN_ERROR_INVALID_ARGUMENT, std::string("actgen: x's size is not a multiple of channels x inner "
+                                                             "(channels = ") + v + "'s size, nonzero)");
     return x_size / (channels * inner);
+  }
+
+  // The bias and channel forms' container calls (the same shapes; fn is the form's C call).
+  using PerChannelForward = decltype(&actgen_bias_forward);
+  using PerChannelBackward = decltype(&actgen_bias_backward);
+  template <typename In, typename Vec, typename Out>
+  void per_channel_forward(PerChannelForward fn, const char *v_name, const In &x, const Vec &v, Out &y,
+                           std::size_t inner) const {
+    checked();
+    check_elements(x.data(), "x");
+    check_elements(v.data(), v_name);
+    check_elements(y.data(), "y");
+    const std::size_t outer = channel_outer(x.size(), v.size(), inner, v_name);
+    if (y.size() != x.size()) throw Error(ACTGEN_ERROR_INVALID_ARGUMENT, "actgen: x and y differ in size");
+    check(fn(get(), outer, v.size(), inner, x.data(), v.data(), y.data()));
+  }
+  template <typename In, typename Vec, typename Grad, typename Out, typename VecGrad>
+  void per_channel_backward(PerChannelBackward fn, const char *v_name, const char *dv_name, const In &x, const Vec &v,
+                            const Grad &dy, Out &dx, VecGrad &dv, std::size_t inner) const {
+    checked();
+    check_elements(x.data(), "x");
+    check_elements(v.data(), v_name);
+    check_elements(dy.data(), "dy");
+    check_elements(dx.data(), "dx");
+    check_elements(dv.data(), dv_name);
+    const std::size_t outer = channel_outer(x.size(), v.size(), inner, v_name);
+    if (dy.size() != x.size() || dx.size() != x.size() || dv.size() != v.size())
+      throw Error(ACTGEN_ERROR_INVALID_ARGUMENT, std::string("actgen: dy and dx must be x's size and ") + dv_name +
+                                                     " " + v_name + "'s");
+    check(fn(get(), outer, v.size(), inner, x.data(), v.data(), dy.data(), dx.data(), dv.data()));
   }
 
   actgen_kernel *kernel_ = nullptr;
