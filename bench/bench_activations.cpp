@@ -1,7 +1,8 @@
 // Every activation in the catalog, forward and backward, held against memcpy at the same sizes.
 //
 // Benchmarks are registered by walking the runtime's catalog, so a new activation is benchmarked the moment it
-// is generated. Names: "fwd/<activation>/<n>", "bwd/<activation>/<n>", "memcpy/<n>" (n in floats; with
+// is generated. Names: "fwd/<activation>/<n>", "bwd/<activation>/<n>", "fwdcount/<activation>/<n>" (the counting
+// forward, actgen_forward_counted, bytes counted as the forward's), "memcpy/<n>" (n in floats; with
 // --threads other than 1 Google Benchmark appends "/real_time"); the other dtypes of the build (the runtime's
 // list: f16, bf16) as "<dtype>/fwd/<activation>/<n>" and "<dtype>/bwd/<activation>/<n>" (n elements of that
 // dtype; bytes counted at its size), so f16/bf16 against f32 is a ratio within one run.
@@ -124,7 +125,7 @@ struct KernelDeleter {
 using KernelPtr = std::unique_ptr<actgen_kernel, KernelDeleter>;
 
 void bench_activation(benchmark::State &state, std::string activation, actgen_direction direction, size_t n,
-                      actgen_dtype dtype) {
+                      actgen_dtype dtype, bool counted) {
   actgen_kernel *raw = nullptr;
   if (actgen_kernel_create(&raw, activation.c_str(), nullptr, dtype, direction) != ACTGEN_OK) {
     state.SkipWithError(actgen_last_error());
@@ -165,14 +166,21 @@ void bench_activation(benchmark::State &state, std::string activation, actgen_di
     return;
   }
   // One untimed call checks the kernel runs at all (and warms caches the same way every iteration will).
-  const actgen_status first = forward ? actgen_forward(kernel.get(), b.x.data(), b.out.data(), n)
-                                      : actgen_backward(kernel.get(), b.x.data(), b.dy.data(), b.out.data(), n);
+  actgen_counts counts = ACTGEN_COUNTS_INIT;
+  const actgen_status first = counted   ? actgen_forward_counted(kernel.get(), b.x.data(), b.out.data(), n, &counts)
+                              : forward ? actgen_forward(kernel.get(), b.x.data(), b.out.data(), n)
+                                        : actgen_backward(kernel.get(), b.x.data(), b.dy.data(), b.out.data(), n);
   if (first != ACTGEN_OK) {
     state.SkipWithError(actgen_last_error());
     return;
   }
   const double t0 = now_seconds();
-  if (forward) {
+  if (counted) {
+    for (auto _ : state) {
+      actgen_forward_counted(kernel.get(), b.x.data(), b.out.data(), n, &counts);
+      benchmark::ClobberMemory();
+    }
+  } else if (forward) {
     for (auto _ : state) {
       actgen_forward(kernel.get(), b.x.data(), b.out.data(), n);
       benchmark::ClobberMemory();
@@ -242,9 +250,11 @@ void register_all(const Options &opt) {
     const std::string name = actgen_activation_name(i);
     for (size_t n : kSizes) {
       configure(benchmark::RegisterBenchmark(("fwd/" + name + "/" + std::to_string(n)).c_str(), bench_activation,
-                                             name, ACTGEN_FORWARD, n, ACTGEN_F32));
+                                             name, ACTGEN_FORWARD, n, ACTGEN_F32, false));
       configure(benchmark::RegisterBenchmark(("bwd/" + name + "/" + std::to_string(n)).c_str(), bench_activation,
-                                             name, ACTGEN_BACKWARD, n, ACTGEN_F32));
+                                             name, ACTGEN_BACKWARD, n, ACTGEN_F32, false));
+      configure(benchmark::RegisterBenchmark(("fwdcount/" + name + "/" + std::to_string(n)).c_str(),
+                                             bench_activation, name, ACTGEN_FORWARD, n, ACTGEN_F32, true));
       for (size_t di = 0; di < actgen_dtype_count(); ++di) {
         const actgen_dtype d = static_cast<actgen_dtype>(actgen_dtype_at(di));
         if (d == ACTGEN_F32) continue;
@@ -252,7 +262,7 @@ void register_all(const Options &opt) {
         for (actgen_direction dir : {ACTGEN_FORWARD, ACTGEN_BACKWARD})
           configure(benchmark::RegisterBenchmark(
               (prefix + (dir == ACTGEN_FORWARD ? "fwd/" : "bwd/") + name + "/" + std::to_string(n)).c_str(),
-              bench_activation, name, dir, n, d));
+              bench_activation, name, dir, n, d, false));
       }
     }
   }

@@ -47,6 +47,78 @@ class ActivationBackward : public ActivationBase<ActivationBackward> {
   }
 };
 
+// The counting forward: y as ActivationForward, and in the same pass the counts of (0) outputs that are +-0 in
+// y's type and (1) inputs in the definition's flat region (Activation::flat; none when it has none), per block:
+// counts(j, b) = the counts over the elements b * block + k * L + j (k < block / L, L = counts' extent 0), two
+// int32 buffers (the generated function's counts_0, counts_1). The runtime adds the blocks (exact: integers).
+// CPU: parallel over blocks; each block's values are computed into a scratch tile, stored into y and counted
+// from it (compute_with at the block loop). GPU: y as the plain kernel, the counts a second launch that reads
+// y and x back.
+class ActivationForwardCounted : public ActivationBase<ActivationForwardCounted> {
+ public:
+  Input<Buffer<>> x{"x", 1};
+  Input<float> p0{"p0"}, p1{"p1"}, p2{"p2"}, p3{"p3"};
+  Input<int> block{"block"};  // elements per block: a multiple of counts' extent 0
+  Output<Buffer<>> y{"y", 1};
+  Output<Buffer<>> counts{"counts", {Int(32), Int(32)}, 2};
+
+  void generate() {
+    Var i("i"), j("j"), b("b");
+    const Activation &act = definition();
+    const std::vector<Expr> p = params({p0, p1, p2, p3});
+    Expr xf = to_f32(x(i));
+    Func value("value");
+    value(i) = from_f32(propagate_nan(act.forward(xf, p), xf), y.type());
+    y(i) = value(i);
+    const Target t = get_target();
+    Func stored("stored");  // what the counts read: the tile on the CPU, y itself on the GPU
+    if (t.has_gpu_feature())
+      stored(i) = Func(y)(i);
+    else
+      stored(i) = value(i);
+    Expr n = x.dim(0).extent();
+    counts(j, b) = Tuple(0, 0);
+    Expr lanes = Func(counts).output_buffers()[0].dim(0).extent();
+    RDom r(0, (block + lanes - 1) / lanes, "r");
+    Expr in_block = r * lanes + j, k = b * block + in_block;
+    Expr live = in_block < block && k < n;
+    Expr kc = clamp(k, 0, n - 1);
+    Expr zero = to_f32(stored(kc)) == 0.0f;
+    Expr flat = act.flat ? act.flat(to_f32(x(kc)), p) : cast<bool>(false);
+    counts(j, b) = Tuple(counts(j, b)[0] + select(live && zero, 1, 0), counts(j, b)[1] + select(live && flat, 1, 0));
+    if (get_auto_schedule()) {
+      x.set_estimates({{0, estimate}});
+      for (GeneratorInput<float> *s : {&p0, &p1, &p2, &p3}) s->set_estimate(0.0f);
+      block.set_estimate(8192);
+      y.set_estimates({{0, estimate}});
+      counts.set_estimates({{0, 8}, {0, estimate / 8192}});
+      return;
+    }
+    const ScheduleKnobs kn = knobs();
+    const int natural = t.natural_vector_size<float>();
+    if (t.has_gpu_feature()) {
+      schedule_elementwise(y, i, y.dim(0).extent(), t, kn);
+      Var jo("jo"), ji("ji"), blocks("blocks");
+      counts.split(j, jo, ji, 64, TailStrategy::GuardWithIf).fuse(jo, b, blocks).gpu_blocks(blocks).gpu_threads(ji);
+      counts.update()
+          .split(j, jo, ji, 64, TailStrategy::GuardWithIf)
+          .reorder(r, ji, jo, b)
+          .fuse(jo, b, blocks)
+          .gpu_blocks(blocks)
+          .gpu_threads(ji);
+      return;
+    }
+    Var ii("ii");
+    y.split(i, b, ii, block, TailStrategy::GuardWithIf).parallel(b);
+    vectorize_loop(y, ii, t, kn.parallel_vectors, 1);
+    counts.vectorize(j, natural, TailStrategy::GuardWithIf);
+    counts.update().reorder(j, r, b).parallel(b).vectorize(j, natural, TailStrategy::GuardWithIf);
+    counts.update().compute_with(y, b);
+    value.compute_at(y, b);
+    vectorize_loop(value, i, t, kn.parallel_vectors, 1);
+  }
+};
+
 // "--describe FILE": writes the activation's entry for the runtime's manifest (name, parameters, constraints,
 // the per-channel parameter).
 int describe(const char *path) {
@@ -74,6 +146,7 @@ int describe(const char *path) {
 
 HALIDE_REGISTER_GENERATOR(actgen::ActivationForward, actgen_forward)
 HALIDE_REGISTER_GENERATOR(actgen::ActivationBackward, actgen_backward)
+HALIDE_REGISTER_GENERATOR(actgen::ActivationForwardCounted, actgen_forward_counted)
 
 int main(int argc, char **argv) {
   if (argc == 3 && std::strcmp(argv[1], "--describe") == 0) return actgen::describe(argv[2]);

@@ -1,6 +1,7 @@
 // The C API: catalog queries, target selection, kernel creation and calls.
 #include <HalideRuntime.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -319,6 +320,54 @@ actgen_status actgen_backward_stream(const actgen_kernel *kernel, const void *x,
   return run_pieces(kernel, n, stream, {x, dy, dx}, [&](halide_buffer_t *b) {
     return kernel->entry->backward(&b[0], &b[1], p[0], p[1], p[2], p[3], &b[2]);
   });
+}
+
+actgen_status actgen_forward_counted(const actgen_kernel *kernel, const void *x, void *y, size_t n,
+                                     actgen_counts *counts) {
+  actgen_status s = check_call(kernel, ACTGEN_FORWARD, n, nullptr, {{x, "x"}}, {y, "y"});
+  if (s != ACTGEN_OK) return s;
+  const size_t first_version = offsetof(actgen_counts, flat_inputs) + sizeof(counts->flat_inputs);
+  if (!counts) return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: counts is NULL", kernel->name);
+  if (counts->size < first_version)
+    return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: counts->size = %zu is smaller than the first actgen_counts (%zu "
+                "bytes): set it to sizeof(actgen_counts)", kernel->name, counts->size, first_version);
+  const CountedForwardFn fn = kernel->entry->forward_counted;
+  if (!fn)
+    return fail(ACTGEN_ERROR_UNSUPPORTED, "%s: no counting forward kernel in this build (built for %s on CPU "
+                "targets)", kernel->name, dtype_name(kDtypes[0].dtype));
+  // Blocks of kCountBlock elements, kCountLanes int32 partial counts each (at most kCountBlock / kCountLanes
+  // per lane: no overflow); the totals are exact.
+  constexpr size_t kCountBlock = 16384, kCountLanes = 16;
+  const size_t piece_blocks = ((n < kMaxPiece ? n : kMaxPiece) + kCountBlock - 1) / kCountBlock;
+  int32_t small[2][4 * kCountLanes];
+  int32_t *partial = piece_blocks <= 4 ? &small[0][0] : static_cast<int32_t *>(std::malloc(2 * piece_blocks * kCountLanes * 4));
+  if (!partial) return fail(ACTGEN_ERROR_OUT_OF_MEMORY, "%s: no memory for the counts' partial sums", kernel->name);
+  uint64_t totals[2] = {0, 0};
+  const float *p = kernel->params;
+  s = run_pieces(kernel, n, nullptr, {x, y}, [&](halide_buffer_t *b) {
+    const size_t blocks = (static_cast<size_t>(b[0].dim[0].extent) + kCountBlock - 1) / kCountBlock;
+    halide_dimension_t dims[2][2];
+    halide_buffer_t c[2];
+    for (int k = 0; k < 2; ++k) {
+      dims[k][0] = halide_dimension_t(0, static_cast<int32_t>(kCountLanes), 1);
+      dims[k][1] = halide_dimension_t(0, static_cast<int32_t>(blocks), static_cast<int32_t>(kCountLanes));
+      c[k] = halide_buffer_t{};
+      c[k].host = reinterpret_cast<uint8_t *>(partial + k * piece_blocks * kCountLanes);
+      c[k].type = halide_type_t(halide_type_int, 32, 1);
+      c[k].dimensions = 2;
+      c[k].dim = dims[k];
+    }
+    const int code = fn(&b[0], p[0], p[1], p[2], p[3], static_cast<int32_t>(kCountBlock), &b[1], &c[0], &c[1]);
+    if (code == 0)
+      for (int k = 0; k < 2; ++k)
+        for (size_t e = 0; e < blocks * kCountLanes; ++e) totals[k] += static_cast<uint64_t>(partial[k * piece_blocks * kCountLanes + e]);
+    return code;
+  });
+  if (partial != &small[0][0]) std::free(partial);
+  if (s != ACTGEN_OK) return s;
+  counts->zero_outputs = totals[0];
+  counts->flat_inputs = totals[1];
+  return ACTGEN_OK;
 }
 
 actgen_status actgen_forward(const actgen_kernel *kernel, const void *x, void *y, size_t n) {

@@ -49,12 +49,18 @@ using ForwardFn = int (*)(halide_buffer_t *x, float p0, float p1, float p2, floa
 using BackwardFn = int (*)(halide_buffer_t *x, halide_buffer_t *dy, float p0, float p1, float p2, float p3,
                            halide_buffer_t *dx);
 
+// The counting forward (generators/activation_generator.cpp, ActivationForwardCounted): y, and per block of
+// `block` elements the int32 counts counts_0(j, b) (zero outputs) and counts_1(j, b) (flat inputs).
+using CountedForwardFn = int (*)(halide_buffer_t *x, float p0, float p1, float p2, float p3, int32_t block,
+                                 halide_buffer_t *y, halide_buffer_t *counts_0, halide_buffer_t *counts_1);
+
 struct KernelEntry {
   size_t activation;
   actgen_dtype dtype;
   size_t target;
   ForwardFn forward;
   BackwardFn backward;
+  CountedForwardFn forward_counted;  // nullptr where not generated (non-f32 dtypes, CUDA)
 };
 
 // A fused form's kernels (cmake/forms.cmake, generators/form_generators.cpp). Each form's functions have their

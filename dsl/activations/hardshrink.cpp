@@ -6,7 +6,8 @@ const Activation &defined_activation() {
       "hardshrink", {{"lambd", 0.5, Constraint::NonNegative}}, {},
       [](Expr x, const Params &p) { return select(Halide::abs(x) > p[0], x, 0.0f); },
       // 0 at +-lambd, as PyTorch.
-      [](Expr x, Expr dy, const Params &p) { return select(Halide::abs(x) > p[0], dy, 0.0f); }};
+      [](Expr x, Expr dy, const Params &p) { return select(Halide::abs(x) > p[0], dy, 0.0f); },
+      [](Expr x, const Params &p) { return Halide::abs(x) <= p[0]; }};
   return a;
 }
 }  // namespace actgen

@@ -19,7 +19,9 @@ const Activation &defined_activation() {
       // (2x + 3) / 6 avoids the cancellation at -1.5.
       [](Expr x, Expr dy, const Params &) {
         return select(x <= -3.0f, 0.0f, select(x < 3.0f, dy * ((2.0f * x + 3.0f) * kSixth), dy));
-      }};
+      },
+      // x <= -3, and the one point inside where the slope (2x + 3) / 6 is 0.
+      [](Expr x, const Params &) { return x <= -3.0f || x == -1.5f; }};
   return a;
 }
 }  // namespace actgen

@@ -6,7 +6,8 @@ const Activation &defined_activation() {
       "hardtanh", {{"min_val", -1.0, Constraint::Finite}, {"max_val", 1.0, Constraint::Finite}}, {{0, 1}},
       [](Expr x, const Params &p) { return Halide::clamp(x, p[0], p[1]); },
       // 0 at both bounds, as PyTorch.
-      [](Expr x, Expr dy, const Params &p) { return select(x > p[0] && x < p[1], dy, 0.0f); }};
+      [](Expr x, Expr dy, const Params &p) { return select(x > p[0] && x < p[1], dy, 0.0f); },
+      [](Expr x, const Params &p) { return x <= p[0] || x >= p[1]; }};
   return a;
 }
 }  // namespace actgen

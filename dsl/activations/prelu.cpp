@@ -8,6 +8,7 @@ const Activation &defined_activation() {
     Activation a{"prelu", {{"weight", 0.25, Constraint::Finite}}, {},
                  [](Expr x, const Params &p) { return slope_below_zero(x, p[0]); },
                  [](Expr x, Expr dy, const Params &p) { return select(x > 0.0f, dy, dy * p[0]); }};
+    a.flat = [](Expr x, const Params &p) { return p[0] == 0.0f && x <= 0.0f; };  // only with a zero weight
     a.channel_param = 0;
     // dy * d/dweight: dy * x where x <= 0 (PyTorch's convention at 0, where the term is 0 either way).
     a.param_backward = [](Expr x, Expr dy, const Params &) { return select(x > 0.0f, 0.0f, dy * x); };

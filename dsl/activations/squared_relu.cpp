@@ -6,7 +6,8 @@ const Activation &defined_activation() {
       "squared_relu", {}, {},
       [](Expr x, const Params &) { return select(x > 0.0f, x * x, 0.0f); },
       // (dy x) 2, not dy (2x): 2x alone overflows for x > 2^127.
-      [](Expr x, Expr dy, const Params &) { return select(x > 0.0f, (dy * x) * 2.0f, 0.0f); }};
+      [](Expr x, Expr dy, const Params &) { return select(x > 0.0f, (dy * x) * 2.0f, 0.0f); },
+      [](Expr x, const Params &) { return x <= 0.0f; }};
   return a;
 }
 }  // namespace actgen

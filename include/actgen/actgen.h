@@ -17,6 +17,7 @@
 #define ACTGEN_ACTGEN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #if defined(_WIN32)
 #define ACTGEN_API
@@ -91,6 +92,24 @@ ACTGEN_API actgen_status actgen_forward_stream(const actgen_kernel *kernel, cons
                                                void *stream);
 ACTGEN_API actgen_status actgen_backward_stream(const actgen_kernel *kernel, const void *x, const void *dy, void *dx,
                                                 size_t n, void *stream);
+
+/* Dead-unit and sparsity statistics, counted by the forward pass itself. Grows at its end only: set size =
+ * sizeof(actgen_counts) (ACTGEN_COUNTS_INIT does); the library writes only the fields that fit in size. */
+typedef struct actgen_counts {
+  size_t size;
+  uint64_t zero_outputs; /* outputs that are exactly +0 or -0 (in the kernel's dtype) */
+  uint64_t flat_inputs;  /* inputs in the activation's flat region, where f'(x) = 0 and the backward gives 0 (relu:
+                          * x <= 0; relu6: x <= 0 or x >= 6; ...; 0 for activations that have none) */
+} actgen_counts;
+#define ACTGEN_COUNTS_INIT { sizeof(actgen_counts), 0, 0 }
+
+/* As actgen_forward, and in the same pass counts the zero outputs and the flat-region inputs into *counts (set,
+ * not added to: a caller accumulates over calls itself). The counts are exact (integers), whatever the thread
+ * count. Errors as actgen_forward, plus: counts NULL or its size below the first version (INVALID_ARGUMENT, nothing
+ * written); a kernel without a counting variant (UNSUPPORTED: this release builds them for f32 on CPU targets).
+ * n == 0 sets both counts to 0. */
+ACTGEN_API actgen_status actgen_forward_counted(const actgen_kernel *kernel, const void *x, void *y, size_t n,
+                                                actgen_counts *counts);
 
 /* The target the kernel runs on, e.g. "x86-64-avx512"; NULL for a NULL kernel. */
 ACTGEN_API const char *actgen_kernel_target(const actgen_kernel *kernel);

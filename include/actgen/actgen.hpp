@@ -2,6 +2,8 @@
 //
 //   actgen::Kernel gelu("gelu");                       // forward, f32, best target
 //   gelu.forward(x.data(), y.data(), x.size());
+//   actgen::Kernel relu("relu");
+//   actgen_counts c = relu.forward_counted(x, y);       // c.zero_outputs, c.flat_inputs (dead units)
 //   actgen::Kernel sp("softplus", "beta=2", actgen::Direction::backward);
 //   sp.backward(x, dy, dx);                            // any contiguous containers of float
 //   actgen::Kernel h("gelu", "", actgen::Direction::forward, actgen::DType::bf16);
@@ -161,6 +163,21 @@ class Kernel {
     if (x.size() != dy.size() || x.size() != dx.size())
       throw Error(ACTGEN_ERROR_INVALID_ARGUMENT, "actgen: x, dy and dx differ in size");
     backward(x.data(), dy.data(), dx.data(), x.size());
+  }
+  // As forward, and counts the zero outputs and the inputs in the activation's flat region (dead units) in the
+  // same pass (actgen_forward_counted).
+  actgen_counts forward_counted(const void *x, void *y, std::size_t n) const {
+    actgen_counts counts = ACTGEN_COUNTS_INIT;
+    check(actgen_forward_counted(checked(), x, y, n, &counts));
+    return counts;
+  }
+  template <typename In, typename Out>
+  actgen_counts forward_counted(const In &x, Out &y) const {
+    checked();
+    check_elements(x.data(), "x");
+    check_elements(y.data(), "y");
+    if (x.size() != y.size()) throw Error(ACTGEN_ERROR_INVALID_ARGUMENT, "actgen: x and y differ in size");
+    return forward_counted(x.data(), y.data(), x.size());
   }
 
   // Gated form, pointers and row strides (elements), as actgen_gated_forward / actgen_gated_backward.
