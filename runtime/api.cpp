@@ -337,7 +337,7 @@ actgen_status actgen_forward_counted(const actgen_kernel *kernel, const void *x,
                 "targets)", kernel->name, dtype_name(kDtypes[0].dtype));
   // Blocks of kCountBlock elements, kCountLanes int32 partial counts each (at most kCountBlock / kCountLanes
   // per lane: no overflow); the totals are exact.
-  constexpr size_t kCountBlock = 16384, kCountLanes = 16;
+  constexpr size_t kCountBlock = 4096, kCountLanes = 16;
   const size_t piece_blocks = ((n < kMaxPiece ? n : kMaxPiece) + kCountBlock - 1) / kCountBlock;
   int32_t small[2][4 * kCountLanes];
   int32_t *partial = piece_blocks <= 4 ? &small[0][0] : static_cast<int32_t *>(std::malloc(2 * piece_blocks * kCountLanes * 4));
