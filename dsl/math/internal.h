@@ -180,8 +180,9 @@ SigmoidParts sigmoid_parts(const Expr &hi, const Expr &lo, float clamp_lo, bool 
 // Does not handle u <= 0, inf or NaN.
 Expr log_core(const Expr &u, const Expr &c);
 
-// log_core for u in [1, 2] only (1 + e^-|x|): fewer operations, same error.
-Expr log_core_12(const Expr &u, const Expr &c);
+// log(1 + E) for E in [0, 1] (E = e^-|t| in log1pexp and softplus): E + E (E r(E)), r a degree-8 polynomial, the
+// last step one fma. No log reduction, no division: about 0.7 ulp beyond E's own error (subnormal E: E itself).
+Expr log1p_unit(const Expr &E);
 
 // Phi(x) + x phi(x) (gelu's derivative) from one exponential (normal.cpp): each term as normal_cdf and
 // normal_pdf (phi within 0.5 ulp here). Finite x only (callers guard |x| > 10 or 20); NaN not handled.
