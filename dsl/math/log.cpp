@@ -100,8 +100,8 @@ Expr log1pexp_impl(const Expr &hi, const Expr &lo) {
   // 63 AVX2 instructions per vector for logsigmoid.)
   detail::SigmoidParts p = detail::sigmoid_parts(hi, lo, 104.0f, false);
   Expr L = detail::log1p_unit(p.E);
-  Expr r = select(p.neg, L, hi + (lo + L));
-  return detail::strict(select(is_nan(hi), hi, r));
+  // NaN hi: p.neg is false and hi + (lo + L) is NaN (strict_float: no no-NaN folding), so no NaN select.
+  return detail::strict(select(p.neg, L, hi + (lo + L)));
 }
 }  // namespace
 

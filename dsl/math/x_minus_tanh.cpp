@@ -23,12 +23,6 @@ using namespace Halide;
 
 namespace {
 
-// NaN test on the bits: immune to LLVM's no-nans fast-math folding, which on avx512 (without the strict_float
-// target feature) was seen to fold is_nan(x) away (normal_cdf(NaN) = 1).
-Expr isnan_bits(const Expr &x) {
-  return (reinterpret(UInt(32), x) & Expr(uint32_t{0x7fffffffu})) > Expr(uint32_t{0x7f800000u});
-}
-
 // fit_poly xmt -1 1 9 1: P(1 + v) = (x - tanh x)/x^3 at x^2 = 1 + v, v in [-1, 1] (Chebyshev interpolation):
 // approx 0.667 x 2^-24 relative; horner 1.14 ulp of P. kXmt[0] is replaced by kXmtW0 = float(kXmt[0] - 1/4)
 // (exact): P = 1/4 + w(v).
@@ -60,7 +54,9 @@ Expr x_minus_tanh(Expr x) {
   detail::SigmoidParts sp = detail::sigmoid_parts(a + a, Expr(), 104.0f, false);
   Expr big = (a - 1.0f) + (2.0f * sp.E) / sp.D;
   Expr r = select(a < 1.41421354f, small, big);
-  return detail::strict(select(isnan_bits(x), x, detail::copysign(r, x)));
+  // NaN x: a < sqrt 2 is false and a - 1 is NaN, so r is NaN (strict_float: no no-NaN folding), and so is
+  // copysign(r, x): no NaN select.
+  return detail::strict(detail::copysign(r, x));
 }
 
 }  // namespace actgen::math
