@@ -35,13 +35,13 @@ const float kXmtW0 = -1.1594146490e-02f;
 
 Expr x_minus_tanh(Expr x) {
   Expr a = abs(x);
-  // Small |x|: u + ul = a^2 exactly (detail::exact_prod: a multiply and an fma with the FMA path, Dekker without),
+  // Small |x|: u + ul = a^2 exactly (detail::exact_square: a multiply and an fma with the FMA path, Dekker without),
   // P(u) = 1/4 + w(u - 1), h = (u + ul) P = u/4 + (u w + ul/4) with u/4 exact and the bracket (at most 0.34 of h)
   // rounded before the one rounding of h, and the result a h. Errors (relative): w's fit and Horner rounding,
   // the bracket's, h's and the final product's roundings; no scaling is needed for tiny |x|: u and h stay normal
   // down to |x| = 2^-62, where the result (x^3/3 < 2^-187) is already 0, and a h rounds once into the subnormal
   // range (x^3/3 < 2^-126 for |x| < 2^-41.5).
-  DF u = detail::exact_prod(a, a);
+  DF u = detail::exact_square(a);  // garbage for a >= 2^100, whose lanes take the large-|x| path
   Expr v = u.hi - 1.0f;  // exact for u in [0.5, 2]; below, its rounding error (< 2^-25) is damped by w's slope
   Expr w = kXmt[9];
   for (int k = 8; k >= 1; --k) w = detail::mad(w, v, Expr(kXmt[k]));
@@ -54,9 +54,10 @@ Expr x_minus_tanh(Expr x) {
   detail::SigmoidParts sp = detail::sigmoid_parts(a + a, Expr(), 104.0f, false);
   Expr big = (a - 1.0f) + (2.0f * sp.E) / sp.D;
   Expr r = select(a < 1.41421354f, small, big);
-  // NaN x: a < sqrt 2 is false and a - 1 is NaN, so r is NaN (strict_float: no no-NaN folding), and so is
-  // copysign(r, x): no NaN select.
-  return detail::strict(detail::copysign(r, x));
+  // r >= +0 (a h with h >= +0, or (a - 1) + a positive term): x's sign is or-ed in (copysign_nonneg). NaN x:
+  // a < sqrt 2 is false and a - 1 is NaN, so r is NaN (strict_float: no no-NaN folding), and so is the result:
+  // no NaN select.
+  return detail::strict(detail::copysign_nonneg(r, x));
 }
 
 }  // namespace actgen::math
