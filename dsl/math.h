@@ -71,7 +71,8 @@ Expr expm1_nonpos(Expr x);
 Expr log(Expr x);
 // log(1 + x). Max 1.5 ulp. -1 -> -inf, x < -1 -> NaN, +inf -> +inf, NaN -> NaN, -0 -> -0.
 Expr log1p(Expr x);
-// log(1 + e^x) (softplus' core), accurate in both tails. Max 2 ulp. NaN -> NaN, +inf -> +inf, -inf -> 0.
+// log(1 + e^x) (softplus' core), accurate in both tails. Max 2.5 ulp (measured 1.77 with FMA, 2.15 without, near
+// x = 0 where log(1 + E) rounds its E^2 r term separately without FMA). NaN -> NaN, +inf -> +inf, -inf -> 0.
 Expr log1pexp(Expr x);
 Expr log1pexp(const DF &x);
 // 1 / (1 + e^-x). Max 2.5 ulp. NaN -> NaN, +inf -> 1, -inf -> 0, subnormal results kept.
@@ -87,7 +88,8 @@ Expr mul_sigmoid(Expr a, const DF &t);
 Expr mul_sigmoid_small(Expr a, const DF &t);
 // tanh x. Max 2.5 ulp (measured 1.88 sse41, 1.86 FMA). NaN -> NaN, +-inf -> +-1, -0 -> -0.
 Expr tanh(Expr x);
-// x - tanh x without cancellation near 0. Max 2 ulp. NaN -> NaN, +-inf -> +-inf.
+// x - tanh x without cancellation near 0. Max 2.5 ulp (measured 1.96 with FMA, 2.19 without), subnormal results
+// kept. NaN -> NaN, +-inf -> +-inf, -0 -> -0.
 Expr x_minus_tanh(Expr x);
 // Phi(x) = (1 + erf(x / sqrt 2)) / 2, the standard normal CDF, accurate in the lower tail (relative error,
 // subnormal results kept) where 1 + erf(...) cancels. Max 3.5 ulp (3.0 measured without FMA, 2.6 with).

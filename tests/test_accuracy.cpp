@@ -45,7 +45,7 @@ const std::map<std::string, double> kFwdBound = {
     {"hardsigmoid", 2.0}, {"hardswish", 2.5},   {"hardtanh", 0.5},   {"leaky_relu", 1.0}, {"logsigmoid", 2.5},
     {"mish", 3.0},        {"prelu", 1.0},       {"quick_gelu", 3.0}, {"relu", 0.5},       {"relu6", 0.5},
     {"selu", 2.5},        {"sigmoid", 3.0},     {"silu", 3.0},       {"softplus", 2.5},   {"softshrink", 1.0},
-    {"softsign", 2.0},    {"squared_relu", 1.0}, {"swish", 3.0},     {"tanh", 2.5},       {"tanhshrink", 2.0},
+    {"softsign", 2.0},    {"squared_relu", 1.0}, {"swish", 3.0},     {"tanh", 2.5},       {"tanhshrink", 2.5},
     {"threshold", 0.5}};
 double fwd_bound(const std::string &act) {
   auto it = kFwdBound.find(act);

@@ -4,18 +4,15 @@
 namespace actgen {
 namespace {
 // log(1 + e^t) / beta with t = beta x kept as a double-float (in the lower tail softplus ~ e^t / beta amplifies
-// the rounding of beta x by |t|), from one exponential: E = e^-|t| (math::detail::sigmoid_parts, with 1 + E as
-// D + dl exactly), log(1 + e^t) = max(t, 0) + log(D) + dl / D. Below t = -87 E carries a scale 2^-kr; there
-// log(1 + E) = E in float, so the scale is applied after the division by beta, in two factors (a subnormal
-// result is rounded at most twice). Below t = -193 the result is under half the smallest subnormal for every
-// beta: the clamp gives 0.
+// the rounding of beta x by |t|), from one exponential: E = e^-|t| (math::detail::sigmoid_parts),
+// log(1 + e^t) = max(t, 0) + log(1 + E), the latter from math::detail::log1p_unit (E in [0, 1], no log reduction
+// and no division). Below t = -87 E carries a scale 2^-kr; there log(1 + E) = E in float, so the scale is
+// applied after the division by beta, in two factors (a subnormal result is rounded at most twice). Below
+// t = -193 the result is under half the smallest subnormal for every beta: the clamp gives 0.
 Expr softplus_forward(Expr x, Expr beta, Expr threshold) {
   DF t = math::two_prod(beta, x);
   math::detail::SigmoidParts p = math::detail::sigmoid_parts(t.hi, t.lo, 193.0f, false);
-  // dl / D with 1 / D (D in [1, 2]) as 1.5 - D / 2: the term is below an ulp of D, so the approximation's 12%
-  // costs < 0.15 ulp.
-  Expr c = p.dl * math::detail::mad(p.D, Expr(-0.5f), Expr(1.5f));
-  Expr L = math::detail::log_core_12(p.D, c);  // log(1 + e^-|t|)
+  Expr L = math::detail::log1p_unit(p.E);  // log(1 + e^-|t|) (times 2^-kr below t = -87)
   Expr soft = select(p.neg, L, t.hi + (t.lo + L)) / beta;
   soft = math::detail::scale_pow2_nonpos(soft, select(p.neg, p.kr, 0));
   return math::detail::strict(select(t.hi > threshold, x, soft));

@@ -20,6 +20,8 @@
 //                D, the centre, is a further argument after C, default 0)
 //   xmt          v = x^2 - C:     f = (x - tanh x) / x^3
 //   xmt_shift    v = x - C:       f = x - tanh x, x = C + v
+//   log1p_r      v = E - C:       f = (log(1 + E) - E) / E^2 (log(1 + E) = E + E^2 f(E)); errors in units of
+//                                 log(1 + E) / E^2, i.e. of the result log(1 + E), not of f
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -95,6 +97,21 @@ int main(int argc, char **argv) {
     };
   } else if (name == "xmt_shift") {
     f = [C](ld d) { return x_minus_tanh_ld(C + d); };
+  } else if (name == "log1p_r") {
+    f = [C](ld v) {
+      ld E = C + v;
+      if (std::fabs(E) < 1e-4L) {  // series: -1/2 + E/3 - E^2/4 + ...
+        ld s = 0;
+        for (int k = 12; k >= 2; --k) s = s * E + ((k % 2) ? 1.0L : -1.0L) / k;
+        return s;
+      }
+      return (std::log1p(E) - E) / (E * E);
+    };
+    g = [C](ld v) {
+      ld E = C + v;
+      if (std::fabs(E) < 1e-30L) return 1e30L;
+      return std::log1p(E) / (E * E);
+    };
   } else {
     std::fprintf(stderr, "unknown FUNC %s\n", name.c_str());
     return 2;
