@@ -70,8 +70,6 @@ class ActivationForwardCounted : public ActivationBase<ActivationForwardCounted>
     value(i) = from_f32(propagate_nan(act.forward(xf, p), xf), y.type());
     y(i) = value(i);
     const Target t = get_target();
-    Func stored("stored");  // what the counts read: the block's scratch tile of y's values (see the schedule)
-    stored(i) = value(i);
     Expr n = x.dim(0).extent();
     counts(j, b) = Tuple(0, 0);
     Expr lanes = Func(counts).output_buffers()[0].dim(0).extent();
@@ -79,7 +77,7 @@ class ActivationForwardCounted : public ActivationBase<ActivationForwardCounted>
     Expr in_block = r * lanes + j, k = b * block + in_block;
     Expr live = in_block < block && k < n;
     Expr kc = clamp(k, 0, n - 1);
-    Expr zero = to_f32(stored(kc)) == 0.0f;
+    Expr zero = to_f32(value(kc)) == 0.0f;  // read from the block's scratch tile (see the schedule)
     Expr flat = act.flat ? act.flat(to_f32(x(kc)), p) : cast<bool>(false);
     counts(j, b) = Tuple(counts(j, b)[0] + select(live && zero, 1, 0), counts(j, b)[1] + select(live && flat, 1, 0));
     if (get_auto_schedule()) {

@@ -309,4 +309,15 @@ bool parse_params(const std::string &s, std::vector<std::pair<std::string, doubl
   return true;
 }
 
+std::vector<long double> params_for(const Entry &e, const std::string &spec) {
+  std::vector<long double> p;
+  for (double d : e.defaults) p.push_back((long double)(float)d);
+  std::vector<std::pair<std::string, double>> given;
+  parse_params(spec, &given);
+  for (const auto &g : given)
+    for (size_t k = 0; k < e.param_names.size(); ++k)
+      if (e.param_names[k] == g.first) p[k] = (long double)(float)g.second;
+  return p;
+}
+
 }  // namespace oracle

@@ -56,6 +56,10 @@ double ulp_error(float got, long double exact);
 // Parses "name=value,name=value" (the API syntax) into (name, value) pairs; returns false when malformed.
 bool parse_params(const std::string &s, std::vector<std::pair<std::string, double>> *out);
 
+// The parameters in e's order for the API string spec: e's defaults overridden by spec's values (names e lacks
+// are ignored), each rounded to float as the kernels take them.
+std::vector<long double> params_for(const Entry &e, const std::string &spec);
+
 }  // namespace oracle
 
 #endif

@@ -38,18 +38,6 @@ actgen_counts counted(const Kernel &k, const std::vector<float> &x, std::vector<
   return c;
 }
 
-// The oracle's parameters for a "name=value,..." string (catalog defaults otherwise), rounded to float.
-std::vector<long double> oracle_params(const oracle::Entry &e, const std::string &params) {
-  std::vector<long double> p;
-  for (double d : e.defaults) p.push_back((long double)(float)d);
-  std::vector<std::pair<std::string, double>> given;
-  oracle::parse_params(params, &given);
-  for (const auto &g : given)
-    for (size_t k = 0; k < e.param_names.size(); ++k)
-      if (e.param_names[k] == g.first) p[k] = (long double)(float)g.second;
-  return p;
-}
-
 // Parameter sets beyond the defaults: where a zero slope makes a flat region, or the region moves.
 const std::pair<const char *, const char *> kVariants[] = {
     {"prelu", "weight=0"},           {"leaky_relu", "negative_slope=0"}, {"elu", "alpha=0"},
@@ -63,7 +51,7 @@ TEST(Counts, EveryActivationAgainstOracleAndBackward) {
   for (const auto &c : cases) {
     const oracle::Entry *e = oracle::find(c.first);
     ASSERT_NE(e, nullptr) << c.first;
-    const std::vector<long double> p = oracle_params(*e, c.second);
+    const std::vector<long double> p = oracle::params_for(*e, c.second);
     // Exact points: zeros, the kinks, small integers and halves (relu6's 6, hardswish's -3 and -1.5, ...), the
     // parameters themselves; then random inputs in [-8, 8] (where no smooth derivative underflows).
     std::vector<float> x = {0.0f, -0.0f, 1e-40f, -1e-40f};

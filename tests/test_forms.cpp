@@ -458,17 +458,6 @@ struct BiasCase {
 const BiasCase kBiasCases[] = {{"relu", ""},    {"gelu", ""}, {"silu", ""},     {"sigmoid", ""},
                                {"tanh", ""},    {"elu", "alpha=0.5"}, {"softplus", ""}};
 
-// Parameters in the oracle's order: the catalog defaults, overridden by "name=value,..." (rounded to float).
-std::vector<long double> oracle_params(const std::string &act, const oracle::Entry &e, const std::string &params) {
-  std::vector<long double> p = default_params(act, e);
-  std::vector<std::pair<std::string, double>> given;
-  oracle::parse_params(params, &given);
-  for (const auto &g : given)
-    for (size_t k = 0; k < e.param_names.size(); ++k)
-      if (e.param_names[k] == g.first) p[k] = (long double)(float)g.second;
-  return p;
-}
-
 struct BiasShape {
   size_t outer, channels, inner;
 };
@@ -516,7 +505,7 @@ TEST_P(BiasAccuracy, AgainstOracleAndPlainKernels) {
   const std::string act = c.activation;
   const oracle::Entry *e = oracle::find(act);
   ASSERT_NE(e, nullptr) << "the oracle has no entry for " << act;
-  const std::vector<long double> p = oracle_params(act, *e, c.params);
+  const std::vector<long double> p = oracle::params_for(*e, c.params);
   const std::vector<long double> kinks = e->kinks(p.data());
   // Channels-last with C = 37 (not a multiple of any vector width), C = 1, outer = 1, NCHW with inner 7 and 64.
   const BiasShape shapes[] = {{111, 37, 1}, {300, 1, 1}, {1, 37, 1}, {9, 37, 7}, {5, 3, 64}, {1, 5, 300}};
