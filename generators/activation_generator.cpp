@@ -51,6 +51,10 @@ class ActivationBackward : public ActivationBase<ActivationBackward> {
 // y's type and (1) inputs in the definition's flat region (Activation::flat; none when it has none), per block:
 // counts(j, b) = the counts over the elements b * block + k * L + j (k < block / L, L = counts' extent 0), two
 // int32 buffers (the generated function's counts_0, counts_1). The runtime adds the blocks (exact: integers).
+// A call covers whole blocks only: x's extent is counts' extent 1 times block, and block a multiple of L (the
+// runtime cuts a call that way, runtime/api.cpp; Halide's bounds checks refuse a call whose counts would read
+// past x). So the counts read the tile and x at dense addresses, with no bounds tests (a clamped index made
+// every read a gather, a predicate made the accumulators masked loads and stores).
 // CPU only: parallel over blocks; each block's values are computed into a scratch tile, stored into y and
 // counted from it (compute_with at the block loop), with the count accumulators in registers.
 class ActivationForwardCounted : public ActivationBase<ActivationForwardCounted> {
@@ -70,16 +74,13 @@ class ActivationForwardCounted : public ActivationBase<ActivationForwardCounted>
     value(i) = from_f32(propagate_nan(act.forward(xf, p), xf), y.type());
     y(i) = value(i);
     const Target t = get_target();
-    Expr n = x.dim(0).extent();
     counts(j, b) = Tuple(0, 0);
     Expr lanes = Func(counts).output_buffers()[0].dim(0).extent();
-    RDom r(0, (block + lanes - 1) / lanes, "r");
-    Expr in_block = r * lanes + j, k = b * block + in_block;
-    Expr live = in_block < block && k < n;
-    Expr kc = clamp(k, 0, n - 1);
-    Expr zero = to_f32(value(kc)) == 0.0f;  // read from the block's scratch tile (see the schedule)
-    Expr flat = act.flat ? act.flat(to_f32(x(kc)), p) : cast<bool>(false);
-    counts(j, b) = Tuple(counts(j, b)[0] + select(live && zero, 1, 0), counts(j, b)[1] + select(live && flat, 1, 0));
+    RDom r(0, block / lanes, "r");
+    Expr k = b * block + r * lanes + j;
+    Expr zero = to_f32(value(k)) == 0.0f;  // read from the block's scratch tile (see the schedule)
+    Expr flat = act.flat ? act.flat(to_f32(x(k)), p) : cast<bool>(false);
+    counts(j, b) = Tuple(counts(j, b)[0] + select(zero, 1, 0), counts(j, b)[1] + select(flat, 1, 0));
     if (get_auto_schedule()) {
       x.set_estimates({{0, estimate}});
       for (GeneratorInput<float> *s : {&p0, &p1, &p2, &p3}) s->set_estimate(0.0f);

@@ -335,36 +335,67 @@ actgen_status actgen_forward_counted(const actgen_kernel *kernel, const void *x,
   if (!fn)
     return fail(ACTGEN_ERROR_UNSUPPORTED, "%s: no counting forward kernel in this build (built for %s on CPU "
                 "targets)", kernel->name, dtype_name(kDtypes[0].dtype));
-  // Blocks of kCountBlock elements, kCountLanes int32 partial counts each (at most kCountBlock / kCountLanes
-  // per lane: no overflow); the totals are exact.
+  // The kernel sees whole blocks only (generators/activation_generator.cpp: no bounds tests in its loops): [0, n)
+  // goes as calls over whole kCountBlock blocks (pieces of at most kMaxPiece elements), then one call over the
+  // remaining whole rows of kCountLanes (one block of them), then the last n % kCountLanes elements in a scratch
+  // row of kCountLanes, whose lanes past them are not added (lane j counts exactly element j there). Each block
+  // has kCountLanes int32 partial counts per statistic (at most kCountBlock / kCountLanes per lane: no overflow);
+  // the totals are exact.
   constexpr size_t kCountBlock = 4096, kCountLanes = 16;
-  const size_t piece_blocks = ((n < kMaxPiece ? n : kMaxPiece) + kCountBlock - 1) / kCountBlock;
+  static_assert(kMaxPiece % kCountBlock == 0 && kCountBlock % kCountLanes == 0, "counting calls: whole blocks");
+  const size_t max_blocks = ((n < kMaxPiece ? n : kMaxPiece) + kCountBlock - 1) / kCountBlock;
   int32_t small[2][4 * kCountLanes];
-  int32_t *partial = piece_blocks <= 4 ? &small[0][0] : static_cast<int32_t *>(std::malloc(2 * piece_blocks * kCountLanes * 4));
+  int32_t *partial = max_blocks <= 4 ? &small[0][0] : static_cast<int32_t *>(std::malloc(2 * max_blocks * kCountLanes * 4));
   if (!partial) return fail(ACTGEN_ERROR_OUT_OF_MEMORY, "%s: no memory for the counts' partial sums", kernel->name);
-  uint64_t totals[2] = {0, 0};
   const float *p = kernel->params;
-  s = run_pieces(kernel, n, nullptr, {x, y}, [&](halide_buffer_t *b) {
-    const size_t blocks = (static_cast<size_t>(b[0].dim[0].extent) + kCountBlock - 1) / kCountBlock;
-    halide_dimension_t dims[2][2];
+  const size_t size = element_size(kernel->entry->dtype);
+  uint64_t totals[2] = {0, 0};
+  // One call over count elements (blocks of block elements) at x, y; adds the first used_lanes lanes of each
+  // block's counts.
+  auto call = [&](const void *xs, void *ys, size_t count, size_t block, size_t used_lanes) {
+    const size_t blocks = count / block;
+    halide_dimension_t xd, yd, dims[2][2];
+    halide_buffer_t b[2] = {wrap(xs, kernel->entry->dtype, count, &xd), wrap(ys, kernel->entry->dtype, count, &yd)};
     halide_buffer_t c[2];
     for (int k = 0; k < 2; ++k) {
       dims[k][0] = halide_dimension_t(0, static_cast<int32_t>(kCountLanes), 1);
       dims[k][1] = halide_dimension_t(0, static_cast<int32_t>(blocks), static_cast<int32_t>(kCountLanes));
       c[k] = halide_buffer_t{};
-      c[k].host = reinterpret_cast<uint8_t *>(partial + k * piece_blocks * kCountLanes);
+      c[k].host = reinterpret_cast<uint8_t *>(partial + k * max_blocks * kCountLanes);
       c[k].type = halide_type_t(halide_type_int, 32, 1);
       c[k].dimensions = 2;
       c[k].dim = dims[k];
     }
-    const int code = fn(&b[0], p[0], p[1], p[2], p[3], static_cast<int32_t>(kCountBlock), &b[1], &c[0], &c[1]);
+    const int code = fn(&b[0], p[0], p[1], p[2], p[3], static_cast<int32_t>(block), &b[1], &c[0], &c[1]);
     if (code == 0)
       for (int k = 0; k < 2; ++k)
-        for (size_t e = 0; e < blocks * kCountLanes; ++e) totals[k] += static_cast<uint64_t>(partial[k * piece_blocks * kCountLanes + e]);
+        for (size_t e = 0; e < blocks * kCountLanes; ++e)
+          if (e % kCountLanes < used_lanes) totals[k] += static_cast<uint64_t>(partial[k * max_blocks * kCountLanes + e]);
     return code;
-  });
+  };
+  const uint8_t *xb = static_cast<const uint8_t *>(x);
+  uint8_t *yb = static_cast<uint8_t *>(y);
+  int code = 0;
+  size_t done = 0;
+  for (; code == 0 && n - done >= kCountBlock;) {
+    const size_t left = n - done < kMaxPiece ? n - done : kMaxPiece;
+    const size_t count = left / kCountBlock * kCountBlock;
+    code = call(xb + done * size, yb + done * size, count, kCountBlock, kCountLanes);
+    done += count;
+  }
+  if (code == 0 && n - done >= kCountLanes) {
+    const size_t count = (n - done) / kCountLanes * kCountLanes;
+    code = call(xb + done * size, yb + done * size, count, count, kCountLanes);
+    done += count;
+  }
+  if (code == 0 && done < n) {
+    alignas(64) uint8_t xs[kCountLanes * 8] = {}, ys[kCountLanes * 8];
+    std::memcpy(xs, xb + done * size, (n - done) * size);
+    code = call(xs, ys, kCountLanes, kCountLanes, n - done);
+    if (code == 0) std::memcpy(yb + done * size, ys, (n - done) * size);
+  }
   if (partial != &small[0][0]) std::free(partial);
-  if (s != ACTGEN_OK) return s;
+  if (code != 0) return from_halide(code, kernel->name);
   counts->zero_outputs = totals[0];
   counts->flat_inputs = totals[1];
   return ACTGEN_OK;

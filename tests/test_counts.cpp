@@ -139,6 +139,43 @@ TEST(Counts, SpecialValuesAndThreads) {
   }
 }
 
+// The runtime cuts a call into whole blocks, one block of whole rows of lanes and a padded last row
+// (runtime/api.cpp): every size around those edges, out of place and in place, against a plain count.
+TEST(Counts, SizesAroundBlocksAndInPlace) {
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<float> u(-8.0f, 8.0f);
+  for (const std::string &target : available_targets()) {
+    Kernel k = make("relu6", "", ACTGEN_FORWARD, target);
+    for (size_t n : {0, 1, 5, 15, 16, 17, 31, 33, 4095, 4096, 4097, 4096 + 16 + 5, 3 * 4096 + 7 * 16, 8193}) {
+      SCOPED_TRACE(target + " n = " + std::to_string(n));
+      std::vector<float> x(n + 1);  // one guard element past the end, never written
+      for (float &v : x) v = u(rng);
+      for (size_t i = 0; i < n; i += 7) x[i] = 0.0f;
+      const float guard = x[n];
+      std::vector<float> plain(n + 1, -1.0f);
+      ASSERT_EQ(actgen_forward(k.get(), x.data(), plain.data(), n), ACTGEN_OK);
+      uint64_t zeros = 0, flat = 0;
+      for (size_t i = 0; i < n; ++i) {
+        zeros += plain[i] == 0.0f;
+        flat += x[i] <= 0.0f || x[i] >= 6.0f;
+      }
+      std::vector<float> y(n + 1, -1.0f);
+      actgen_counts c = ACTGEN_COUNTS_INIT;
+      ASSERT_EQ(actgen_forward_counted(k.get(), x.data(), y.data(), n, &c), ACTGEN_OK) << actgen_last_error();
+      EXPECT_EQ(c.zero_outputs, zeros);
+      EXPECT_EQ(c.flat_inputs, flat);
+      EXPECT_EQ(std::memcmp(y.data(), plain.data(), n * 4), 0);
+      EXPECT_EQ(y[n], -1.0f) << "wrote past the end";
+      actgen_counts in_place = ACTGEN_COUNTS_INIT;
+      ASSERT_EQ(actgen_forward_counted(k.get(), x.data(), x.data(), n, &in_place), ACTGEN_OK);
+      EXPECT_EQ(in_place.zero_outputs, zeros);
+      EXPECT_EQ(in_place.flat_inputs, flat);
+      EXPECT_EQ(std::memcmp(x.data(), plain.data(), n * 4), 0);
+      EXPECT_EQ(x[n], guard) << "wrote past the end";
+    }
+  }
+}
+
 TEST(Counts, Errors) {
   Kernel fwd = make("relu", "", ACTGEN_FORWARD, ""), bwd = make("relu", "", ACTGEN_BACKWARD, "");
   const float sentinel = 1234.5f;
