@@ -233,9 +233,6 @@ class ChannelBackward : public ChannelFormBase<ChannelBackward> {
     Var i("i"), c("c"), o("o"), j("j"), ib("ib"), ob("ob");
     v.dim(0).set_stride(Expr());
     const Activation &act = definition();
-    const Target t = get_target();
-    const bool cpu = !t.has_gpu_feature();
-    Expr inner = x.dim(0).extent(), outer = x.dim(2).extent();
     const ChannelInputs in =
         channel_inputs(act, channel_vector, to_f32(x(i, c, o)), to_f32(v(i, c)), params({p0, p1, p2, p3}));
     Expr dyf = to_f32(dy(i, c, o));
@@ -250,6 +247,7 @@ class ChannelBackward : public ChannelFormBase<ChannelBackward> {
       grad(i, c, o) = Tuple(dx_value, propagate_nan(act.param_backward(in.z, dyf, in.p), in.z));
     dx(i, c, o) = from_f32(bias ? Expr(grad(i, c, o)) : grad(i, c, o)[0], dx.type());
     partial(j, c, ib, ob) = 0.0f;
+    const Target t = get_target();
     // The terms: grad itself on the CPU (one loop, below); on the GPU a second launch: bias reads the stored dx
     // back (an in-place call has overwritten dy or x by then), param recomputes its term from x and dy (the
     // channel form's CUDA backward is not in place: actgen.h).
@@ -258,22 +256,12 @@ class ChannelBackward : public ChannelFormBase<ChannelBackward> {
       term(i, c, o) = bias ? to_f32(Func(dx)(i, c, o)) : grad(i, c, o)[1];
     else
       term(i, c, o) = bias ? Expr(grad(i, c, o)) : grad(i, c, o)[1];
+    Expr inner = x.dim(0).extent(), outer = x.dim(2).extent();
     Expr lanes = Func(partial).output_buffer().dim(0).extent();
     RDom r(0, (ichunk + lanes - 1) / lanes, 0, oblock, "r");
     Expr in_chunk = r.x * lanes + j, ii = ib * ichunk + in_chunk, oo = ob * oblock + r.y;
-    Expr live = in_chunk < ichunk && ii < inner && oo < outer;
-    // CPU: the domain's predicate keeps a tail block's reads in bounds, as masked loads at dense addresses
-    // (clamping the indices instead made every read of the tile a gather: 506 inserts/extracts in the AVX-512
-    // prelu kernel, 45 now). Bounds inference does not use the predicate, so the indices carry it as a promise
-    // (true of every lane the predicate lets through; the others are never loaded), without which grad's tile
-    // would be computed past the inputs' ends. The GPU keeps the clamped reads (not re-measured without a GPU).
-    if (cpu) {
-      r.where(live);
-      partial(j, c, ib, ob) +=
-          term(unsafe_promise_clamped(ii, 0, inner - 1), c, unsafe_promise_clamped(oo, 0, outer - 1));
-    } else {
-      partial(j, c, ib, ob) += select(live, term(clamp(ii, 0, inner - 1), c, clamp(oo, 0, outer - 1)), 0.0f);
-    }
+    partial(j, c, ib, ob) += select(in_chunk < ichunk && ii < inner && oo < outer,
+                                    term(clamp(ii, 0, inner - 1), c, clamp(oo, 0, outer - 1)), 0.0f);
     if (get_auto_schedule()) {
       estimate_3d({&x, &dy}, v, {&p0, &p1, &p2, &p3}, {&dx});
       ichunk.set_estimate(64);
@@ -311,8 +299,8 @@ class ChannelBackward : public ChannelFormBase<ChannelBackward> {
         .split(o, ob, oi, oblock, TailStrategy::GuardWithIf)
         .reorder(ii_v, oi, c, ib, ob)
         .parallel(ob)
-        .parallel(ib);
-    vectorize_loop(dx, ii_v, t, k.parallel_vectors, 1);
+        .parallel(ib)
+        .vectorize(ii_v, natural * k.parallel_vectors, TailStrategy::GuardWithIf);
     partial.vectorize(j, natural, TailStrategy::GuardWithIf);
     partial.update()
         .reorder(j, r.x, r.y, c, ib, ob)
@@ -320,8 +308,7 @@ class ChannelBackward : public ChannelFormBase<ChannelBackward> {
         .parallel(ib)
         .vectorize(j, natural, TailStrategy::GuardWithIf);
     partial.update().compute_with(dx, c);
-    grad.compute_at(dx, c);
-    vectorize_loop(grad, i, t, k.parallel_vectors, 1);
+    grad.compute_at(dx, c).vectorize(i, natural * k.parallel_vectors, TailStrategy::GuardWithIf);
     specialize_channel_layouts(dx, v.dim(0).stride(), [](Stage) {});
   }
 };
