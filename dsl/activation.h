@@ -39,8 +39,9 @@ struct Activation {
   // dy * f'(x), with PyTorch's conventions at kinks.
   std::function<Expr(Expr x, Expr dy, const std::vector<Expr> &p)> backward;
   // The flat region, where f'(x) = 0 and `backward` returns 0 for every dy (dead units: relu's x <= 0), as a
-  // condition on x and the parameters, false for NaN; empty when f' has no zero (smooth activations, whose f'
-  // only underflows). The counting forward (actgen_forward_counted) counts the inputs in it.
+  // condition on x and the parameters; empty when f' has no zero (smooth activations, whose f' only underflows).
+  // The counting forward (actgen_forward_counted) counts the non-NaN inputs in it (it tests NaN itself: Halide
+  // turns x <= 0 into !(0 < x), true for NaN).
   std::function<Expr(Expr x, const std::vector<Expr> &p)> flat;
   // The per-channel form (ACTGEN_FORM_CHANNEL; generators/form_generators.cpp): the index of the parameter a
   // network learns per channel (prelu's weight), or -1 when the activation has none; and dy * df/dp for that

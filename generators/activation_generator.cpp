@@ -79,7 +79,11 @@ class ActivationForwardCounted : public ActivationBase<ActivationForwardCounted>
     RDom r(0, block / lanes, "r");
     Expr k = b * block + r * lanes + j;
     Expr zero = to_f32(value(k)) == 0.0f;  // read from the block's scratch tile (see the schedule)
-    Expr flat = act.flat ? act.flat(to_f32(x(k)), p) : cast<bool>(false);
+    // NaN is never flat. The definitions' conditions say so (relu's x <= 0), but Halide's simplifier rewrites
+    // x <= 0 as !(0 < x), which is true for NaN: the arm-64-neon kernel counted NaN as flat. is_nan is evaluated
+    // strictly whatever the target.
+    Expr xk = to_f32(x(k));
+    Expr flat = act.flat ? act.flat(xk, p) && !is_nan(xk) : cast<bool>(false);
     counts(j, b) = Tuple(counts(j, b)[0] + select(zero, 1, 0), counts(j, b)[1] + select(flat, 1, 0));
     if (get_auto_schedule()) {
       x.set_estimates({{0, estimate}});
