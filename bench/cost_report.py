@@ -22,7 +22,10 @@ What is counted
   `in Loop: Header=...`) and that holds the most vector-register instructions. "instructions per vector" is
   every instruction of the loop's blocks (the loads of x / dy, the store, and the loop's own counter, compare and
   branch, 2-3 instructions, included) divided by the number of vector stores to non-stack memory (1 with these
-  knobs; the JSON has it as "vectors"). Lanes: 16 (zmm), 8 (ymm), 4 (xmm, NEON .4s).
+  knobs; the JSON has it as "vectors"). Lanes: 16 (zmm), 8 (ymm), 4 (xmm, NEON .4s). A forward whose activation
+  has a fast case (Activation::fast_when, swish's |beta| >= 1) has a specialization, and so a hot loop, for each
+  case: the fast one is counted (the shorter storing loop), the one its default parameters run; on CUDA the
+  kernel entry with fewer instructions.
   Split counts (JSON, and --detail): divisions (div/sqrt mnemonics: vdivps, divps, fdiv; sqrt separately),
   constant loads from memory (rip-relative operands, `{1toN}` broadcasts of them included; aarch64 :lo12:
   literal-pool loads), stack reloads (memory operands based on %rsp / sp that are read) and spills (stores
@@ -220,7 +223,14 @@ def a64_stats(insns):
     return s
 
 
-def hot_loop(asm, k):
+def has_fast_case(act):
+    """The activation's definition sets Activation::fast_when (found by that statement, as cmake/forms.cmake finds
+    the per-channel ones by `a.channel_param =`): its forward kernels have a fast and a general hot loop."""
+    path = os.path.join(SOURCE_DIR, "dsl", "activations", act + ".cpp")
+    return os.path.exists(path) and "a.fast_when =" in open(path).read()
+
+
+def hot_loop(asm, k, fast_case=False):
     comment = "#" if k == "x86" else "//"
     blocks = parse_blocks(asm, comment)
     loops = {}
@@ -228,15 +238,25 @@ def hot_loop(asm, k):
         if b["header"]:
             loops.setdefault(b["header"], []).append(b)
     vec = VEC_X86 if k == "x86" else VEC_A64
-    best = None
+    cands = []
     for header, bs in loops.items():
         insns = [i for b in bs for i in b["insns"]]
         nvec = sum(1 for i in insns if vec.search(i))
-        if nvec and (best is None or nvec > best[0]):
-            best = (nvec, header, insns)
-    if best is None:
+        if nvec:
+            cands.append((nvec, header, insns))
+    if not cands:
         return None
-    return best[1], best[2]
+    if not fast_case:
+        _, header, insns = max(cands, key=lambda c: c[0])
+        return header, insns
+    # A forward whose activation has a fast case (Activation::fast_when) has two hot loops, the fast one and the
+    # general one (a specialization each): the fast one, the shorter of the loops that store vectors and hold at
+    # least half the most vector instructions, is counted (swish's |beta| >= 1, which its default runs).
+    store = re.compile(r"^(v?movup[sd]|v?movap[sd]|str|st1|stp)\b.*\)$|^(str|st1|stp)\s")
+    most = max(c[0] for c in cands)
+    main = [c for c in cands if 2 * c[0] >= most and any(store.search(i) for i in c[2])] or cands
+    _, header, insns = min(main, key=lambda c: len(c[2]))
+    return header, insns
 
 
 def mca(insns, triple, cpu):
@@ -261,8 +281,16 @@ def extract_ptx(asm):
 
 
 def ptx_stats(ptx):
-    """Instructions on the full-block path of the (one) kernel entry; see the module docstring."""
-    body = ptx[ptx.index(".entry"):]
+    """Instructions on the full-block path of the kernel entry; see the module docstring. With an activation's
+    fast case (two kernels, a specialization each) the entry with the fewer instructions: the fast one."""
+    entries = [ptx_entry_stats(ptx[m.start():]) for m in re.finditer(r"\.entry", ptx)]
+    entries = [e for e in entries if e]
+    return min(entries, key=lambda e: e["instructions"]) if entries else None
+
+
+def ptx_entry_stats(ptx):
+    """ptx_stats for the entry ptx starts with (its body ends at the next .entry)."""
+    body = ptx[:ptx.index(".entry", 1)] if ".entry" in ptx[1:] else ptx
     body = body[body.index("{") + 1:]
     blocks = [{"label": "entry", "insns": []}]
     for raw in body.split("\n"):
@@ -356,7 +384,7 @@ def run_one(job, gen_dir, workdir, use_mca, halide_type="float32"):
         result["lanes"] = 1
         result["per_vector"] = st["instructions"]  # one element per thread: per element
         return result
-    loop = hot_loop(asm, k)
+    loop = hot_loop(asm, k, direction == "fwd" and has_fast_case(act))
     if not loop:
         result["error"] = "no vector loop found"
         return result

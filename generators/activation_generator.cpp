@@ -116,7 +116,7 @@ class ActivationForwardCounted : public ActivationBase<ActivationForwardCounted>
     // counts"), so each block's values go through a scratch tile that y is copied from.
     counts.update().compute_with(y, b);
     value.compute_at(y, b);
-    vectorize_loop(value, i, t, kn.parallel_vectors, 1);
+    schedule_with_fast_case(value, fast_case(p), [&](Stage s) { vectorize_loop(s, i, t, kn.parallel_vectors, 1); });
   }
 };
 

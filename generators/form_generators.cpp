@@ -33,7 +33,7 @@ using namespace Halide;
 // Schedules out(j, r) over j < d (contiguous), r < rows. CPU: vectors along j; above the parallel threshold,
 // tasks of whole rows (about parallel_chunk elements, at least one row).
 // GPU: the plain kernels' block/thread/lane split along j, with the rows fused into the block index.
-void schedule_rows(Func out, Var j, Var r, Expr d, Expr rows, const Target &target, const ScheduleKnobs &k) {
+void schedule_rows(Stage out, Var j, Var r, Expr d, Expr rows, const Target &target, const ScheduleKnobs &k) {
   if (target.has_gpu_feature()) {
     Var block("block"), in_block("in_block"), thread("thread"), lane("lane"), blocks("blocks");
     out.split(j, block, in_block, k.gpu_threads * k.gpu_elements_per_thread, TailStrategy::GuardWithIf)
@@ -89,7 +89,9 @@ class GatedForward : public FormBase<GatedForward> {
       estimate_2d({&a, &g}, {&p0, &p1, &p2, &p3}, {&y});
       return;
     }
-    schedule_rows(y, j, r, y.dim(0).extent(), y.dim(1).extent(), get_target(), knobs());
+    schedule_with_fast_case(y, fast_case(params({p0, p1, p2, p3})), [&](Stage s) {
+      schedule_rows(s, j, r, y.dim(0).extent(), y.dim(1).extent(), get_target(), knobs());
+    });
   }
 };
 
@@ -118,7 +120,9 @@ class GatedBackward : public FormBase<GatedBackward> {
       return;
     }
     const OutputImageParam da_buffer = Func(grad).output_buffers()[0];  // a Tuple's outputs share their extents
-    schedule_rows(grad, j, r, da_buffer.dim(0).extent(), da_buffer.dim(1).extent(), get_target(), knobs());
+    schedule_with_fast_case(grad, fast_case(p), [&](Stage s) {
+      schedule_rows(s, j, r, da_buffer.dim(0).extent(), da_buffer.dim(1).extent(), get_target(), knobs());
+    });
   }
 };
 
@@ -211,8 +215,12 @@ class ChannelForward : public ChannelFormBase<ChannelForward> {
     Expr inner = y.dim(0).extent(), rows = cast<int64_t>(y.dim(1).extent()) * y.dim(2).extent();
     const Target t = get_target();
     const ScheduleKnobs k = knobs();
-    specialize_channel_layouts(y, v.dim(0).stride(),
-                               [&](Stage s) { schedule_channel_rows(s, i, c, o, inner, rows, t, k); });
+    // The fast case (Activation::fast_when) only where the parameters are the kernel's scalars (bias): a per-channel
+    // parameter would make its condition vary along the loop.
+    const Expr fast = channel_vector == ChannelVector::Bias ? fast_case(in.p) : Expr();
+    specialize_channel_layouts(y, v.dim(0).stride(), [&](Stage s) {
+      schedule_with_fast_case(s, fast, [&](Stage u) { schedule_channel_rows(u, i, c, o, inner, rows, t, k); });
+    });
   }
 };
 

@@ -54,6 +54,12 @@ class ActivationBase : public Generator<T> {
     return std::vector<Expr>(all.begin(), all.begin() + a.params.size());
   }
 
+  // The definition's fast case (Activation::fast_when) for these parameters, or an undefined Expr.
+  Expr fast_case(const std::vector<Expr> &p) {
+    const Activation &a = definition();
+    return a.fast_when ? a.fast_when(p) : Expr();
+  }
+
   ScheduleKnobs knobs() const {
     ScheduleKnobs k;
 #define ACTGEN_KNOB_COPY(name, value) k.name = name;
@@ -68,7 +74,11 @@ class ActivationBase : public Generator<T> {
                             const std::array<GeneratorInput<float> *, kMaxParams> &scalars,
                             GeneratorOutput<Buffer<>> &output) {
     if (!this->get_auto_schedule()) {
-      schedule_elementwise(out, i, output.dim(0).extent(), this->get_target(), knobs());
+      std::array<Expr, kMaxParams> all;
+      for (size_t k = 0; k < scalars.size(); ++k) all[k] = *scalars[k];
+      schedule_with_fast_case(out, fast_case(params(all)), [&](Stage s) {
+        schedule_elementwise(s, i, output.dim(0).extent(), this->get_target(), knobs());
+      });
       return;
     }
     const Activation &a = definition();

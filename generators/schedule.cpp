@@ -27,7 +27,7 @@ void vectorize_loop(Stage s, const VarOrRVar &v, const Target &target, int vecto
       .unroll(step);
 }
 
-void schedule_elementwise(Func out, Var i, Expr extent, const Target &target, const ScheduleKnobs &knobs) {
+void schedule_elementwise(Stage out, Var i, Expr extent, const Target &target, const ScheduleKnobs &knobs) {
   if (target.has_gpu_feature()) {
     Var block("block"), in_block("in_block"), thread("thread"), lane("lane");
     out.split(i, block, in_block, knobs.gpu_threads * knobs.gpu_elements_per_thread, TailStrategy::GuardWithIf)

@@ -45,8 +45,17 @@ void vectorize_loop(Halide::Stage s, const Halide::VarOrRVar &v, const Halide::T
 
 // Schedules out(i) over [0, extent). Tails use GuardWithIf: ShiftInwards would recompute the last elements
 // from an input that an in-place call (y == x) has already overwritten.
-void schedule_elementwise(Halide::Func out, Halide::Var i, Halide::Expr extent, const Halide::Target &target,
+void schedule_elementwise(Halide::Stage out, Halide::Var i, Halide::Expr extent, const Halide::Target &target,
                           const ScheduleKnobs &knobs);
+
+// Applies schedule(Stage) to the specialization of s on `fast` (Activation::fast_when's condition; none when
+// undefined), then to s itself: the specialization is scheduled as a stage of its own, so it gets the whole
+// schedule, the parallel specialization nested in it included (`-e stmt`: if (fast) { if (parallel) ... }).
+template <typename Schedule>
+void schedule_with_fast_case(Halide::Stage s, const Halide::Expr &fast, Schedule schedule) {
+  if (fast.defined()) schedule(s.specialize(fast));
+  schedule(s);
+}
 
 }  // namespace actgen
 

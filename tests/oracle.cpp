@@ -223,7 +223,7 @@ std::vector<Entry> make_entries() {
       {"sigmoid", {}, {}, sigmoid_f, sigmoid_df, kink0, {}},
       {"tanh", {}, {}, tanh_f, tanh_df, kink0, {}},
       {"silu", {}, {}, silu_f, silu_df, kink0, {}},
-      {"swish", {"beta"}, {1.0}, swish_f, swish_df, kink0, {"beta=2", "beta=0.5", "beta=1.702"}},
+      {"swish", {"beta"}, {1.0}, swish_f, swish_df, kink0, {"beta=2", "beta=0.5", "beta=1.702", "beta=-1.5", "beta=-0.5"}},
       {"quick_gelu", {}, {}, quick_gelu_f, quick_gelu_df, kink0, {}},
       {"mish", {}, {}, mish_f, mish_df, kink0, {}},
       {"softplus", {"beta", "threshold"}, {1.0, 20.0}, softplus_f, softplus_df, softplus_kinks,

@@ -18,13 +18,23 @@ DF beta_x_clamped(Expr x, Expr beta) {
   const float big = 3.40282347e+38f;  // FLT_MAX
   return math::two_prod(beta, clamp(x, -big, big));
 }
+
+// |beta| >= 1 (the default 1 included): |x| <= |beta x|, the condition of math::mul_sigmoid_small, which takes 11
+// fewer AVX-512 instructions per vector than math::mul_sigmoid. The kernels specialize on it (Activation::fast_when).
+Expr beta_at_least_one(const Params &p) { return abs(p[0]) >= 1.0f; }
 }  // namespace
 
 const Activation &defined_activation() {
-  static const Activation a{
-      "swish", {{"beta", 1.0, Constraint::Finite}}, {},
-      [](Expr x, const Params &p) { return math::mul_sigmoid(x, beta_x_clamped(x, p[0])); },
-      [](Expr x, Expr dy, const Params &p) { return dy * d_x_sigmoid(x, beta_x(x, p[0]), p[0]); }};
+  static const Activation a = [] {
+    Activation a{"swish", {{"beta", 1.0, Constraint::Finite}}, {},
+                 [](Expr x, const Params &p) {
+                   DF t = beta_x_clamped(x, p[0]);
+                   return select(beta_at_least_one(p), math::mul_sigmoid_small(x, t), math::mul_sigmoid(x, t));
+                 },
+                 [](Expr x, Expr dy, const Params &p) { return dy * d_x_sigmoid(x, beta_x(x, p[0]), p[0]); }};
+    a.fast_when = beta_at_least_one;
+    return a;
+  }();
   return a;
 }
 }  // namespace actgen
