@@ -22,10 +22,10 @@ What is counted
   `in Loop: Header=...`) and that holds the most vector-register instructions. "instructions per vector" is
   every instruction of the loop's blocks (the loads of x / dy, the store, and the loop's own counter, compare and
   branch, 2-3 instructions, included) divided by the number of vector stores to non-stack memory (1 with these
-  knobs; the JSON has it as "vectors"). Lanes: 16 (zmm), 8 (ymm), 4 (xmm, NEON .4s). A forward whose activation
-  has a fast case (Activation::fast_when, swish's |beta| >= 1) has a specialization, and so a hot loop, for each
-  case: the fast one is counted (the shorter storing loop), the one its default parameters run; on CUDA the
-  kernel entry with fewer instructions.
+  knobs; the JSON has it as "vectors"). Lanes: 16 (zmm), 8 (ymm), 4 (xmm, NEON .4s). A kernel whose activation
+  has a fast case (Activation::fast_when: swish's |beta| >= 1, celu's alpha > 0) has a specialization, and so a
+  hot loop, for each case: the fast one is counted (the shorter storing loop), the one the default parameters
+  run; on CUDA the kernel entry with fewer instructions.
   Split counts (JSON, and --detail): divisions (div/sqrt mnemonics: vdivps, divps, fdiv; sqrt separately),
   constant loads from memory (rip-relative operands, `{1toN}` broadcasts of them included; aarch64 :lo12:
   literal-pool loads), stack reloads (memory operands based on %rsp / sp that are read) and spills (stores
@@ -225,7 +225,7 @@ def a64_stats(insns):
 
 def has_fast_case(act):
     """The activation's definition sets Activation::fast_when (found by that statement, as cmake/forms.cmake finds
-    the per-channel ones by `a.channel_param =`): its forward kernels have a fast and a general hot loop."""
+    the per-channel ones by `a.channel_param =`): its kernels have a fast and a general hot loop."""
     path = os.path.join(SOURCE_DIR, "dsl", "activations", act + ".cpp")
     return os.path.exists(path) and "a.fast_when =" in open(path).read()
 
@@ -249,12 +249,13 @@ def hot_loop(asm, k, fast_case=False):
     if not fast_case:
         _, header, insns = max(cands, key=lambda c: c[0])
         return header, insns
-    # A forward whose activation has a fast case (Activation::fast_when) has two hot loops, the fast one and the
+    # A kernel whose activation has a fast case (Activation::fast_when) has two hot loops, the fast one and the
     # general one (a specialization each): the fast one, the shorter of the loops that store vectors and hold at
-    # least half the most vector instructions, is counted (swish's |beta| >= 1, which its default runs).
+    # least a quarter of the most vector instructions (not the few-instruction pieces LLVM's loop comments also
+    # name), is counted: what the defaults run (swish's |beta| >= 1, celu's alpha > 0).
     store = re.compile(r"^(v?movup[sd]|v?movap[sd]|str|st1|stp)\b.*\)$|^(str|st1|stp)\s")
     most = max(c[0] for c in cands)
-    main = [c for c in cands if 2 * c[0] >= most and any(store.search(i) for i in c[2])] or cands
+    main = [c for c in cands if 4 * c[0] >= most and any(store.search(i) for i in c[2])] or cands
     _, header, insns = min(main, key=lambda c: len(c[2]))
     return header, insns
 
@@ -384,7 +385,7 @@ def run_one(job, gen_dir, workdir, use_mca, halide_type="float32"):
         result["lanes"] = 1
         result["per_vector"] = st["instructions"]  # one element per thread: per element
         return result
-    loop = hot_loop(asm, k, direction == "fwd" and has_fast_case(act))
+    loop = hot_loop(asm, k, has_fast_case(act))
     if not loop:
         result["error"] = "no vector loop found"
         return result

@@ -217,7 +217,7 @@ std::vector<Entry> make_entries() {
       {"prelu", {"weight"}, {0.25}, leaky_f, leaky_df, kink0, {"weight=0.1", "weight=-1.5", "weight=0"}},
       {"elu", {"alpha"}, {1.0}, elu_f, elu_df, kink0, {"alpha=0.5", "alpha=2.5"}},
       {"selu", {}, {}, selu_f, selu_df, kink0, {}},
-      {"celu", {"alpha"}, {1.0}, celu_f, celu_df, kink0, {"alpha=0.5", "alpha=2"}},
+      {"celu", {"alpha"}, {1.0}, celu_f, celu_df, kink0, {"alpha=0.5", "alpha=2", "alpha=-1.5"}},
       {"gelu", {}, {}, gelu_f, gelu_df, kink0, {}},
       {"gelu_tanh", {}, {}, gelu_tanh_f, gelu_tanh_df, kink0, {}},
       {"sigmoid", {}, {}, sigmoid_f, sigmoid_df, kink0, {}},
