@@ -253,9 +253,9 @@ def hot_loop(asm, k, fast_case=False):
     # general one (a specialization each): the fast one, the shorter of the loops that store vectors and hold at
     # least a quarter of the most vector instructions (not the few-instruction pieces LLVM's loop comments also
     # name), is counted: what the defaults run (swish's |beta| >= 1, celu's alpha > 0).
-    store = re.compile(r"^(v?movup[sd]|v?movap[sd]|str|st1|stp)\b.*\)$|^(str|st1|stp)\s")
+    stats = x86_stats if k == "x86" else a64_stats
     most = max(c[0] for c in cands)
-    main = [c for c in cands if 4 * c[0] >= most and any(store.search(i) for i in c[2])] or cands
+    main = [c for c in cands if 4 * c[0] >= most and stats(c[2])["vectors"] >= 1] or cands
     _, header, insns = min(main, key=lambda c: len(c[2]))
     return header, insns
 

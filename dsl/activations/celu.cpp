@@ -26,7 +26,7 @@ const Activation &defined_activation() {
                    // - 1 (e^u / (e^u - 1) <= 1.6 magnifies exp's error).
                    DF u = quotient(x, p[0]);
                    Expr general = select(u.hi < 1.0f, math::expm1(u.hi), math::exp(u) - 1.0f);
-                   return select(x > 0.0f, x, p[0] * select(alpha_positive(p), math::expm1_nonpos(x / p[0]), general));
+                   return select(x > 0.0f, x, p[0] * select(alpha_positive(p), math::expm1_nonpos(u.hi), general));
                  },
                  // celu'(0) = 1 from the exponential side, as PyTorch.
                  [](Expr x, Expr dy, const Params &p) {
@@ -36,7 +36,7 @@ const Activation &defined_activation() {
                    const DF minus_64_ln2{Expr(-4.436141968e+01f), Expr(1.218978696e-07f)};
                    Expr high = (math::exp(math::add(u, minus_64_ln2)) * dy) * 18446744073709551616.0f;  // 2^64
                    Expr general = select(u.hi > 64.0f, high, dy * math::exp(u));
-                   return select(x > 0.0f, dy, select(alpha_positive(p), dy * math::exp(x / p[0]), general));
+                   return select(x > 0.0f, dy, select(alpha_positive(p), dy * math::exp(u.hi), general));
                  }};
     a.fast_when = alpha_positive;
     return a;
