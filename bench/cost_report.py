@@ -23,9 +23,10 @@ What is counted
   every instruction of the loop's blocks (the loads of x / dy, the store, and the loop's own counter, compare and
   branch, 2-3 instructions, included) divided by the number of vector stores to non-stack memory (1 with these
   knobs; the JSON has it as "vectors"). Lanes: 16 (zmm), 8 (ymm), 4 (xmm, NEON .4s). A kernel whose activation
-  has a fast case (Activation::fast_when: swish's |beta| >= 1, celu's alpha > 0) has a specialization, and so a
-  hot loop, for each case: the fast one is counted (the shorter storing loop), the one the default parameters
-  run; on CUDA the kernel entry with fewer instructions.
+  has fast cases (Activation::fast_when: swish's beta = 1 and |beta| >= 1, celu's alpha = 1 and alpha > 0,
+  softplus' beta = 1) has a specialization, and so a hot loop, for each case and the general one: the fastest is
+  counted (the shortest storing loop), the one the default parameters run; on CUDA the kernel entry with fewer
+  instructions.
   Split counts (JSON, and --detail): divisions (div/sqrt mnemonics: vdivps, divps, fdiv; sqrt separately),
   constant loads from memory (rip-relative operands, `{1toN}` broadcasts of them included; aarch64 :lo12:
   literal-pool loads), stack reloads (memory operands based on %rsp / sp that are read) and spills (stores
@@ -249,10 +250,10 @@ def hot_loop(asm, k, fast_case=False):
     if not fast_case:
         _, header, insns = max(cands, key=lambda c: c[0])
         return header, insns
-    # A kernel whose activation has a fast case (Activation::fast_when) has two hot loops, the fast one and the
-    # general one (a specialization each): the fast one, the shorter of the loops that store vectors and hold at
-    # least a quarter of the most vector instructions (not the few-instruction pieces LLVM's loop comments also
-    # name), is counted: what the defaults run (swish's |beta| >= 1, celu's alpha > 0).
+    # A kernel whose activation has fast cases (Activation::fast_when) has a hot loop per case and the general one
+    # (a specialization each): the shortest of the loops that store vectors and hold at least a quarter of the
+    # most vector instructions (not the few-instruction pieces LLVM's loop comments also name) is counted: what
+    # the defaults run (swish's and softplus' beta = 1, celu's alpha = 1).
     stats = x86_stats if k == "x86" else a64_stats
     most = max(c[0] for c in cands)
     main = [c for c in cands if 4 * c[0] >= most and stats(c[2])["vectors"] >= 1] or cands

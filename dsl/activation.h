@@ -49,15 +49,16 @@ struct Activation {
   // `a.channel_param = k;` (cmake/forms.cmake finds the activations that take the form by that statement).
   int channel_param = -1;
   std::function<Expr(Expr x, Expr dy, const std::vector<Expr> &p)> param_backward;
-  // Optional: a condition on the parameters under which the definitions simplify, and which they test themselves
-  // as select(fast_when(p), <cheaper form>, <general form>) (swish: |beta| >= 1 lets math::mul_sigmoid_small
-  // replace math::mul_sigmoid). The generators give each CPU and GPU loop that evaluates the activation a
-  // specialization on it (generators/schedule.h, schedule_with_fast_case), where Halide's simplifier drops the
-  // select and the general form: a call runs only the form its parameters pick, and every kernel computes the
-  // same values as the plain ones (the forms stay bit-identical to their composition). A loop left without the
-  // specialization (the per-channel parameter form, where the parameter varies along the loop) evaluates both
-  // forms and selects: the same values, slower.
-  std::function<Expr(const std::vector<Expr> &p)> fast_when;
+  // Optional: conditions on the parameters under which the definitions simplify, in order (the first that holds
+  // picks the form), and which the definitions test themselves as select(case 0, <form 0>, select(case 1,
+  // <form 1>, <general form>)) (swish: beta = 1 is silu's form; |beta| >= 1 lets math::mul_sigmoid_small replace
+  // math::mul_sigmoid). The generators give each CPU and GPU loop that evaluates the activation a specialization
+  // on each case, nested in that order (generators/schedule.h, schedule_with_fast_case), where Halide's simplifier
+  // knows the case true and the earlier ones false, and so drops the selects and the other forms: a call runs
+  // only the form its parameters pick, and every kernel computes the same values as the plain ones (the forms
+  // stay bit-identical to their composition). A loop left without the specializations (the per-channel parameter
+  // form, where the parameter varies along the loop) evaluates every form and selects: the same values, slower.
+  std::function<std::vector<Expr>(const std::vector<Expr> &p)> fast_when;
 };
 
 // The largest number of parameters any activation may have: every kernel takes this many scalar inputs.

@@ -215,9 +215,9 @@ class ChannelForward : public ChannelFormBase<ChannelForward> {
     Expr inner = y.dim(0).extent(), rows = cast<int64_t>(y.dim(1).extent()) * y.dim(2).extent();
     const Target t = get_target();
     const ScheduleKnobs k = knobs();
-    // The fast case (Activation::fast_when) only where the parameters are the kernel's scalars (bias): a per-channel
-    // parameter would make its condition vary along the loop.
-    const Expr fast = channel_vector == ChannelVector::Bias ? fast_case(in.p) : Expr();
+    // The fast cases (Activation::fast_when) only where the parameters are the kernel's scalars (bias): a
+    // per-channel parameter would make their conditions vary along the loop.
+    const std::vector<Expr> fast = channel_vector == ChannelVector::Bias ? fast_case(in.p) : std::vector<Expr>{};
     specialize_channel_layouts(y, v.dim(0).stride(), [&](Stage s) {
       schedule_with_fast_case(s, fast, [&](Stage u) { schedule_channel_rows(u, i, c, o, inner, rows, t, k); });
     });

@@ -54,10 +54,10 @@ class ActivationBase : public Generator<T> {
     return std::vector<Expr>(all.begin(), all.begin() + a.params.size());
   }
 
-  // The definition's fast case (Activation::fast_when) for these parameters, or an undefined Expr.
-  Expr fast_case(const std::vector<Expr> &p) {
+  // The definition's fast cases (Activation::fast_when) for these parameters, in order; none without.
+  std::vector<Expr> fast_case(const std::vector<Expr> &p) {
     const Activation &a = definition();
-    return a.fast_when ? a.fast_when(p) : Expr();
+    return a.fast_when ? a.fast_when(p) : std::vector<Expr>{};
   }
 
   ScheduleKnobs knobs() const {

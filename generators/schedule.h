@@ -48,12 +48,13 @@ void vectorize_loop(Halide::Stage s, const Halide::VarOrRVar &v, const Halide::T
 void schedule_elementwise(Halide::Stage out, Halide::Var i, Halide::Expr extent, const Halide::Target &target,
                           const ScheduleKnobs &knobs);
 
-// Applies schedule(Stage) to the specialization of s on `fast` (Activation::fast_when's condition; none when
-// undefined), then to s itself: the specialization is scheduled as a stage of its own, so it gets the whole
-// schedule, the parallel specialization nested in it included (`-e stmt`: if (fast) { if (parallel) ... }).
+// Applies schedule(Stage) to the specialization of s on each of `fast` in order (Activation::fast_when's cases;
+// Halide nests them: if (case 0) ... else if (case 1) ... else ...), then to s itself: each specialization is
+// scheduled as a stage of its own, so it gets the whole schedule, the parallel specialization nested in it
+// included (`-e stmt`: if (case) { if (parallel) ... }).
 template <typename Schedule>
-void schedule_with_fast_case(Halide::Stage s, const Halide::Expr &fast, Schedule schedule) {
-  if (fast.defined()) schedule(s.specialize(fast));
+void schedule_with_fast_case(Halide::Stage s, const std::vector<Halide::Expr> &fast, Schedule schedule) {
+  for (const Halide::Expr &c : fast) schedule(s.specialize(c));
   schedule(s);
 }
 
