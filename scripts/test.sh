@@ -31,7 +31,10 @@ emulated=(-LE 'large|threads' -E '^Threads\.(ConcurrentCallsOnOneKernel|NumThrea
 # riscv64: a target cmake/targets.cmake does not list, added by its one entry on the command line (a new target is
 # one entry). Halide 14 emits scalar code for it (no RVV; docs/halide14.md), which qemu runs several times slower
 # than aarch64's NEON, so to keep CI short this run also takes a fiftieth of the accuracy sweep's random and
-# strided inputs (kinks, grid and specials whole).
+# strided inputs (kinks, grid and specials whole), and leaves out the bias and channel forms' thread-count
+# determinism test as well (2.4 million elements a shape, three thread counts: 180 s of the 493 s suite under
+# qemu-riscv64; it runs natively, under the sanitizers and under qemu-aarch64).
 ./scripts/test_cross.sh riscv64 -DACTGEN_TEST_INPUT_SCALE=0.02 \
-  -DACTGEN_EXTRA_TARGETS="riscv-64-rv64gc|rv64gc|riscv-64-linux-strict_float|riscv64||host" -- "${emulated[@]}"
+  -DACTGEN_EXTRA_TARGETS="riscv-64-rv64gc|rv64gc|riscv-64-linux-strict_float|riscv64||host" -- "${emulated[@]:0:2}" \
+  -E '^(Threads\.(ConcurrentCallsOnOneKernel|NumThreadsDoesNotChangeResults)|BiasAndChannel/VecForms\.ThreadCountsBitIdentical/.*)$'
 echo "== all tests passed"

@@ -37,6 +37,10 @@ const char kUsage[] =
     "                                both directions unless --direction; backward with dy = V (default 1).\n"
     "                                Prints the worst inputs; exit 0 when the contract holds, 1 when not\n"
     "  tune search|report [options]  autotune the kernels' schedules (from a build tree; `actgen tune --help`)\n"
+    "  generate --target <Halide target> [--name N] [--features F] [--out DIR] [--dry-run] [-- ctest options]\n"
+    "                                a kernel library for a target the build does not list: configures, builds\n"
+    "                                and installs the project with it added into DIR (from a build tree;\n"
+    "                                `actgen generate --help`)\n"
     "  help, --help, -h              this message\n"
     "\n"
     "environment: ACTGEN_TARGET pins the target (e.g. x86-64-avx2).\n";
@@ -462,34 +466,53 @@ int cmd_verify(int argc, char **argv) {
 
 // `actgen tune`: the tuner (tools/tune/actgen_tune.py) needs the build tree's generators, so it runs from the
 // build tree this tool was built in.
-int cmd_tune(int argc, char **argv) {
-#if defined(ACTGEN_TUNE_SCRIPT) && defined(ACTGEN_BUILD_DIR)
-  if (access(ACTGEN_TUNE_SCRIPT, R_OK) != 0 || access(ACTGEN_BUILD_DIR "/CMakeCache.txt", R_OK) != 0) {
-    std::fprintf(stderr, "actgen: tune needs the source and build tree this tool was built from (%s, %s)\n",
-                 ACTGEN_TUNE_SCRIPT, ACTGEN_BUILD_DIR);
+// `actgen tune` and `actgen generate`: run the source tree's script (interpreter, script) with the arguments,
+// adding --build-dir <the build tree this tool was built in> unless given or only asking for help.
+int exec_build_tree_script(const char *command, const char *interpreter, const char *script, int argc, char **argv) {
+#if defined(ACTGEN_BUILD_DIR)
+  if (access(script, R_OK) != 0 || access(ACTGEN_BUILD_DIR "/CMakeCache.txt", R_OK) != 0) {
+    std::fprintf(stderr, "actgen: %s needs the source and build tree this tool was built from (%s, %s)\n", command,
+                 script, ACTGEN_BUILD_DIR);
     return 1;
   }
-  std::vector<char *> args = {const_cast<char *>("python3"), const_cast<char *>(ACTGEN_TUNE_SCRIPT)};
-  bool pass_build_dir = true;  // unless given, or only asking for help
-  for (int i = 0; i < argc; ++i) {
-    args.push_back(argv[i]);
-    if (!std::strncmp(argv[i], "--build-dir", 11) || !std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h"))
+  std::vector<char *> args = {const_cast<char *>(interpreter), const_cast<char *>(script)};
+  bool pass_build_dir = true;
+  int k = 0;
+  for (; k < argc && std::strcmp(argv[k], "--"); ++k) {  // options after "--" belong to the script's own tools
+    args.push_back(argv[k]);
+    if (!std::strncmp(argv[k], "--build-dir", 11) || !std::strcmp(argv[k], "--help") || !std::strcmp(argv[k], "-h"))
       pass_build_dir = false;
   }
   if (pass_build_dir) {
     args.push_back(const_cast<char *>("--build-dir"));
     args.push_back(const_cast<char *>(ACTGEN_BUILD_DIR));
   }
+  for (; k < argc; ++k) args.push_back(argv[k]);
   args.push_back(nullptr);
-  execvp("python3", args.data());
-  std::fprintf(stderr, "actgen: cannot run python3 for tune: %s\n", std::strerror(errno));
+  execvp(interpreter, args.data());
+  std::fprintf(stderr, "actgen: cannot run %s for %s: %s\n", interpreter, command, std::strerror(errno));
   return 1;
 #else
+  (void)script;
+  (void)interpreter;
   (void)argc;
   (void)argv;
-  std::fprintf(stderr, "actgen: this build has no tuner (it runs from a host build tree)\n");
+  std::fprintf(stderr, "actgen: this build has no %s (it runs from a host build tree)\n", command);
   return 1;
 #endif
+}
+
+#if !defined(ACTGEN_TUNE_SCRIPT)
+#define ACTGEN_TUNE_SCRIPT ""
+#define ACTGEN_GENERATE_SCRIPT ""
+#endif
+
+int cmd_tune(int argc, char **argv) {
+  return exec_build_tree_script("tune", "python3", ACTGEN_TUNE_SCRIPT, argc, argv);
+}
+
+int cmd_generate(int argc, char **argv) {
+  return exec_build_tree_script("generate", "bash", ACTGEN_GENERATE_SCRIPT, argc, argv);
 }
 
 int main(int argc, char **argv) {
@@ -509,5 +532,6 @@ int main(int argc, char **argv) {
   if (command == "run") return cmd_run(argc - 2, argv + 2);
   if (command == "verify") return cmd_verify(argc - 2, argv + 2);
   if (command == "tune") return cmd_tune(argc - 2, argv + 2);
+  if (command == "generate") return cmd_generate(argc - 2, argv + 2);
   return usage_error("unknown command '%s'", command.c_str());
 }
