@@ -464,10 +464,10 @@ int cmd_verify(int argc, char **argv) {
 
 }  // namespace
 
-// `actgen tune`: the tuner (tools/tune/actgen_tune.py) needs the build tree's generators, so it runs from the
-// build tree this tool was built in.
-// `actgen tune` and `actgen generate`: run the source tree's script (interpreter, script) with the arguments,
-// adding --build-dir <the build tree this tool was built in> unless given or only asking for help.
+// `actgen tune` (tools/tune/actgen_tune.py) and `actgen generate` (scripts/generate_target.sh) need the build
+// tree's generators, so they run from the build tree this tool was built in: the source tree's script
+// (interpreter, script) with the arguments, and --build-dir <that tree> unless given or only asking for help
+// (placed before a "--", whose options belong to the tools the script runs).
 int exec_build_tree_script(const char *command, const char *interpreter, const char *script, int argc, char **argv) {
 #if defined(ACTGEN_BUILD_DIR)
   if (access(script, R_OK) != 0 || access(ACTGEN_BUILD_DIR "/CMakeCache.txt", R_OK) != 0) {
