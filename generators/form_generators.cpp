@@ -305,10 +305,11 @@ class ChannelBackward : public ChannelFormBase<ChannelBackward> {
     // (runtime/forms.cpp). Stated here, the fused block loops of dx and partial have provably equal bounds, so
     // compute_with emits one loop nest instead of prologue, steady and epilogue copies of the whole body.
     for (int d = 0; d < 3; ++d) dx.dim(d).set_min(0);
-    Func(partial).output_buffer().dim(0).set_min(0);
-    Func(partial).output_buffer().dim(1).set_bounds(0, dx.dim(1).extent());
-    Func(partial).output_buffer().dim(2).set_bounds(0, (dx.dim(0).extent() + ichunk - 1) / ichunk);
-    Func(partial).output_buffer().dim(3).set_bounds(0, (dx.dim(2).extent() + oblock - 1) / oblock);
+    const OutputImageParam pb = Func(partial).output_buffer();
+    pb.dim(0).set_min(0);
+    pb.dim(1).set_bounds(0, dx.dim(1).extent());
+    pb.dim(2).set_bounds(0, (dx.dim(0).extent() + ichunk - 1) / ichunk);
+    pb.dim(3).set_bounds(0, (dx.dim(2).extent() + oblock - 1) / oblock);
     const int natural = t.natural_vector_size<float>();
     Var ii_v("ii"), oi("oi");
     dx.split(i, ib, ii_v, ichunk, TailStrategy::GuardWithIf)

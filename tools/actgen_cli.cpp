@@ -502,8 +502,10 @@ int exec_build_tree_script(const char *command, const char *interpreter, const c
 #endif
 }
 
-#if !defined(ACTGEN_TUNE_SCRIPT)
+#ifndef ACTGEN_TUNE_SCRIPT
 #define ACTGEN_TUNE_SCRIPT ""
+#endif
+#ifndef ACTGEN_GENERATE_SCRIPT
 #define ACTGEN_GENERATE_SCRIPT ""
 #endif
 
