@@ -57,6 +57,8 @@ import tempfile
 import time
 
 SOURCE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(SOURCE_DIR, "cmake"))
+import lists  # noqa: E402  (cmake/lists.py: the one reader of cmake/targets.cmake)
 KNOBS = ["vectors_per_iteration=1", "unroll=1", "parallel_threshold=0"]
 GPU_KNOBS = ["gpu_elements_per_thread=1"]
 MCA = "llvm-mca-14"
@@ -68,25 +70,19 @@ def die(msg):
 
 
 def targets():
-    """cmake/targets.cmake's ACTGEN_TARGETS, in order: name, suffix, Halide target, processor, memory."""
-    text = open(os.path.join(SOURCE_DIR, "cmake", "targets.cmake")).read()
-    out = []
-    for m in re.finditer(r'^\s*"([^"|]+)\|([^"|]+)\|([^"|]+)\|([^"|]+)\|([^"|]*)\|([^"|]+)"', text, re.M):
-        out.append({"name": m.group(1), "suffix": m.group(2), "halide": m.group(3), "processor": m.group(4),
-                    "memory": m.group(6)})
-    if not out:
-        die("cannot read ACTGEN_TARGETS from cmake/targets.cmake")
-    return out
+    """cmake/targets.cmake's ACTGEN_TARGETS, in order (cmake/lists.py reads it)."""
+    try:
+        return lists.targets()
+    except (OSError, ValueError) as e:
+        die(f"cannot read ACTGEN_TARGETS: {e}")
 
 
 def dtypes():
     """cmake/targets.cmake's ACTGEN_DTYPES: name -> Halide type of the buffers."""
-    text = open(os.path.join(SOURCE_DIR, "cmake", "targets.cmake")).read()
-    block = re.search(r"set\(ACTGEN_DTYPES(.*?)\)", text, re.S)
-    out = dict(re.findall(r'"ACTGEN_\w+\|(\w+)\|(\w+)"', block.group(1))) if block else {}
-    if not out:
-        die("cannot read ACTGEN_DTYPES from cmake/targets.cmake")
-    return out
+    try:
+        return {d["name"]: d["halide"] for d in lists.dtypes()}
+    except (OSError, ValueError) as e:
+        die(f"cannot read ACTGEN_DTYPES: {e}")
 
 
 def catalog(gen_dir):

@@ -4,7 +4,7 @@
 include(${CMAKE_CURRENT_LIST_DIR}/targets.cmake)
 
 # Targets a build adds without editing cmake/targets.cmake: entries of the same six fields, appended to its list.
-# (No field list in '|' form here: bench/cost_report.py and actgen tune read targets.cmake's quoted entries.)
+# (cmake/lists.py, the Python tools' reader, reads only the entries inside targets.cmake's set(...) blocks.)
 set(ACTGEN_EXTRA_TARGETS "" CACHE STRING
     "Targets appended to cmake/targets.cmake's list, ';'-separated, each as its entries are written")
 foreach(entry IN LISTS ACTGEN_EXTRA_TARGETS)

@@ -32,6 +32,8 @@ import sys
 import time
 
 SOURCE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(SOURCE_DIR, "cmake"))
+import lists  # noqa: E402  (cmake/lists.py: the one reader of cmake/targets.cmake)
 DTYPE = "f32"  # tunes the f32 kernels; f16/bf16 kernels (ACTGEN_DTYPES) use the default schedule
 AUTOSCHEDULERS = ["Adams2019", "Li2018", "Mullapudi2016"]
 HALIDE_PLUGIN_DIR = "/usr/lib/x86_64-linux-gnu/halide14"
@@ -82,13 +84,11 @@ def knob_defaults():
 
 
 def targets():
-    """cmake/targets.cmake's list: name -> (suffix, Halide target, processor, memory)."""
-    text = open(os.path.join(SOURCE_DIR, "cmake", "targets.cmake")).read()
-    out = {}
-    for m in re.finditer(r'"([^"|]+)\|([^"|]+)\|([^"|]+)\|([^"|]+)\|([^"|]*)\|([^"|]+)"', text):
-        out[m.group(1)] = {"suffix": m.group(2), "halide": m.group(3), "processor": m.group(4),
-                           "memory": m.group(6)}
-    return out
+    """cmake/targets.cmake's list (cmake/lists.py reads it): name -> {suffix, halide, processor, memory, ...}."""
+    try:
+        return {t["name"]: t for t in lists.targets()}
+    except (OSError, ValueError) as e:
+        die(f"cannot read ACTGEN_TARGETS: {e}")
 
 
 def catalog(build):
