@@ -4,10 +4,10 @@ namespace actgen {
 
 const char *constraint_name(Constraint c) {
   switch (c) {
-    case Constraint::Finite: return "Finite";
-    case Constraint::NonZero: return "NonZero";
-    case Constraint::Positive: return "Positive";
-    case Constraint::NonNegative: return "NonNegative";
+#define ACTGEN_CONSTRAINT_NAME(name, requirement) \
+  case Constraint::name: return #name;
+    ACTGEN_CONSTRAINTS(ACTGEN_CONSTRAINT_NAME)
+#undef ACTGEN_CONSTRAINT_NAME
   }
   return "Finite";
 }

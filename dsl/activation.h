@@ -9,6 +9,8 @@
 
 #include <Halide.h>
 
+#include "common/kernel_signature.h"
+
 #include <functional>
 #include <string>
 #include <utility>
@@ -18,9 +20,8 @@ namespace actgen {
 
 using Halide::Expr;
 
-// What values a parameter accepts; the runtime rejects others with ACTGEN_ERROR_INVALID_ARGUMENT.
-// The enumerator names are emitted into the runtime's manifest, which has an enum with the same names.
-enum class Constraint { Finite, NonZero, Positive, NonNegative };
+// What values a parameter accepts (Constraint, common/kernel_signature.h: the runtime rejects others with
+// ACTGEN_ERROR_INVALID_ARGUMENT); the enumerator's name, as the generator writes it into the runtime's manifest.
 const char *constraint_name(Constraint c);
 
 struct Param {
@@ -61,8 +62,7 @@ struct Activation {
   std::function<std::vector<Expr>(const std::vector<Expr> &p)> fast_when;
 };
 
-// The largest number of parameters any activation may have: every kernel takes this many scalar inputs.
-constexpr int kMaxParams = 4;
+// An activation has at most kMaxParams parameters (common/kernel_signature.h: every kernel takes that many scalars).
 
 // Each dsl/activations/<name>.cpp defines this for its own activation; a generator links exactly one.
 const Activation &defined_activation();

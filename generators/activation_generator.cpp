@@ -18,15 +18,15 @@ using namespace Halide;
 class ActivationForward : public ActivationBase<ActivationForward> {
  public:
   Input<Buffer<>> x{"x", 1};
-  Input<float> p0{"p0"}, p1{"p1"}, p2{"p2"}, p3{"p3"};
+  ACTGEN_PARAM_INPUTS
   Output<Buffer<>> y{"y", 1};
 
   void generate() {
     Var i("i");
     Expr xf = to_f32(x(i));
-    Expr f = definition().forward(xf, params({p0, p1, p2, p3}));
+    Expr f = definition().forward(xf, params());
     y(i) = from_f32(propagate_nan(f, xf), y.type());
-    schedule_or_estimate(y, i, {&x}, {&p0, &p1, &p2, &p3}, y);
+    schedule_or_estimate(y, i, {&x}, scalar_inputs(), y);
   }
 };
 
@@ -34,16 +34,16 @@ class ActivationBackward : public ActivationBase<ActivationBackward> {
  public:
   Input<Buffer<>> x{"x", 1};
   Input<Buffer<>> dy{"dy", 1};
-  Input<float> p0{"p0"}, p1{"p1"}, p2{"p2"}, p3{"p3"};
+  ACTGEN_PARAM_INPUTS
   Output<Buffer<>> dx{"dx", 1};
 
   void generate() {
     Var i("i");
     Expr xf = to_f32(x(i));
     Expr dyf = to_f32(dy(i));
-    Expr g = definition().backward(xf, dyf, params({p0, p1, p2, p3}));
+    Expr g = definition().backward(xf, dyf, params());
     dx(i) = from_f32(propagate_nan(propagate_nan(g, xf), dyf), dx.type());
-    schedule_or_estimate(dx, i, {&x, &dy}, {&p0, &p1, &p2, &p3}, dx);
+    schedule_or_estimate(dx, i, {&x, &dy}, scalar_inputs(), dx);
   }
 };
 
@@ -60,7 +60,7 @@ class ActivationBackward : public ActivationBase<ActivationBackward> {
 class ActivationForwardCounted : public ActivationBase<ActivationForwardCounted> {
  public:
   Input<Buffer<>> x{"x", 1};
-  Input<float> p0{"p0"}, p1{"p1"}, p2{"p2"}, p3{"p3"};
+  ACTGEN_PARAM_INPUTS
   Input<int> block{"block"};  // elements per block: a multiple of counts' extent 0
   Output<Buffer<>> y{"y", 1};
   Output<Buffer<>> counts{"counts", {Int(32), Int(32)}, 2};
@@ -68,7 +68,7 @@ class ActivationForwardCounted : public ActivationBase<ActivationForwardCounted>
   void generate() {
     Var i("i"), j("j"), b("b");
     const Activation &act = definition();
-    const std::vector<Expr> p = params({p0, p1, p2, p3});
+    const std::vector<Expr> p = params();
     Expr xf = to_f32(x(i));
     Func value("value");
     value(i) = from_f32(propagate_nan(act.forward(xf, p), xf), y.type());
@@ -87,7 +87,7 @@ class ActivationForwardCounted : public ActivationBase<ActivationForwardCounted>
     counts(j, b) = Tuple(counts(j, b)[0] + select(zero, 1, 0), counts(j, b)[1] + select(flat, 1, 0));
     if (get_auto_schedule()) {
       x.set_estimates({{0, estimate}});
-      for (GeneratorInput<float> *s : {&p0, &p1, &p2, &p3}) s->set_estimate(0.0f);
+      for (GeneratorInput<float> *s : scalar_inputs()) s->set_estimate(0.0f);
       block.set_estimate(8192);
       y.set_estimates({{0, estimate}});
       counts.set_estimates({{0, 8}, {0, estimate / 8192}});

@@ -76,20 +76,20 @@ class GatedForward : public FormBase<GatedForward> {
  public:
   Input<Buffer<>> a{"a", 2};
   Input<Buffer<>> g{"g", 2};
-  Input<float> p0{"p0"}, p1{"p1"}, p2{"p2"}, p3{"p3"};
+  ACTGEN_PARAM_INPUTS
   Output<Buffer<>> y{"y", 2};
 
   void generate() {
     Var j("j"), r("r");
     Expr af = to_f32(a(j, r));
     Expr gf = to_f32(g(j, r));
-    Expr f = propagate_nan(definition().forward(af, params({p0, p1, p2, p3})), af);
+    Expr f = propagate_nan(definition().forward(af, params()), af);
     y(j, r) = from_f32(f * gf, y.type());
     if (get_auto_schedule()) {
-      estimate_2d({&a, &g}, {&p0, &p1, &p2, &p3}, {&y});
+      estimate_2d({&a, &g}, scalar_inputs(), {&y});
       return;
     }
-    schedule_with_fast_case(y, fast_case(params({p0, p1, p2, p3})), [&](Stage s) {
+    schedule_with_fast_case(y, fast_case(params()), [&](Stage s) {
       schedule_rows(s, j, r, y.dim(0).extent(), y.dim(1).extent(), get_target(), knobs());
     });
   }
@@ -100,7 +100,7 @@ class GatedBackward : public FormBase<GatedBackward> {
   Input<Buffer<>> a{"a", 2};
   Input<Buffer<>> g{"g", 2};
   Input<Buffer<>> dy{"dy", 2};
-  Input<float> p0{"p0"}, p1{"p1"}, p2{"p2"}, p3{"p3"};
+  ACTGEN_PARAM_INPUTS
   // Two buffers (the generated function's arguments grad_0 = da, grad_1 = dg), written by one loop.
   Output<Buffer<>> grad{"grad", 2};
 
@@ -109,14 +109,14 @@ class GatedBackward : public FormBase<GatedBackward> {
     Expr af = to_f32(a(j, r));
     Expr gf = to_f32(g(j, r));
     Expr dyf = to_f32(dy(j, r));
-    const std::vector<Expr> p = params({p0, p1, p2, p3});
+    const std::vector<Expr> p = params();
     const Activation &act = definition();
     Expr dyg = dyf * gf;
     Expr da = propagate_nan(propagate_nan(act.backward(af, dyg, p), af), dyg);
     Expr dg = dyf * propagate_nan(act.forward(af, p), af);
     grad(j, r) = Tuple(from_f32(da, grad.types()[0]), from_f32(dg, grad.types()[1]));
     if (get_auto_schedule()) {
-      estimate_2d({&a, &g, &dy}, {&p0, &p1, &p2, &p3}, {&grad});
+      estimate_2d({&a, &g, &dy}, scalar_inputs(), {&grad});
       return;
     }
     const OutputImageParam da_buffer = Func(grad).output_buffers()[0];  // a Tuple's outputs share their extents
@@ -199,17 +199,17 @@ class ChannelForward : public ChannelFormBase<ChannelForward> {
   GeneratorParam<ChannelVector> channel_vector{"channel_vector", ChannelVector::Bias, kChannelVectorNames};
   Input<Buffer<>> x{"x", 3};
   Input<Buffer<>> v{"v", 2};  // the per-channel view v(i, c): strides (0, 1) or (1, 0), see the top
-  Input<float> p0{"p0"}, p1{"p1"}, p2{"p2"}, p3{"p3"};
+  ACTGEN_PARAM_INPUTS
   Output<Buffer<>> y{"y", 3};
 
   void generate() {
     Var i("i"), c("c"), o("o");
     v.dim(0).set_stride(Expr());
     const ChannelInputs in = channel_inputs(definition(), channel_vector, to_f32(x(i, c, o)), to_f32(v(i, c)),
-                                            params({p0, p1, p2, p3}));
+                                            params());
     y(i, c, o) = from_f32(propagate_nan(definition().forward(in.z, in.p), in.z), y.type());
     if (get_auto_schedule()) {
-      estimate_3d({&x}, v, {&p0, &p1, &p2, &p3}, {&y});
+      estimate_3d({&x}, v, scalar_inputs(), {&y});
       return;
     }
     Expr inner = y.dim(0).extent(), rows = cast<int64_t>(y.dim(1).extent()) * y.dim(2).extent();
@@ -230,7 +230,7 @@ class ChannelBackward : public ChannelFormBase<ChannelBackward> {
   Input<Buffer<>> x{"x", 3};
   Input<Buffer<>> v{"v", 2};
   Input<Buffer<>> dy{"dy", 3};
-  Input<float> p0{"p0"}, p1{"p1"}, p2{"p2"}, p3{"p3"};
+  ACTGEN_PARAM_INPUTS
   // The channel sums' blocks: dx's i split by ichunk (a multiple of partial's extent 0), its o by oblock.
   Input<int> ichunk{"ichunk"};
   Input<int> oblock{"oblock"};
@@ -242,7 +242,7 @@ class ChannelBackward : public ChannelFormBase<ChannelBackward> {
     v.dim(0).set_stride(Expr());
     const Activation &act = definition();
     const ChannelInputs in =
-        channel_inputs(act, channel_vector, to_f32(x(i, c, o)), to_f32(v(i, c)), params({p0, p1, p2, p3}));
+        channel_inputs(act, channel_vector, to_f32(x(i, c, o)), to_f32(v(i, c)), params());
     Expr dyf = to_f32(dy(i, c, o));
     Expr dx_value = propagate_nan(propagate_nan(act.backward(in.z, dyf, in.p), in.z), dyf);
     const bool bias = channel_vector == ChannelVector::Bias;
@@ -271,7 +271,7 @@ class ChannelBackward : public ChannelFormBase<ChannelBackward> {
     partial(j, c, ib, ob) += select(in_chunk < ichunk && ii < inner && oo < outer,
                                     term(clamp(ii, 0, inner - 1), c, clamp(oo, 0, outer - 1)), 0.0f);
     if (get_auto_schedule()) {
-      estimate_3d({&x, &dy}, v, {&p0, &p1, &p2, &p3}, {&dx});
+      estimate_3d({&x, &dy}, v, scalar_inputs(), {&dx});
       ichunk.set_estimate(64);
       oblock.set_estimate(64);
       partial.set_estimates({{0, 16}, {0, 64}, {0, 1}, {0, this->estimate / 4096}});

@@ -22,6 +22,11 @@ using namespace Halide;
 // comparisons would do with it.
 inline Expr propagate_nan(Expr value, Expr x) { return select(is_nan(x), x, value); }
 
+// The scalar inputs every generator declares where the kernel signature puts them (common/kernel_signature.h):
+// Input<float> p0{"p0"}; Input<float> p1{"p1"}; ...
+#define ACTGEN_SLOT_INPUT_DECL(k) Input<float> p##k{"p" #k};
+#define ACTGEN_PARAM_INPUTS ACTGEN_PARAM_SLOTS(ACTGEN_SLOT_INPUT_DECL)
+
 template <typename T>
 class ActivationBase : public Generator<T> {
  public:
@@ -49,9 +54,20 @@ class ActivationBase : public Generator<T> {
     return a;
   }
 
-  std::vector<Expr> params(const std::array<Expr, kMaxParams> &all) {
+  // The generator's scalar inputs p0, p1, ... (ACTGEN_PARAM_INPUTS, where its signature puts them).
+  std::array<GeneratorInput<float> *, kMaxParams> scalar_inputs() {
+    T *g = static_cast<T *>(this);
+#define ACTGEN_SLOT_INPUT(k) &g->p##k,
+    return {ACTGEN_PARAM_SLOTS(ACTGEN_SLOT_INPUT)};
+#undef ACTGEN_SLOT_INPUT
+  }
+
+  // The activation's parameters: the first of the scalar inputs, as f32 expressions.
+  std::vector<Expr> params() {
     const Activation &a = definition();
-    return std::vector<Expr>(all.begin(), all.begin() + a.params.size());
+    std::vector<Expr> p;
+    for (size_t k = 0; k < a.params.size(); ++k) p.push_back(*scalar_inputs()[k]);
+    return p;
   }
 
   // The definition's fast cases (Activation::fast_when) for these parameters, in order; none without.
@@ -74,9 +90,7 @@ class ActivationBase : public Generator<T> {
                             const std::array<GeneratorInput<float> *, kMaxParams> &scalars,
                             GeneratorOutput<Buffer<>> &output) {
     if (!this->get_auto_schedule()) {
-      std::array<Expr, kMaxParams> all;
-      for (size_t k = 0; k < scalars.size(); ++k) all[k] = *scalars[k];
-      schedule_with_fast_case(out, fast_case(params(all)), [&](Stage s) {
+      schedule_with_fast_case(out, fast_case(params()), [&](Stage s) {
         schedule_elementwise(s, i, output.dim(0).extent(), this->get_target(), knobs());
       });
       return;

@@ -308,7 +308,7 @@ actgen_status actgen_forward_stream(const actgen_kernel *kernel, const void *x, 
   if (s != ACTGEN_OK || n == 0) return s;
   const float *p = kernel->params;
   return run_pieces(kernel, n, stream, {x, y}, [&](halide_buffer_t *b) {
-    return kernel->entry->forward(&b[0], p[0], p[1], p[2], p[3], &b[1]);
+    return kernel->entry->forward(&b[0], ACTGEN_SCALAR_VALUES &b[1]);
   });
 }
 
@@ -318,7 +318,7 @@ actgen_status actgen_backward_stream(const actgen_kernel *kernel, const void *x,
   if (s != ACTGEN_OK || n == 0) return s;
   const float *p = kernel->params;
   return run_pieces(kernel, n, stream, {x, dy, dx}, [&](halide_buffer_t *b) {
-    return kernel->entry->backward(&b[0], &b[1], p[0], p[1], p[2], p[3], &b[2]);
+    return kernel->entry->backward(&b[0], &b[1], ACTGEN_SCALAR_VALUES &b[2]);
   });
 }
 
@@ -366,7 +366,7 @@ actgen_status actgen_forward_counted(const actgen_kernel *kernel, const void *x,
       c[k].dimensions = 2;
       c[k].dim = dims[k];
     }
-    const int code = fn(&b[0], p[0], p[1], p[2], p[3], static_cast<int32_t>(block), &b[1], &c[0], &c[1]);
+    const int code = fn(&b[0], ACTGEN_SCALAR_VALUES static_cast<int32_t>(block), &b[1], &c[0], &c[1]);
     if (code == 0)
       for (int k = 0; k < 2; ++k)
         for (size_t e = 0; e < blocks * kCountLanes; ++e)

@@ -268,7 +268,7 @@ actgen_status actgen_gated_forward_stream(const actgen_kernel *kernel, size_t ro
   const float *p = kernel->params;
   const auto fn = reinterpret_cast<GatedForwardFn>(kernel->form_entry->forward);
   return run_pieces_2d(kernel, rows, d, stream, ops,
-                       [&](halide_buffer_t *b) { return fn(&b[0], &b[1], p[0], p[1], p[2], p[3], &b[2]); });
+                       [&](halide_buffer_t *b) { return fn(&b[0], &b[1], ACTGEN_SCALAR_VALUES &b[2]); });
 }
 
 actgen_status actgen_gated_backward_stream(const actgen_kernel *kernel, size_t rows, size_t d, const void *a,
@@ -282,7 +282,7 @@ actgen_status actgen_gated_backward_stream(const actgen_kernel *kernel, size_t r
   const float *p = kernel->params;
   const auto fn = reinterpret_cast<GatedBackwardFn>(kernel->form_entry->backward);
   return run_pieces_2d(kernel, rows, d, stream, ops, [&](halide_buffer_t *b) {
-    return fn(&b[0], &b[1], &b[2], p[0], p[1], p[2], p[3], &b[3], &b[4]);
+    return fn(&b[0], &b[1], &b[2], ACTGEN_SCALAR_VALUES &b[3], &b[4]);
   });
 }
 
@@ -595,7 +595,7 @@ actgen_status channel_forward(const ChannelCall &form, const actgen_kernel *kern
   const void *ops[3] = {b, x, y};
   return run_bias_pieces(kernel, outer, channels, inner, stream, ops, 2,
                          [&](halide_buffer_t *bufs, halide_buffer_t *bb, const BiasView &, const BiasPiece &) {
-                           const int code = fn(&bufs[0], bb, p[0], p[1], p[2], p[3], &bufs[1]);
+                           const int code = fn(&bufs[0], bb, ACTGEN_SCALAR_VALUES &bufs[1]);
                            return code == 0 ? ACTGEN_OK : from_halide(code, kernel->name);
                          });
 }
@@ -647,7 +647,7 @@ actgen_status channel_backward(const ChannelCall &form, const actgen_kernel *ker
         pb.type = halide_type_t(halide_type_float, 32, 1);
         pb.dimensions = 4;
         pb.dim = pdims;
-        const int code = fn(&bufs[0], bb, &bufs[1], p[0], p[1], p[2], p[3], static_cast<int32_t>(k.ichunk),
+        const int code = fn(&bufs[0], bb, &bufs[1], ACTGEN_SCALAR_VALUES static_cast<int32_t>(k.ichunk),
                             static_cast<int32_t>(k.oblock), &bufs[2], &pb);
         if (code != 0) {
           if (on_device) halide_device_free(nullptr, &pb);

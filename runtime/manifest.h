@@ -8,13 +8,21 @@
 #include <cstdint>
 
 #include "actgen/actgen.h"
+#include "common/kernel_signature.h"
 
 namespace actgen::rt {
 
-// Same enumerator names as dsl/activation.h's Constraint: the generator writes them into the manifest.
-enum class Constraint { Finite, NonZero, Positive, NonNegative };
-
-constexpr int kMaxParams = 4;  // as dsl/activation.h
+// The kernel signature's parts (common/kernel_signature.h); the generator writes Constraint's enumerator names
+// into the manifest.
+using actgen::BackwardFn;
+using actgen::ChannelBackwardFn;
+using actgen::ChannelForwardFn;
+using actgen::Constraint;
+using actgen::CountedForwardFn;
+using actgen::ForwardFn;
+using actgen::GatedBackwardFn;
+using actgen::GatedForwardFn;
+using actgen::kMaxParams;
 
 struct ParamInfo {
   const char *name;
@@ -45,15 +53,6 @@ struct DtypeInfo {
   size_t size;         // bytes per element
 };
 
-using ForwardFn = int (*)(halide_buffer_t *x, float p0, float p1, float p2, float p3, halide_buffer_t *y);
-using BackwardFn = int (*)(halide_buffer_t *x, halide_buffer_t *dy, float p0, float p1, float p2, float p3,
-                           halide_buffer_t *dx);
-
-// The counting forward (generators/activation_generator.cpp, ActivationForwardCounted): y, and per block of
-// `block` elements the int32 counts counts_0(j, b) (zero outputs) and counts_1(j, b) (flat inputs).
-using CountedForwardFn = int (*)(halide_buffer_t *x, float p0, float p1, float p2, float p3, int32_t block,
-                                 halide_buffer_t *y, halide_buffer_t *counts_0, halide_buffer_t *counts_1);
-
 struct KernelEntry {
   size_t activation;
   actgen_dtype dtype;
@@ -65,22 +64,8 @@ struct KernelEntry {
 
 // A fused form's kernels (cmake/forms.cmake, generators/form_generators.cpp). Each form's functions have their
 // own signatures; runtime/forms.cpp casts back to them (GatedForwardFn, GatedBackwardFn, ChannelForwardFn,
-// ChannelBackwardFn).
+// ChannelBackwardFn: common/kernel_signature.h).
 using FormFn = void (*)();
-using GatedForwardFn = int (*)(halide_buffer_t *a, halide_buffer_t *g, float p0, float p1, float p2, float p3,
-                               halide_buffer_t *y);
-using GatedBackwardFn = int (*)(halide_buffer_t *a, halide_buffer_t *g, halide_buffer_t *dy, float p0, float p1,
-                                float p2, float p3, halide_buffer_t *da, halide_buffer_t *dg);
-
-// Bias and channel forms: x(i, c, o), the per-channel view v(i, c) (the bias, or the channel parameter; strides
-// (1, 0) or (0, 1): runtime/forms.cpp), y or dx like x, and the backward's channel-sum partials
-// partial(j, c, ib, ob) (f32: db or dweight) with its block sizes ichunk, oblock.
-using ChannelForwardFn = int (*)(halide_buffer_t *x, halide_buffer_t *v, float p0, float p1, float p2, float p3,
-                                 halide_buffer_t *y);
-using ChannelBackwardFn = int (*)(halide_buffer_t *x, halide_buffer_t *v, halide_buffer_t *dy, float p0, float p1,
-                                  float p2, float p3, int32_t ichunk, int32_t oblock, halide_buffer_t *dx,
-                                  halide_buffer_t *partial);
-
 struct FormKernelEntry {
   size_t activation;
   actgen_dtype dtype;

@@ -27,10 +27,10 @@ std::string names_of(const ActivationInfo &a) {
 
 const char *requirement(Constraint c) {
   switch (c) {
-    case Constraint::Finite: return "a finite number";
-    case Constraint::NonZero: return "finite and nonzero";
-    case Constraint::Positive: return "finite and > 0";
-    case Constraint::NonNegative: return "finite and >= 0";
+#define ACTGEN_CONSTRAINT_REQUIREMENT(name, text) \
+  case Constraint::name: return text;
+    ACTGEN_CONSTRAINTS(ACTGEN_CONSTRAINT_REQUIREMENT)
+#undef ACTGEN_CONSTRAINT_REQUIREMENT
   }
   return "a finite number";
 }

@@ -31,13 +31,15 @@
 #include "cuda_driver.h"
 #endif
 
-using ForwardFn = int (*)(halide_buffer_t *, float, float, float, float, halide_buffer_t *);
-using BackwardFn = int (*)(halide_buffer_t *, halide_buffer_t *, float, float, float, float, halide_buffer_t *);
+#include "common/kernel_signature.h"
+
+using actgen::BackwardFn;
+using actgen::ForwardFn;
 
 struct Candidate {
   const char *name;  // for progress and errors only
   bool backward;
-  float params[4];
+  float params[actgen::kMaxParams];
   void *fn;
 };
 extern const Candidate kCandidates[];
@@ -97,11 +99,10 @@ int run(int c, uintptr_t out, int64_t n) {
   int status = attach(&bx, &dims[0], g_buf.x);
   if (!status) status = attach(&bdy, &dims[1], g_buf.dy);
   if (!status) status = attach(&bo, &dims[2], out);
+  const float *p = k.params;
   if (!status)
-    status = k.backward ? reinterpret_cast<BackwardFn>(k.fn)(&bx, &bdy, k.params[0], k.params[1], k.params[2],
-                                                             k.params[3], &bo)
-                        : reinterpret_cast<ForwardFn>(k.fn)(&bx, k.params[0], k.params[1], k.params[2],
-                                                            k.params[3], &bo);
+    status = k.backward ? reinterpret_cast<BackwardFn>(k.fn)(&bx, &bdy, ACTGEN_SCALAR_VALUES &bo)
+                        : reinterpret_cast<ForwardFn>(k.fn)(&bx, ACTGEN_SCALAR_VALUES &bo);
   detach(&bx);
   detach(&bdy);
   detach(&bo);

@@ -1,0 +1,64 @@
+// The generated kernels' calling signature, defined once and shared by dsl/ (how many parameters a definition may
+// declare, and their constraints), generators/ (the scalar inputs, in this order), runtime/ (the function types it
+// calls through the manifest) and tools/tune (its candidates' declarations). Halide-free: it only names
+// halide_buffer_t, as HalideRuntime.h declares it.
+//
+// Every kernel takes its buffers, then one float per parameter slot (p0, p1, ...: the activation's parameters in
+// declaration order, unused slots 0), then its outputs. ACTGEN_PARAM_SLOTS(X) calls X(k) once per slot; the count,
+// the generators' inputs, the function types and the calls all expand it (tools/tune/actgen_tune.py reads its
+// X(k) entries). A fifth slot is one more X(4) here.
+#ifndef ACTGEN_COMMON_KERNEL_SIGNATURE_H
+#define ACTGEN_COMMON_KERNEL_SIGNATURE_H
+
+#include <cstdint>
+
+#define ACTGEN_PARAM_SLOTS(X) X(0) X(1) X(2) X(3)
+
+// "float p0, float p1, ..., " (each with its trailing comma): a kernel function type's scalar arguments.
+#define ACTGEN_SLOT_FLOAT_ARG(k) float p##k,
+#define ACTGEN_SCALAR_ARGS ACTGEN_PARAM_SLOTS(ACTGEN_SLOT_FLOAT_ARG)
+// "p[0], p[1], ..., " from the call site's array `p` of kMaxParams floats: a call's scalar arguments.
+#define ACTGEN_SLOT_VALUE(k) p[k],
+#define ACTGEN_SCALAR_VALUES ACTGEN_PARAM_SLOTS(ACTGEN_SLOT_VALUE)
+
+struct halide_buffer_t;
+
+namespace actgen {
+
+#define ACTGEN_SLOT_COUNT(k) +1
+// The largest number of parameters any activation may have: every kernel takes this many scalar inputs.
+constexpr int kMaxParams = 0 ACTGEN_PARAM_SLOTS(ACTGEN_SLOT_COUNT);
+#undef ACTGEN_SLOT_COUNT
+
+// What values a parameter accepts (the runtime rejects others with ACTGEN_ERROR_INVALID_ARGUMENT):
+// X(enumerator, what the runtime's message says the value must be).
+#define ACTGEN_CONSTRAINTS(X)           \
+  X(Finite, "a finite number")          \
+  X(NonZero, "finite and nonzero")      \
+  X(Positive, "finite and > 0")         \
+  X(NonNegative, "finite and >= 0")
+
+#define ACTGEN_CONSTRAINT_ENUMERATOR(name, requirement) name,
+enum class Constraint { ACTGEN_CONSTRAINTS(ACTGEN_CONSTRAINT_ENUMERATOR) };
+#undef ACTGEN_CONSTRAINT_ENUMERATOR
+
+// The kernels' function types. Plain forward and backward (generators/activation_generator.cpp):
+using ForwardFn = int (*)(halide_buffer_t *x, ACTGEN_SCALAR_ARGS halide_buffer_t *y);
+using BackwardFn = int (*)(halide_buffer_t *x, halide_buffer_t *dy, ACTGEN_SCALAR_ARGS halide_buffer_t *dx);
+// The counting forward: y, and per block of `block` elements the int32 counts counts_0(j, b) (zero outputs) and
+// counts_1(j, b) (flat inputs).
+using CountedForwardFn = int (*)(halide_buffer_t *x, ACTGEN_SCALAR_ARGS int32_t block, halide_buffer_t *y,
+                                 halide_buffer_t *counts_0, halide_buffer_t *counts_1);
+// The fused forms (generators/form_generators.cpp). Gated: y = f(a) g.
+using GatedForwardFn = int (*)(halide_buffer_t *a, halide_buffer_t *g, ACTGEN_SCALAR_ARGS halide_buffer_t *y);
+using GatedBackwardFn = int (*)(halide_buffer_t *a, halide_buffer_t *g, halide_buffer_t *dy, ACTGEN_SCALAR_ARGS
+                                halide_buffer_t *da, halide_buffer_t *dg);
+// Bias and channel forms: x(i, c, o), the per-channel view v(i, c) (the bias, or the channel parameter), y or dx
+// like x, and the backward's channel-sum partials partial(j, c, ib, ob) with its block sizes ichunk, oblock.
+using ChannelForwardFn = int (*)(halide_buffer_t *x, halide_buffer_t *v, ACTGEN_SCALAR_ARGS halide_buffer_t *y);
+using ChannelBackwardFn = int (*)(halide_buffer_t *x, halide_buffer_t *v, halide_buffer_t *dy, ACTGEN_SCALAR_ARGS
+                                  int32_t ichunk, int32_t oblock, halide_buffer_t *dx, halide_buffer_t *partial);
+
+}  // namespace actgen
+
+#endif  // ACTGEN_COMMON_KERNEL_SIGNATURE_H
