@@ -18,6 +18,9 @@ set(ACTGEN_TARGETS
   "x86-64-avx512|avx512|x86-64-linux-avx-avx2-avx512-avx512_skylake-f16c-fma-sse41-strict_float|x86_64|avx512f avx512cd avx512bw avx512dq avx512vl avx2 fma|host"
   "x86-64-avx2|avx2|x86-64-linux-avx-avx2-f16c-fma-sse41-strict_float|x86_64|avx2 fma|host"
   "x86-64-sse41|sse41|x86-64-linux-sse41-strict_float|x86_64|sse41|host"
+  # ARMv8.2-FP16 (hwcaps fphp and asimdhp): Halide's arm_fp16 gives the f16 kernels the hardware's conversions
+  # (fcvtl / fcvtn, generators/dtype_convert.h); its f32 and bf16 kernels are the same code as arm-64-neon's.
+  "arm-64-neon_fp16|neon_fp16|arm-64-linux-arm_fp16-strict_float|aarch64|neon fp16|host"
   "arm-64-neon|neon|arm-64-linux-strict_float|aarch64|neon|host"
   # PTX for compute capability 5.0, which every newer GPU's driver JIT-compiles.
   "cuda|cuda|x86-64-linux-cuda-cuda_capability_50-strict_float|x86_64|cuda|cuda"

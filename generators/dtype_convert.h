@@ -7,6 +7,10 @@
 //            conversions do not compile for CUDA (docs/halide14.md section 9), so bf16 buffers are uint16.
 // The conversions are written here with integer operations (and one exact float add / multiply) rather than left
 // to Halide: Halide 14 emulates float16 casts with integer code anyway, and its emulation turns NaN into inf.
+// The exception: on ARM targets with Halide's `arm_fp16` feature (ARMv8.2-FP16; the arm-64-neon_fp16 target)
+// Halide 14 lowers float16 casts to the hardware's fcvtl / fcvtn, which meet the same contract (FPCR's defaults:
+// round to nearest even, no flush, NaN kept and quieted), so f16 uses its casts there (target_converts_f16;
+// docs/halide14.md section 15). bf16 stays integer code everywhere.
 // Contract (README, "Half precision"): round to nearest even; NaN stays NaN (the sign and the payload's high bits
 // are kept and the quiet bit set, so a NaN whose payload lies only in the dropped low bits stays NaN); overflow
 // and +-inf give +-inf; f16 subnormals are kept in both directions (no flush to zero, and the f32 value of every
@@ -22,8 +26,13 @@ namespace dtype_detail {
 inline Halide::Expr u32(uint32_t v) { return Halide::Internal::make_const(Halide::UInt(32), v); }
 }  // namespace dtype_detail
 
-// The f32 value of a stored element.
-inline Halide::Expr to_f32(Halide::Expr stored) {
+// Whether Halide 14 lowers float16 <-> float32 casts to hardware conversions on this target (ARM with arm_fp16).
+inline bool target_converts_f16(const Halide::Target &t) {
+  return t.arch == Halide::Target::ARM && t.has_feature(Halide::Target::ARMFp16);
+}
+
+// The f32 value of a stored element, in a kernel for `target`.
+inline Halide::Expr to_f32(Halide::Expr stored, const Halide::Target &target) {
   using namespace Halide;
   using dtype_detail::u32;
   const Type t = stored.type();
@@ -31,6 +40,7 @@ inline Halide::Expr to_f32(Halide::Expr stored) {
   if (t == UInt(16)) {  // bf16: the high half of the f32 pattern, exact
     return reinterpret<float>(cast<uint32_t>(stored) << 16);
   }
+  if (t == Float(16) && target_converts_f16(target)) return strict_float(cast<float>(stored));  // fcvtl: exact
   if (t == Float(16)) {
     Expr h = cast<uint32_t>(reinterpret<uint16_t>(stored));
     Expr sign = (h << 16) & u32(0x80000000u);
@@ -46,11 +56,12 @@ inline Halide::Expr to_f32(Halide::Expr stored) {
   return Expr();
 }
 
-// The stored element (of type `stored`) nearest to an f32 value, ties to even.
-inline Halide::Expr from_f32(Halide::Expr value, Halide::Type stored) {
+// The stored element (of type `stored`) nearest to an f32 value, ties to even, in a kernel for `target`.
+inline Halide::Expr from_f32(Halide::Expr value, Halide::Type stored, const Halide::Target &target) {
   using namespace Halide;
   using dtype_detail::u32;
   if (stored == Float(32)) return value;
+  if (stored == Float(16) && target_converts_f16(target)) return strict_float(cast(Float(16), value));  // fcvtn
   Expr u = reinterpret<uint32_t>(value);
   Expr a = u & u32(0x7fffffffu);
   const Expr is_nan = a > u32(0x7f800000u);  // on the bits: Halide may fold is_nan() (docs/halide14.md section 2)

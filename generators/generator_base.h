@@ -6,6 +6,7 @@
 
 #include "dsl/activation.h"
 #include "dsl/math.h"
+#include "generators/dtype_convert.h"
 #include "generators/schedule.h"
 
 #include <array>
@@ -61,6 +62,10 @@ class ActivationBase : public Generator<T> {
     return {ACTGEN_PARAM_SLOTS(ACTGEN_SLOT_INPUT)};
 #undef ACTGEN_SLOT_INPUT
   }
+
+  // The element conversions at the kernel's edges (generators/dtype_convert.h), for this generator's target.
+  Expr to_f32(const Expr &stored) { return actgen::to_f32(stored, this->get_target()); }
+  Expr from_f32(const Expr &value, const Type &stored) { return actgen::from_f32(value, stored, this->get_target()); }
 
   // The activation's parameters: the first of the scalar inputs, as f32 expressions.
   std::vector<Expr> params() {

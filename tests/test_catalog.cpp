@@ -170,7 +170,8 @@ TEST(Catalog, OutOfRange) {
 }
 
 TEST(Catalog, TargetNames) {
-  const std::set<std::string> documented = {"x86-64-sse41", "x86-64-avx2", "x86-64-avx512", "arm-64-neon", "cuda"};
+  const std::set<std::string> documented = {"x86-64-sse41", "x86-64-avx2",      "x86-64-avx512",
+                                            "arm-64-neon",  "arm-64-neon_fp16", "cuda"};
   size_t n = actgen_target_count();
   ASSERT_GT(n, 0u);
   std::set<std::string> seen;
@@ -247,6 +248,16 @@ TEST(Catalog, TargetAvailabilityMatchesCpu) {
       if (av) {
         EXPECT_TRUE(has(feats, "neon")) << feats;
       }
+#endif
+    } else if (t == "arm-64-neon_fp16") {  // ARMv8.2-FP16: both hwcaps (qemu-aarch64's default cpu has them,
+                                           // QEMU_CPU=cortex-a72 has not: scripts/test_cross.sh runs both)
+#if defined(__x86_64__)
+      EXPECT_FALSE(av) << "arm target available on x86";
+#elif defined(__aarch64__)
+      if (!flags.empty()) {
+        EXPECT_EQ(av, has(flags, "asimd") && has(flags, "fphp") && has(flags, "asimdhp")) << t;
+      }
+      EXPECT_EQ(av, has(feats, "neon") && has(feats, "fp16")) << feats;
 #endif
     }
   }

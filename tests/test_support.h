@@ -6,6 +6,7 @@
 #include <actgen/actgen.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -42,13 +43,18 @@ inline std::vector<std::string> all_targets() {
   return v;
 }
 
-// Targets this machine can run whose kernels take host memory (GPU targets have tests of their own).
+// Targets this machine can run whose kernels take host memory (GPU targets have tests of their own). The
+// environment's ACTGEN_TEST_TARGETS (comma-separated names), where set, keeps only those: scripts/test.sh runs the
+// f16 tests a second time on arm-64-neon_fp16 alone.
 inline std::vector<std::string> available_targets() {
+  const char *only = std::getenv("ACTGEN_TEST_TARGETS");
+  const std::string keep = only ? "," + std::string(only) + "," : "";
   std::vector<std::string> v;
   for (size_t i = 0; i < actgen_target_count(); ++i)
     if (actgen_target_available(i) && actgen_target_memory(i) == ACTGEN_MEMORY_HOST) {
       const char *s = actgen_target_name(i);
-      v.push_back(s ? s : "");
+      const std::string name = s ? s : "";
+      if (!only || keep.find("," + name + ",") != std::string::npos) v.push_back(name);
     }
   return v;
 }

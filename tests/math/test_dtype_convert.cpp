@@ -24,9 +24,9 @@ std::vector<uint16_t> narrow_jit(const std::vector<uint32_t> &in, Type stored, c
   ImageParam input(UInt(32), 1, "in");
   Var i("i");
   Func g("convert_under_test");
-  Expr v = actgen::from_f32(reinterpret<float>(input(i)), stored);
-  g(i) = reinterpret<uint16_t>(v);
   Target t(target);
+  Expr v = actgen::from_f32(reinterpret<float>(input(i)), stored, t);
+  g(i) = reinterpret<uint16_t>(v);
   g.vectorize(i, t.natural_vector_size<float>(), TailStrategy::GuardWithIf);
   g.compile_jit(t);
   std::vector<uint16_t> out(in.size());
@@ -42,8 +42,8 @@ std::vector<uint32_t> widen_jit(const std::vector<uint16_t> &in, Type stored, co
   Var i("i");
   Func g("widen_under_test");
   Expr s = stored == Float(16) ? reinterpret(Float(16), input(i)) : Expr(input(i));
-  g(i) = reinterpret<uint32_t>(actgen::to_f32(s));
   Target t(target);
+  g(i) = reinterpret<uint32_t>(actgen::to_f32(s, t));
   g.vectorize(i, t.natural_vector_size<float>(), TailStrategy::GuardWithIf);
   g.compile_jit(t);
   std::vector<uint32_t> out(in.size());
