@@ -26,7 +26,7 @@ class ActivationForward : public ActivationBase<ActivationForward> {
     Expr xf = to_f32(x(i));
     Expr f = definition().forward(xf, params());
     y(i) = from_f32(propagate_nan(f, xf), y.type());
-    schedule_or_estimate(y, i, {&x}, scalar_inputs(), y);
+    schedule_or_estimate(y, i, {&x}, y);
   }
 };
 
@@ -43,7 +43,7 @@ class ActivationBackward : public ActivationBase<ActivationBackward> {
     Expr dyf = to_f32(dy(i));
     Expr g = definition().backward(xf, dyf, params());
     dx(i) = from_f32(propagate_nan(propagate_nan(g, xf), dyf), dx.type());
-    schedule_or_estimate(dx, i, {&x, &dy}, scalar_inputs(), dx);
+    schedule_or_estimate(dx, i, {&x, &dy}, dx);
   }
 };
 
@@ -87,7 +87,7 @@ class ActivationForwardCounted : public ActivationBase<ActivationForwardCounted>
     counts(j, b) = Tuple(counts(j, b)[0] + select(zero, 1, 0), counts(j, b)[1] + select(flat, 1, 0));
     if (get_auto_schedule()) {
       x.set_estimates({{0, estimate}});
-      for (GeneratorInput<float> *s : scalar_inputs()) s->set_estimate(0.0f);
+      estimate_scalars();
       block.set_estimate(8192);
       y.set_estimates({{0, estimate}});
       counts.set_estimates({{0, 8}, {0, estimate / 8192}});

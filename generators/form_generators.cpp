@@ -62,12 +62,9 @@ class FormBase : public ActivationBase<T> {
  protected:
   // Estimates for `actgen tune report`'s autoscheduler runs (the forms have no tuned schedules yet).
   void estimate_2d(const std::vector<GeneratorInput<Buffer<>> *> &buffers,
-                   const std::array<GeneratorInput<float> *, kMaxParams> &scalars,
                    const std::vector<GeneratorOutput<Buffer<>> *> &outputs) {
-    const Activation &a = this->definition();
     for (GeneratorInput<Buffer<>> *b : buffers) b->set_estimates({{0, 1024}, {0, this->estimate / 1024}});
-    for (size_t k = 0; k < scalars.size(); ++k)
-      scalars[k]->set_estimate(k < a.params.size() ? float(a.params[k].default_value) : 0.0f);
+    this->estimate_scalars();
     for (GeneratorOutput<Buffer<>> *o : outputs) o->set_estimates({{0, 1024}, {0, this->estimate / 1024}});
   }
 };
@@ -86,7 +83,7 @@ class GatedForward : public FormBase<GatedForward> {
     Expr f = propagate_nan(definition().forward(af, params()), af);
     y(j, r) = from_f32(f * gf, y.type());
     if (get_auto_schedule()) {
-      estimate_2d({&a, &g}, scalar_inputs(), {&y});
+      estimate_2d({&a, &g}, {&y});
       return;
     }
     schedule_with_fast_case(y, fast_case(params()), [&](Stage s) {
@@ -116,7 +113,7 @@ class GatedBackward : public FormBase<GatedBackward> {
     Expr dg = dyf * propagate_nan(act.forward(af, p), af);
     grad(j, r) = Tuple(from_f32(da, grad.types()[0]), from_f32(dg, grad.types()[1]));
     if (get_auto_schedule()) {
-      estimate_2d({&a, &g, &dy}, scalar_inputs(), {&grad});
+      estimate_2d({&a, &g, &dy}, {&grad});
       return;
     }
     const OutputImageParam da_buffer = Func(grad).output_buffers()[0];  // a Tuple's outputs share their extents
@@ -183,13 +180,10 @@ template <typename T>
 class ChannelFormBase : public FormBase<T> {
  protected:
   void estimate_3d(const std::vector<GeneratorInput<Buffer<>> *> &buffers, GeneratorInput<Buffer<>> &channel,
-                   const std::array<GeneratorInput<float> *, kMaxParams> &scalars,
                    const std::vector<GeneratorOutput<Buffer<>> *> &outputs) {
-    const Activation &a = this->definition();
     for (GeneratorInput<Buffer<>> *b : buffers) b->set_estimates({{0, 64}, {0, 64}, {0, this->estimate / 4096}});
     channel.set_estimates({{0, 64}, {0, 64}});
-    for (size_t k = 0; k < scalars.size(); ++k)
-      scalars[k]->set_estimate(k < a.params.size() ? float(a.params[k].default_value) : 0.0f);
+    this->estimate_scalars();
     for (GeneratorOutput<Buffer<>> *o : outputs) o->set_estimates({{0, 64}, {0, 64}, {0, this->estimate / 4096}});
   }
 };
@@ -209,7 +203,7 @@ class ChannelForward : public ChannelFormBase<ChannelForward> {
                                             params());
     y(i, c, o) = from_f32(propagate_nan(definition().forward(in.z, in.p), in.z), y.type());
     if (get_auto_schedule()) {
-      estimate_3d({&x}, v, scalar_inputs(), {&y});
+      estimate_3d({&x}, v, {&y});
       return;
     }
     Expr inner = y.dim(0).extent(), rows = cast<int64_t>(y.dim(1).extent()) * y.dim(2).extent();
@@ -271,7 +265,7 @@ class ChannelBackward : public ChannelFormBase<ChannelBackward> {
     partial(j, c, ib, ob) += select(in_chunk < ichunk && ii < inner && oo < outer,
                                     term(clamp(ii, 0, inner - 1), c, clamp(oo, 0, outer - 1)), 0.0f);
     if (get_auto_schedule()) {
-      estimate_3d({&x, &dy}, v, scalar_inputs(), {&dx});
+      estimate_3d({&x, &dy}, v, {&dx});
       ichunk.set_estimate(64);
       oblock.set_estimate(64);
       partial.set_estimates({{0, 16}, {0, 64}, {0, 1}, {0, this->estimate / 4096}});

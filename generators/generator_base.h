@@ -89,10 +89,17 @@ class ActivationBase : public Generator<T> {
     return k;
   }
 
+  // For Halide's autoschedulers: every scalar input's value, the parameters' defaults (0 for unused slots).
+  void estimate_scalars() {
+    const Activation &a = definition();
+    const auto scalars = scalar_inputs();
+    for (size_t k = 0; k < scalars.size(); ++k)
+      scalars[k]->set_estimate(k < a.params.size() ? float(a.params[k].default_value) : 0.0f);
+  }
+
   // The hand schedule, or (auto_schedule=true) the estimates Halide's autoschedulers need: every input buffer's
-  // extent, every scalar's value (the parameters' defaults), the output's extent.
+  // extent, every scalar's value, the output's extent.
   void schedule_or_estimate(Func out, Var i, const std::vector<GeneratorInput<Buffer<>> *> &buffers,
-                            const std::array<GeneratorInput<float> *, kMaxParams> &scalars,
                             GeneratorOutput<Buffer<>> &output) {
     if (!this->get_auto_schedule()) {
       schedule_with_fast_case(out, fast_case(params()), [&](Stage s) {
@@ -100,10 +107,8 @@ class ActivationBase : public Generator<T> {
       });
       return;
     }
-    const Activation &a = definition();
     for (GeneratorInput<Buffer<>> *b : buffers) b->set_estimates({{0, estimate}});
-    for (size_t k = 0; k < scalars.size(); ++k)
-      scalars[k]->set_estimate(k < a.params.size() ? float(a.params[k].default_value) : 0.0f);
+    estimate_scalars();
     output.set_estimates({{0, estimate}});
   }
 };
