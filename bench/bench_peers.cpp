@@ -1,27 +1,34 @@
 // actgen against the libraries people use instead, in one process, on the same buffers, the same way.
 //
-// Benchmarks (n in floats: 4K, 64K, 1M, 16M; with --threads other than 1 Google Benchmark appends
+// Benchmarks (n in elements: 4K, 64K, 1M, 16M; with --threads other than 1 Google Benchmark appends
 // "/real_time"):
-//   actgen/<fwd|bwd>/<activation>/<n>        actgen's kernel for this machine (label: its target)
-//   peer/<lib>/<fwd|bwd>/<activation>/<n>    a peer's operator for the same function (label: lib version)
+//   actgen/<fwd|bwd>/<activation>/<n>        actgen's f32 kernel for this machine (label: its target)
+//   peer/<lib>/<fwd|bwd>/<activation>/<n>    a peer's f32 operator for the same function (label: lib version,
+//                                            and the implementation it picked where it says)
+//   actgen/<f16|bf16>/<fwd|bwd>/<activation>/<n>, peer/<lib>/<f16|bf16>/...   the same in a 16-bit type, for
+//                                            the (activation, direction, type) some peer offers (oneDNN f16
+//                                            and bf16 eltwise, XNNPACK f16 operators)
 //   memcpy/<n>, ntcopy/<n>                   the memory roofline: memcpy, and a copy with non-temporal stores
+//                                            (of n floats)
 // Peers (each built only when CMake found it; see bench/peers/): onednn (eltwise, fwd and bwd), xnnpack (unary
 // operators, fwd), eigen (array expressions, fwd, single-threaded), plain and plain_fastmath (a std:: loop per
 // activation, -O3 without/with -ffast-math, fwd). Activation names are actgen's catalog names (PyTorch's);
 // a peer is listed for an activation only when its operator computes the same function at the catalog's
-// default parameters. Inputs x uniform in [-6, 6], dy uniform in [-1, 1]; buffers 64-byte aligned, touched
-// before timing.
+// default parameters. Inputs x uniform in [-6, 6], dy uniform in [-1, 1] (the 16-bit buffers: those floats
+// rounded to nearest even); buffers 64-byte aligned, touched before timing.
 //
 // Counters: ns_per_elem (the calling thread's CPU time with --threads=1, robust on a shared machine; wall time
-// otherwise), GBps (bytes the call must move: 8 per element forward and for copies, 12 backward).
+// otherwise), GBps (bytes the call must move: 8 per element forward and for copies, 12 backward; half that in
+// a 16-bit type).
 //
 // Options (besides Google Benchmark's):
 //   --threads=N  threads for every library: actgen_set_num_threads, oneDNN's OpenMP (omp_set_num_threads),
 //                XNNPACK's pthreadpool, the plain loop and copies (peers::parallel_for); Eigen stays
 //                single-threaded. Default 1.
 //   --target=T   pin actgen's target (actgen_set_target).
-//   --check      no benchmarks: print a markdown table comparing every peer's output with actgen's (within 4
-//                ulp of exact) on [-6, 6] and at points where naive formulas lose their digits.
+//   --check      no benchmarks: print a markdown table comparing every peer's output with actgen's (f32:
+//                within 4 ulp of exact; f16/bf16: within 1 ulp of the narrow type) on [-6, 6] and at points
+//                where naive formulas lose their digits, in every type the peer offers (ulp of that type).
 #include <actgen/actgen.h>
 #include <benchmark/benchmark.h>
 
@@ -57,37 +64,92 @@ using benchclock::now_seconds;
 
 int g_threads = 1;
 
-struct AlignedFree {
-  void operator()(float *p) const { std::free(p); }
-};
-using FloatPtr = std::unique_ptr<float[], AlignedFree>;
+using peers::Dtype;
+const Dtype kDtypes[] = {Dtype::f32, Dtype::f16, Dtype::bf16};
 
-FloatPtr aligned_floats(size_t n) {
-  const size_t bytes = (n * sizeof(float) + 63) / 64 * 64;
-  return FloatPtr(static_cast<float *>(std::aligned_alloc(64, bytes ? bytes : 64)));
+actgen_dtype actgen_type(Dtype d) { return d == Dtype::f16 ? ACTGEN_F16 : d == Dtype::bf16 ? ACTGEN_BF16 : ACTGEN_F32; }
+
+// float -> f16 / bf16 bit pattern, round to nearest even (NaN stays NaN, overflow to inf, f16 subnormals kept).
+uint16_t to_half_bits(float f, Dtype d) {
+  uint32_t u;
+  std::memcpy(&u, &f, sizeof u);
+  const uint16_t sign = uint16_t((u >> 16) & 0x8000u);
+  const uint32_t a = u & 0x7fffffffu;
+  if (d == Dtype::bf16) {
+    if (a > 0x7f800000u) return uint16_t(sign | 0x7fc0u);
+    return uint16_t(sign | ((a + 0x7fffu + ((a >> 16) & 1u)) >> 16));
+  }
+  if (a > 0x7f800000u) return uint16_t(sign | 0x7e00u);
+  if (a >= 0x477ff000u) return uint16_t(sign | 0x7c00u);  // >= 65520: rounds to inf
+  if (a < 0x38800000u)  // below 2^-14: a multiple of 2^-24, |f| * 2^24 rounded to an integer (exact in double)
+    return uint16_t(sign | uint16_t(std::nearbyint(double(std::fabs(f)) * 16777216.0)));
+  const uint32_t r = a - 0x38000000u;  // exponent bias 127 -> 15
+  return uint16_t(sign | ((r + 0xfffu + ((r >> 13) & 1u)) >> 13));
 }
 
+float from_half_bits(uint16_t h, Dtype d) {
+  if (d == Dtype::bf16) {
+    const uint32_t u = uint32_t(h) << 16;
+    float f;
+    std::memcpy(&f, &u, sizeof f);
+    return f;
+  }
+  const int e = (h >> 10) & 0x1f, m = h & 0x3ff;
+  const float v = e == 0 ? std::ldexp(float(m), -24)
+                  : e == 31 ? (m ? std::numeric_limits<float>::quiet_NaN() : std::numeric_limits<float>::infinity())
+                            : std::ldexp(float(m | 0x400), e - 25);
+  return (h & 0x8000) ? -v : v;
+}
+
+struct AlignedFree {
+  void operator()(void *p) const { std::free(p); }
+};
+using BytePtr = std::unique_ptr<void, AlignedFree>;
+
+BytePtr aligned_bytes(size_t bytes) {
+  return BytePtr(std::aligned_alloc(64, bytes ? (bytes + 63) / 64 * 64 : 64));
+}
+
+// x, dy and out of n elements of one type.
 struct Buffers {
-  FloatPtr x, dy, out;
+  BytePtr x, dy, out;
+  const float *xf() const { return static_cast<const float *>(x.get()); }
+  const float *dyf() const { return static_cast<const float *>(dy.get()); }
+  float *outf() const { return static_cast<float *>(out.get()); }
 };
 
-Buffers &buffers_for(size_t n) {
-  static std::map<size_t, std::unique_ptr<Buffers>> all;
-  auto &slot = all[n];
+Buffers &buffers_for(size_t n, Dtype d = Dtype::f32) {
+  static std::map<std::pair<size_t, Dtype>, std::unique_ptr<Buffers>> all;
+  auto &slot = all[{n, d}];
   if (!slot) {
     slot = std::make_unique<Buffers>();
-    slot->x = aligned_floats(n);
-    slot->dy = aligned_floats(n);
-    slot->out = aligned_floats(n);
-    std::mt19937 rng(12345);
-    std::uniform_real_distribution<float> in(-kInputRange, kInputRange), grad(-1.0f, 1.0f);
-    for (size_t i = 0; i < n; ++i) {
-      slot->x[i] = in(rng);
-      slot->dy[i] = grad(rng);
-      slot->out[i] = 0.0f;
+    const size_t bytes = n * peers::dtype_bytes(d);
+    slot->x = aligned_bytes(bytes);
+    slot->dy = aligned_bytes(bytes);
+    slot->out = aligned_bytes(bytes);
+    std::memset(slot->out.get(), 0, bytes);
+    if (d == Dtype::f32) {
+      std::mt19937 rng(12345);
+      std::uniform_real_distribution<float> in(-kInputRange, kInputRange), grad(-1.0f, 1.0f);
+      float *x = static_cast<float *>(slot->x.get()), *dy = static_cast<float *>(slot->dy.get());
+      for (size_t i = 0; i < n; ++i) {
+        x[i] = in(rng);
+        dy[i] = grad(rng);
+      }
+    } else {
+      const Buffers &f = buffers_for(n);
+      uint16_t *x = static_cast<uint16_t *>(slot->x.get()), *dy = static_cast<uint16_t *>(slot->dy.get());
+      for (size_t i = 0; i < n; ++i) {
+        x[i] = to_half_bits(f.xf()[i], d);
+        dy[i] = to_half_bits(f.dyf()[i], d);
+      }
     }
   }
   return *slot;
+}
+
+peers::Buffers peer_buffers(const Buffers &b, size_t n, Dtype d) {
+  return {b.x.get(), b.dy.get(), b.out.get(), n, d};
 }
 
 void set_counters(benchmark::State &state, size_t n, double bytes_per_elem, double seconds) {
@@ -143,8 +205,8 @@ CopyFn pick_ntcopy(const char **isa) {
 
 void bench_copy(benchmark::State &state, bool nontemporal, size_t n) {
   Buffers &b = buffers_for(n);
-  const float *src = b.x.get();
-  float *dst = b.out.get();
+  const float *src = b.xf();
+  float *dst = b.outf();
   const char *label = "memcpy";
   void (*copy)(const float *, float *, size_t) = [](const float *s, float *d, size_t m) {
     std::memcpy(d, s, m * sizeof(float));
@@ -174,26 +236,29 @@ struct KernelDeleter {
 };
 using KernelPtr = std::unique_ptr<actgen_kernel, KernelDeleter>;
 
-KernelPtr make_kernel(const std::string &activation, bool backward) {
+KernelPtr make_kernel(const std::string &activation, bool backward, Dtype d = Dtype::f32) {
   actgen_kernel *raw = nullptr;
-  if (actgen_kernel_create(&raw, activation.c_str(), nullptr, ACTGEN_F32,
+  if (actgen_kernel_create(&raw, activation.c_str(), nullptr, actgen_type(d),
                            backward ? ACTGEN_BACKWARD : ACTGEN_FORWARD) != ACTGEN_OK)
     return nullptr;
   return KernelPtr(raw);
 }
 
-actgen_status run_kernel(const actgen_kernel *k, bool backward, const float *x, const float *dy, float *out,
+actgen_status run_kernel(const actgen_kernel *k, bool backward, const void *x, const void *dy, void *out,
                          size_t n) {
   return backward ? actgen_backward(k, x, dy, out, n) : actgen_forward(k, x, out, n);
 }
 
-void bench_actgen(benchmark::State &state, std::string activation, bool backward, size_t n) {
-  KernelPtr kernel = make_kernel(activation, backward);
+// Bytes a call must move per element.
+double bytes_per_elem(bool backward, Dtype d) { return double((backward ? 3 : 2) * peers::dtype_bytes(d)); }
+
+void bench_actgen(benchmark::State &state, std::string activation, bool backward, Dtype d, size_t n) {
+  KernelPtr kernel = make_kernel(activation, backward, d);
   if (!kernel) {
     state.SkipWithError(actgen_last_error());
     return;
   }
-  Buffers &b = buffers_for(n);
+  Buffers &b = buffers_for(n, d);
   if (run_kernel(kernel.get(), backward, b.x.get(), b.dy.get(), b.out.get(), n) != ACTGEN_OK) {
     state.SkipWithError(actgen_last_error());
     return;
@@ -203,7 +268,7 @@ void bench_actgen(benchmark::State &state, std::string activation, bool backward
     run_kernel(kernel.get(), backward, b.x.get(), b.dy.get(), b.out.get(), n);
     benchmark::ClobberMemory();
   }
-  set_counters(state, n, backward ? 12 : 8, now_seconds() - t0);
+  set_counters(state, n, bytes_per_elem(backward, d), now_seconds() - t0);
   state.SetLabel(actgen_kernel_target(kernel.get()));
 }
 
@@ -229,10 +294,10 @@ std::vector<peers::Library> &libraries() {
 }
 
 void bench_peer(benchmark::State &state, const peers::Library *lib, std::string activation, bool backward,
-                size_t n) {
-  Buffers &b = buffers_for(n);
+                Dtype d, size_t n) {
+  Buffers &b = buffers_for(n, d);
   std::string error;
-  std::unique_ptr<peers::Op> op = lib->make(activation, backward, {b.x.get(), b.dy.get(), b.out.get(), n}, &error);
+  std::unique_ptr<peers::Op> op = lib->make(activation, backward, peer_buffers(b, n, d), &error);
   if (!op) {
     state.SkipWithError(error.c_str());
     return;
@@ -243,13 +308,26 @@ void bench_peer(benchmark::State &state, const peers::Library *lib, std::string 
     op->run();
     benchmark::ClobberMemory();
   }
-  set_counters(state, n, backward ? 12 : 8, now_seconds() - t0);
-  state.SetLabel(lib->name + " " + lib->version);
+  set_counters(state, n, bytes_per_elem(backward, d), now_seconds() - t0);
+  const std::string impl = op->implementation();
+  state.SetLabel(lib->name + " " + lib->version + (impl.empty() ? "" : " [" + impl + "]"));
 }
 
-bool offers(const std::vector<std::string> &list, const std::string &activation) {
+bool offers(const peers::Library &lib, const std::string &activation, bool backward, Dtype d) {
+  const auto it = lib.offers.find(d);
+  if (it == lib.offers.end()) return false;
+  const std::vector<std::string> &list = backward ? it->second.backward : it->second.forward;
   return std::find(list.begin(), list.end(), activation) != list.end();
 }
+
+bool any_peer_offers(const std::string &activation, bool backward, Dtype d) {
+  for (const peers::Library &lib : libraries())
+    if (offers(lib, activation, backward, d)) return true;
+  return false;
+}
+
+// "" for f32 (the names without a type), "f16/" and "bf16/" otherwise.
+std::string type_part(Dtype d) { return d == Dtype::f32 ? "" : std::string(peers::dtype_name(d)) + "/"; }
 
 std::vector<std::string> catalog() {
   std::vector<std::string> names;
@@ -267,16 +345,21 @@ void register_all() {
     configure(benchmark::RegisterBenchmark(("ntcopy/" + std::to_string(n)).c_str(), bench_copy, true, n));
 #endif
   }
-  for (const std::string &name : catalog()) {
-    for (bool backward : {false, true}) {
-      const std::string dir = backward ? "bwd" : "fwd";
-      for (size_t n : kSizes) {
-        const std::string tail = "/" + dir + "/" + name + "/" + std::to_string(n);
-        configure(benchmark::RegisterBenchmark(("actgen" + tail).c_str(), bench_actgen, name, backward, n));
-        for (const peers::Library &lib : libraries()) {
-          if (!offers(backward ? lib.backward : lib.forward, name)) continue;
-          configure(benchmark::RegisterBenchmark(("peer/" + lib.name + tail).c_str(), bench_peer, &lib, name,
-                                                 backward, n));
+  // f32: every activation; 16-bit types: those some peer offers in the type (actgen's own 16-bit timings for
+  // the whole catalog are bench_activations').
+  for (Dtype d : kDtypes) {
+    for (const std::string &name : catalog()) {
+      for (bool backward : {false, true}) {
+        if (d != Dtype::f32 && !any_peer_offers(name, backward, d)) continue;
+        const std::string dir = backward ? "bwd" : "fwd";
+        for (size_t n : kSizes) {
+          const std::string tail = "/" + type_part(d) + dir + "/" + name + "/" + std::to_string(n);
+          configure(benchmark::RegisterBenchmark(("actgen" + tail).c_str(), bench_actgen, name, backward, d, n));
+          for (const peers::Library &lib : libraries()) {
+            if (!offers(lib, name, backward, d)) continue;
+            configure(benchmark::RegisterBenchmark(("peer/" + lib.name + tail).c_str(), bench_peer, &lib, name,
+                                                   backward, d, n));
+          }
         }
       }
     }
@@ -295,6 +378,14 @@ double ulp_distance(float a, float b) {
     std::memcpy(&i, &f, sizeof i);
     return i < 0 ? -int64_t(i & 0x7fffffff) : int64_t(i);
   };
+  return std::fabs(double(ordered(a) - ordered(b)));
+}
+
+// The same for two 16-bit patterns of one type (f16 and bf16 are both sign + magnitude).
+double ulp_distance16(uint16_t a, uint16_t b, Dtype d) {
+  const bool nan_a = std::isnan(from_half_bits(a, d)), nan_b = std::isnan(from_half_bits(b, d));
+  if (nan_a || nan_b) return nan_a && nan_b ? 0.0 : HUGE_VAL;
+  const auto ordered = [](uint16_t h) { return (h & 0x8000) ? -int32_t(h & 0x7fff) : int32_t(h); };
   return std::fabs(double(ordered(a) - ordered(b)));
 }
 
@@ -317,41 +408,75 @@ int run_check() {
                                        0.0f,    1e-20f, 1e-6f,  1e-3f,  0.5f,   1.0f,   3.0f,   6.0f,   10.0f,
                                        17.0f,   20.0f,  30.0f,  88.0f,  100.0f};
   const size_t dense = 1 << 14;  // evenly spaced over [-6, 6]
-  std::vector<float> x(dense + critical.size()), dy(x.size(), 1.0f), want(x.size()), got(x.size());
+  std::vector<float> x(dense + critical.size()), dy(x.size(), 1.0f);
   for (size_t i = 0; i < dense; ++i) x[i] = -kInputRange + 2.0f * kInputRange * float(i) / float(dense - 1);
   std::copy(critical.begin(), critical.end(), x.begin() + dense);
 
-  std::printf("| activation | dir | library | max ulp on [-6, 6] | worst x | library's value | actgen's value |"
+  std::printf("| activation | dir | type | library | max ulp on [-6, 6] | worst x | library's value | actgen's value |"
               " ulp at worst x |\n");
-  std::printf("|---|---|---|---:|---:|---:|---:|---:|\n");
-  for (const std::string &name : catalog()) {
-    for (bool backward : {false, true}) {
-      KernelPtr k = make_kernel(name, backward);
-      if (!k || run_kernel(k.get(), backward, x.data(), dy.data(), want.data(), x.size()) != ACTGEN_OK) {
-        std::printf("| %s | %s | actgen | error: %s | | | | |\n", name.c_str(), backward ? "bwd" : "fwd",
-                    actgen_last_error());
-        continue;
+  std::printf("|---|---|---|---|---:|---:|---:|---:|---:|\n");
+  for (Dtype d : kDtypes) {
+    // The inputs in the type (16-bit: rounded to nearest even), and room for two outputs.
+    const size_t bytes = peers::dtype_bytes(d);
+    std::vector<unsigned char> xs(x.size() * bytes), dys(x.size() * bytes), want(x.size() * bytes),
+        got(x.size() * bytes);
+    for (size_t i = 0; i < x.size(); ++i) {
+      if (d == Dtype::f32) {
+        std::memcpy(&xs[i * 4], &x[i], 4);
+        std::memcpy(&dys[i * 4], &dy[i], 4);
+      } else {
+        const uint16_t hx = to_half_bits(x[i], d), hdy = to_half_bits(dy[i], d);
+        std::memcpy(&xs[i * 2], &hx, 2);
+        std::memcpy(&dys[i * 2], &hdy, 2);
       }
-      for (const peers::Library &lib : libraries()) {
-        if (!offers(backward ? lib.backward : lib.forward, name)) continue;
-        std::string error;
-        auto op = lib.make(name, backward, {x.data(), dy.data(), got.data(), x.size()}, &error);
-        if (!op) {
-          std::printf("| %s | %s | %s | error: %s | | | | |\n", name.c_str(), backward ? "bwd" : "fwd",
-                      lib.name.c_str(), error.c_str());
+    }
+    const auto value = [&](const std::vector<unsigned char> &v, size_t i) {
+      if (d == Dtype::f32) {
+        float f;
+        std::memcpy(&f, &v[i * 4], 4);
+        return f;
+      }
+      uint16_t h;
+      std::memcpy(&h, &v[i * 2], 2);
+      return from_half_bits(h, d);
+    };
+    const auto ulps = [&](size_t i) {
+      if (d == Dtype::f32) return ulp_distance(value(got, i), value(want, i));
+      uint16_t a, b;
+      std::memcpy(&a, &got[i * 2], 2);
+      std::memcpy(&b, &want[i * 2], 2);
+      return ulp_distance16(a, b, d);
+    };
+    for (const std::string &name : catalog()) {
+      for (bool backward : {false, true}) {
+        if (!any_peer_offers(name, backward, d)) continue;
+        const char *dir = backward ? "bwd" : "fwd", *type = peers::dtype_name(d);
+        KernelPtr k = make_kernel(name, backward, d);
+        if (!k || run_kernel(k.get(), backward, xs.data(), dys.data(), want.data(), x.size()) != ACTGEN_OK) {
+          std::printf("| %s | %s | %s | actgen | error: %s | | | | |\n", name.c_str(), dir, type, actgen_last_error());
           continue;
         }
-        op->run();
-        double dense_max = 0, worst = -1;
-        size_t worst_i = 0;
-        for (size_t i = 0; i < x.size(); ++i) {
-          const double u = ulp_distance(got[i], want[i]);
-          if (i < dense) dense_max = std::max(dense_max, u);
-          if (u > worst) worst = u, worst_i = i;
+        for (const peers::Library &lib : libraries()) {
+          if (!offers(lib, name, backward, d)) continue;
+          std::string error;
+          auto op = lib.make(name, backward, {xs.data(), dys.data(), got.data(), x.size(), d}, &error);
+          if (!op) {
+            std::printf("| %s | %s | %s | %s | error: %s | | | | |\n", name.c_str(), dir, type, lib.name.c_str(),
+                        error.c_str());
+            continue;
+          }
+          op->run();
+          double dense_max = 0, worst = -1;
+          size_t worst_i = 0;
+          for (size_t i = 0; i < x.size(); ++i) {
+            const double u = ulps(i);
+            if (i < dense) dense_max = std::max(dense_max, u);
+            if (u > worst) worst = u, worst_i = i;
+          }
+          std::printf("| %s | %s | %s | %s | %s | %g | %.9g | %.9g | %s |\n", name.c_str(), dir, type, lib.name.c_str(),
+                      fmt_ulp(dense_max).c_str(), double(value(xs, worst_i)), double(value(got, worst_i)),
+                      double(value(want, worst_i)), fmt_ulp(worst).c_str());
         }
-        std::printf("| %s | %s | %s | %s | %g | %.9g | %.9g | %s |\n", name.c_str(), backward ? "bwd" : "fwd",
-                    lib.name.c_str(), fmt_ulp(dense_max).c_str(), double(x[worst_i]), double(got[worst_i]),
-                    double(want[worst_i]), fmt_ulp(worst).c_str());
       }
     }
   }

@@ -5,7 +5,8 @@
     bench_peers --threads=2 --benchmark_out=peers-t2.json --benchmark_out_format=json
     bench/report.py peers-t1.json peers-t2.json --plots bench/plots --readme bench/README.md
 
-For every file (its thread count is read from the context) and direction, a table: one row per activation,
+For every file (its thread count is read from the context) and direction (f32, then the f16 and bf16 runs of the
+activations some peer offers in that type, tables only), a table: one row per activation,
 per size actgen's ns/elem, the fastest peer's ns/elem and name, and the ratio actgen / fastest peer (below 1:
 actgen is faster; bold when actgen is more than 5% slower). memcpy and the non-temporal copy head the table.
 With --plots DIR, writes per file and direction (tN = N threads):
@@ -27,8 +28,20 @@ from summarize import base_name  # same folder: Google Benchmark run names witho
 
 DEFAULT_PLOT_ACTIVATIONS = ["relu", "leaky_relu", "elu", "sigmoid", "tanh", "gelu", "gelu_tanh", "silu", "mish",
                             "softplus", "hardswish", "logsigmoid"]
-# Bytes a call moves per element; the copies move 8, so the roofline for backward is the copy time x 12/8.
-BYTES = {"fwd": 8, "bwd": 12}
+# Directions as keyed below: f32 ones by name, 16-bit ones with their type in front (bench_peers' names).
+DIRECTIONS = ["fwd", "bwd", "f16/fwd", "f16/bwd", "bf16/fwd", "bf16/bwd"]
+
+
+def bytes_per_elem(direction):
+    """Bytes a call moves per element; the copies move 8 (f32 in and out), so the roofline for f32 backward is
+    the copy time x 12/8, for f16 forward x 4/8."""
+    f32 = 12 if direction.endswith("bwd") else 8
+    return f32 if "/" not in direction else f32 // 2
+
+
+def direction_text(direction):
+    kind = "backward" if direction.endswith("bwd") else "forward"
+    return kind if "/" not in direction else "%s %s" % (direction.split("/")[0], kind)
 
 
 def load(path):
@@ -56,8 +69,14 @@ def load(path):
             continue
         if parts[0] == "actgen" and len(parts) == 4:
             lib, (direction, activation, n) = "actgen", parts[1:]
+        elif parts[0] == "actgen" and len(parts) == 5:  # actgen/<type>/<dir>/...
+            lib, (dtype, direction, activation, n) = "actgen", parts[1:]
+            direction = dtype + "/" + direction
         elif parts[0] == "peer" and len(parts) == 5:
             lib, (direction, activation, n) = parts[1], parts[2:]
+        elif parts[0] == "peer" and len(parts) == 6:  # peer/<lib>/<type>/<dir>/...
+            lib, (dtype, direction, activation, n) = parts[1], parts[2:]
+            direction = dtype + "/" + direction
         else:
             continue
         n = int(n)
@@ -115,10 +134,10 @@ def table(run, direction):
         header += ["%s actgen" % s, "%s fastest peer" % s, "%s ratio" % s]
     out.append("| " + " | ".join(header) + " |")
     out.append("|---|" + "---:|---:|---:|" * len(sizes))
-    scale = BYTES[direction] / 8.0
+    scale = bytes_per_elem(direction) / 8.0
     for kind in ("memcpy", "ntcopy"):
         if any((kind, n) in run["copies"] for n in sizes):
-            cells = ["*%s%s*" % (kind, " ×1.5" if scale != 1 else "")]
+            cells = ["*%s%s*" % (kind, " ×%g" % scale if scale != 1 else "")]
             for n in sizes:
                 ns = run["copies"].get((kind, n))
                 cells += [fmt(ns * scale) if ns is not None else "—", "", ""]
@@ -157,7 +176,7 @@ def plot(run, direction, activations, directory):
     import matplotlib.pyplot as plt
 
     sizes, threads = run["sizes"], run["threads"]
-    scale = BYTES[direction] / 8.0
+    scale = bytes_per_elem(direction) / 8.0
     present = [a for a in activations if any((direction, a, n) in run["results"] for n in sizes)]
     written = []
     if present:
@@ -293,15 +312,15 @@ def main():
     emit("ns per element (lower is better); ratio = actgen / fastest peer (below 1: actgen is faster). "
           "Timing: %s." % ("thread CPU time at 1 thread, wall time otherwise"))
     for run in runs:
-        for direction in ("fwd", "bwd"):
+        for direction in DIRECTIONS:
             text = table(run, direction)
             if not text:
                 continue
             emit("")
-            emit("### %s, %s" % ("Forward" if direction == "fwd" else "Backward", threads_text(run["threads"])))
+            emit("### %s, %s" % (direction_text(direction).capitalize(), threads_text(run["threads"])))
             emit("")
             emit(text)
-            if args.plots:
+            if args.plots and "/" not in direction:
                 activations = run["activations"] if args.activations == "all" else args.activations.split(",")
                 for path in plot(run, direction, activations, args.plots):
                     print("wrote %s" % path, file=sys.stderr)
@@ -309,7 +328,8 @@ def main():
                     emit("![%s](%s)" % (os.path.basename(path), os.path.relpath(os.path.abspath(path), link_base)))
     if args.check:
         emit("")
-        emit("### Accuracy against actgen (actgen: forward within 4 ulp of exact, backward 16; `bench_peers --check`)")
+        emit("### Accuracy against actgen (actgen: f32 forward within 4 ulp of exact, backward 16; f16 and bf16 "
+             "within 1 ulp of the type; `bench_peers --check`, ulp of the type)")
         emit("")
         with open(args.check, encoding="utf-8") as f:
             emit(f.read().rstrip("\n"))

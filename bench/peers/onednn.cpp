@@ -1,5 +1,7 @@
 // oneDNN eltwise primitives (forward_inference for forward, eltwise_backward from src for backward), on a 1-D
-// f32 tensor of n elements. Threads: the Debian build runs on OpenMP, so --threads sets omp_set_num_threads
+// tensor of n elements: f32 and bf16 (src, dst, diff_dst and diff_src all of the type; the Op names the
+// implementation oneDNN picked: "jit:avx512_core", "ref:any", ...). Debian's oneDNN 2.6 has no CPU f16 eltwise
+// (every f16 descriptor fails: "could not create a primitive descriptor iterator"), so f16 is not offered. Threads: the Debian build runs on OpenMP, so --threads sets omp_set_num_threads
 // (when bench_peers is built with OpenMP; otherwise oneDNN keeps its default, one thread per core).
 #include "peers.h"
 
@@ -61,21 +63,23 @@ class EltwiseOp : public Op {
  public:
   EltwiseOp(const Mapping &m, bool backward, const Buffers &b) {
     Context &c = context();
-    const dnnl::memory::desc md({dnnl::memory::dim(b.n)}, dnnl::memory::data_type::f32, dnnl::memory::format_tag::a);
+    const dnnl::memory::desc md({dnnl::memory::dim(b.n)}, data_type(b.dtype), dnnl::memory::format_tag::a);
     const auto fwd_pd = dnnl::eltwise_forward::primitive_desc(
         dnnl::eltwise_forward::desc(backward ? dnnl::prop_kind::forward_training : dnnl::prop_kind::forward_inference,
                                     m.alg, md, m.alpha, m.beta),
         c.engine);
     if (!backward) {
       prim_ = dnnl::eltwise_forward(fwd_pd);
-      args_ = {{DNNL_ARG_SRC, dnnl::memory(md, c.engine, const_cast<float *>(b.x))},
+      impl_ = fwd_pd.impl_info_str();
+      args_ = {{DNNL_ARG_SRC, dnnl::memory(md, c.engine, const_cast<void *>(b.x))},
                {DNNL_ARG_DST, dnnl::memory(md, c.engine, b.out)}};
     } else {
       const auto bwd_pd = dnnl::eltwise_backward::primitive_desc(
           dnnl::eltwise_backward::desc(m.alg, md, md, m.alpha, m.beta), c.engine, fwd_pd);
       prim_ = dnnl::eltwise_backward(bwd_pd);
-      args_ = {{DNNL_ARG_SRC, dnnl::memory(md, c.engine, const_cast<float *>(b.x))},
-               {DNNL_ARG_DIFF_DST, dnnl::memory(md, c.engine, const_cast<float *>(b.dy))},
+      impl_ = bwd_pd.impl_info_str();
+      args_ = {{DNNL_ARG_SRC, dnnl::memory(md, c.engine, const_cast<void *>(b.x))},
+               {DNNL_ARG_DIFF_DST, dnnl::memory(md, c.engine, const_cast<void *>(b.dy))},
                {DNNL_ARG_DIFF_SRC, dnnl::memory(md, c.engine, b.out)}};
     }
   }
@@ -83,8 +87,18 @@ class EltwiseOp : public Op {
     prim_.execute(context().stream, args_);
     context().stream.wait();
   }
+  std::string implementation() const override { return impl_; }
 
  private:
+  static dnnl::memory::data_type data_type(Dtype d) {
+    switch (d) {
+      case Dtype::f16: return dnnl::memory::data_type::f16;
+      case Dtype::bf16: return dnnl::memory::data_type::bf16;
+      case Dtype::f32: break;
+    }
+    return dnnl::memory::data_type::f32;
+  }
+  std::string impl_;
   dnnl::primitive prim_;
   std::unordered_map<int, dnnl::memory> args_;
 };
@@ -103,9 +117,11 @@ Library onednn_library() {
 #else
   lib.threading = "oneDNN default (bench_peers built without OpenMP: --threads not applied)";
 #endif
-  for (const auto &kv : mappings()) {
-    lib.forward.push_back(kv.first);
-    lib.backward.push_back(kv.first);
+  for (Dtype d : {Dtype::f32, Dtype::bf16}) {
+    for (const auto &kv : mappings()) {
+      lib.offers[d].forward.push_back(kv.first);
+      lib.offers[d].backward.push_back(kv.first);
+    }
   }
   lib.set_threads = [](int threads) {
 #ifdef _OPENMP

@@ -1,7 +1,8 @@
-// XNNPACK unary operators (xnn_create_*_nc_f32), forward only (XNNPACK is an inference library), on one
-// contiguous row of n channels. Threads: a pthreadpool of --threads threads (none for 1: the caller runs it).
-// The Debian build (git 2022-02-16) offers sigmoid, elu, leaky_relu, clamp and hardswish among activations;
-// tanh and gelu came later.
+// XNNPACK unary operators (xnn_create_*_nc_f32, and _f16 where it has them), forward only (XNNPACK is an
+// inference library), on one contiguous row of n channels. Threads: a pthreadpool of --threads threads (none
+// for 1: the caller runs it). The Debian build (git 2022-02-16) offers sigmoid, elu, leaky_relu, clamp and
+// hardswish among activations in f32, and clamp, leaky_relu and hardswish in f16 (no bf16); tanh and gelu came
+// later.
 #include "peers.h"
 
 #include <pthreadpool.h>
@@ -45,6 +46,39 @@ class UnaryOp : public Op {
     if (op_) xnn_delete_operator(op_);
   }
   bool init(const Mapping &m, const Buffers &b, std::string *error) {
+    return b.dtype == Dtype::f16 ? init_f16(m, b, error) : init_f32(m, b, error);
+  }
+  void run() override { xnn_run_operator(op_, g_pool); }
+
+ private:
+  static bool check(xnn_status s, const char *what, std::string *error) {
+    if (s == xnn_status_success) return true;
+    *error = std::string("xnnpack: ") + what + " failed, status " + std::to_string(int(s)) +
+             (s == xnn_status_unsupported_hardware ? " (unsupported hardware)" : "");
+    return false;
+  }
+  bool init_f16(const Mapping &m, const Buffers &b, std::string *error) {
+    xnn_status s = xnn_status_unsupported_parameter;
+    switch (m.kind) {
+      case Kind::Clamp: s = xnn_create_clamp_nc_f16(1, 1, 1, m.a, m.b, 0, &op_); break;
+      case Kind::LeakyRelu: s = xnn_create_leaky_relu_nc_f16(1, 1, 1, m.a, 0, &op_); break;
+      case Kind::Hardswish: s = xnn_create_hardswish_nc_f16(1, 1, 1, 0, &op_); break;
+      case Kind::Elu:
+      case Kind::Sigmoid: break;  // no f16 operator in this XNNPACK (not offered)
+    }
+    if (!check(s, "create (f16)", error)) return false;
+    switch (m.kind) {
+      case Kind::Clamp: s = xnn_setup_clamp_nc_f16(op_, b.n, b.x, b.out, g_pool); break;
+      case Kind::LeakyRelu: s = xnn_setup_leaky_relu_nc_f16(op_, b.n, b.x, b.out, g_pool); break;
+      case Kind::Hardswish: s = xnn_setup_hardswish_nc_f16(op_, b.n, b.x, b.out, g_pool); break;
+      case Kind::Elu:
+      case Kind::Sigmoid: break;
+    }
+    return check(s, "setup (f16)", error);
+  }
+  bool init_f32(const Mapping &m, const Buffers &b, std::string *error) {
+    const float *x = b.xf();
+    float *y = b.outf();
     xnn_status s = xnn_status_success;
     switch (m.kind) {
       case Kind::Clamp: s = xnn_create_clamp_nc_f32(1, 1, 1, m.a, m.b, 0, &op_); break;
@@ -53,26 +87,17 @@ class UnaryOp : public Op {
       case Kind::Sigmoid: s = xnn_create_sigmoid_nc_f32(1, 1, 1, 0, &op_); break;
       case Kind::Hardswish: s = xnn_create_hardswish_nc_f32(1, 1, 1, 0, &op_); break;
     }
-    if (s != xnn_status_success) {
-      *error = "xnnpack: create failed, status " + std::to_string(int(s));
-      return false;
-    }
+    if (!check(s, "create", error)) return false;
     switch (m.kind) {
-      case Kind::Clamp: s = xnn_setup_clamp_nc_f32(op_, b.n, b.x, b.out, g_pool); break;
-      case Kind::Elu: s = xnn_setup_elu_nc_f32(op_, b.n, b.x, b.out, g_pool); break;
-      case Kind::LeakyRelu: s = xnn_setup_leaky_relu_nc_f32(op_, b.n, b.x, b.out, g_pool); break;
-      case Kind::Sigmoid: s = xnn_setup_sigmoid_nc_f32(op_, b.n, b.x, b.out, g_pool); break;
-      case Kind::Hardswish: s = xnn_setup_hardswish_nc_f32(op_, b.n, b.x, b.out, g_pool); break;
+      case Kind::Clamp: s = xnn_setup_clamp_nc_f32(op_, b.n, x, y, g_pool); break;
+      case Kind::Elu: s = xnn_setup_elu_nc_f32(op_, b.n, x, y, g_pool); break;
+      case Kind::LeakyRelu: s = xnn_setup_leaky_relu_nc_f32(op_, b.n, x, y, g_pool); break;
+      case Kind::Sigmoid: s = xnn_setup_sigmoid_nc_f32(op_, b.n, x, y, g_pool); break;
+      case Kind::Hardswish: s = xnn_setup_hardswish_nc_f32(op_, b.n, x, y, g_pool); break;
     }
-    if (s != xnn_status_success) {
-      *error = "xnnpack: setup failed, status " + std::to_string(int(s));
-      return false;
-    }
-    return true;
+    return check(s, "setup", error);
   }
-  void run() override { xnn_run_operator(op_, g_pool); }
 
- private:
   xnn_operator_t op_ = nullptr;
 };
 
@@ -83,7 +108,11 @@ Library xnnpack_library() {
   lib.name = "xnnpack";
   lib.version = "Debian libxnnpack (operators API)";
   lib.threading = "pthreadpool";
-  for (const auto &kv : mappings()) lib.forward.push_back(kv.first);
+  for (const auto &kv : mappings()) {
+    lib.offers[Dtype::f32].forward.push_back(kv.first);
+    if (kv.second.kind != Kind::Elu && kv.second.kind != Kind::Sigmoid)
+      lib.offers[Dtype::f16].forward.push_back(kv.first);
+  }
   lib.set_threads = [](int threads) {
     if (g_pool) pthreadpool_destroy(g_pool);
     g_pool = nullptr;
@@ -98,7 +127,7 @@ Library xnnpack_library() {
       return nullptr;
     }
     const auto it = mappings().find(activation);
-    if (backward || it == mappings().end()) {
+    if (backward || b.dtype == Dtype::bf16 || it == mappings().end()) {
       *error = "xnnpack offers no " + std::string(backward ? "backward " : "") + activation;
       return nullptr;
     }
