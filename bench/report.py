@@ -317,7 +317,8 @@ def main():
             if not text:
                 continue
             emit("")
-            emit("### %s, %s" % (direction_text(direction).capitalize(), threads_text(run["threads"])))
+            title = direction_text(direction)
+            emit("### %s, %s" % (title if "/" in direction else title.capitalize(), threads_text(run["threads"])))
             emit("")
             emit(text)
             if args.plots and "/" not in direction:
