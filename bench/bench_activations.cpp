@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "bench_clock.h"
+#include "half_bits.h"
 
 namespace {
 
@@ -48,18 +49,6 @@ struct Buffers {
   std::vector<uint16_t> x16[3], dy16[3], out16[3];  // per 16-bit dtype (index: the actgen_dtype value)
   double memcpy_gbps = 0;
 };
-
-// f32 -> the 16-bit pattern of dtype d, to nearest (the inputs are normal floats of modest size; values below
-// f16's normal range become 0, which is fine for timing).
-uint16_t narrow(float f, actgen_dtype d) {
-  uint32_t u;
-  std::memcpy(&u, &f, 4);
-  if (d == ACTGEN_BF16) return uint16_t((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
-  const uint32_t sign = (u >> 16) & 0x8000u, a = u & 0x7fffffffu;
-  if (a < 0x38800000u) return uint16_t(sign);
-  const uint32_t r = a - (112u << 23);
-  return uint16_t(sign | ((r + 0x0fffu + ((r >> 13) & 1u)) >> 13));
-}
 
 // memcpy's bandwidth at n floats: the median of 15 samples, each long enough (>= 8 MB copied) for the clock.
 double measure_memcpy_gbps(const float *src, float *dst, size_t n) {
@@ -141,8 +130,8 @@ void bench_activation(benchmark::State &state, std::string activation, actgen_di
       b.dy16[d].resize(n);
       b.out16[d].assign(n, 0);
       for (size_t i = 0; i < n; ++i) {
-        b.x16[d][i] = narrow(b.x[i], dtype);
-        b.dy16[d][i] = narrow(b.dy[i], dtype);
+        b.x16[d][i] = benchhalf::to_half_bits(b.x[i], dtype);
+        b.dy16[d][i] = benchhalf::to_half_bits(b.dy[i], dtype);
       }
     }
     const uint16_t *x = b.x16[d].data(), *dy = b.dy16[d].data();

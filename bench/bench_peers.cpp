@@ -33,6 +33,7 @@
 #include <benchmark/benchmark.h>
 
 #include "bench_clock.h"
+#include "half_bits.h"
 #include "peers/peers.h"
 
 #include <algorithm>
@@ -64,41 +65,14 @@ using benchclock::now_seconds;
 
 int g_threads = 1;
 
-using peers::Dtype;
-const Dtype kDtypes[] = {Dtype::f32, Dtype::f16, Dtype::bf16};
+using benchhalf::from_half_bits;
+using benchhalf::to_half_bits;
 
-actgen_dtype actgen_type(Dtype d) { return d == Dtype::f16 ? ACTGEN_F16 : d == Dtype::bf16 ? ACTGEN_BF16 : ACTGEN_F32; }
-
-// float -> f16 / bf16 bit pattern, round to nearest even (NaN stays NaN, overflow to inf, f16 subnormals kept).
-uint16_t to_half_bits(float f, Dtype d) {
-  uint32_t u;
-  std::memcpy(&u, &f, sizeof u);
-  const uint16_t sign = uint16_t((u >> 16) & 0x8000u);
-  const uint32_t a = u & 0x7fffffffu;
-  if (d == Dtype::bf16) {
-    if (a > 0x7f800000u) return uint16_t(sign | 0x7fc0u);
-    return uint16_t(sign | ((a + 0x7fffu + ((a >> 16) & 1u)) >> 16));
-  }
-  if (a > 0x7f800000u) return uint16_t(sign | 0x7e00u);
-  if (a >= 0x477ff000u) return uint16_t(sign | 0x7c00u);  // >= 65520: rounds to inf
-  if (a < 0x38800000u)  // below 2^-14: a multiple of 2^-24, |f| * 2^24 rounded to an integer (exact in double)
-    return uint16_t(sign | uint16_t(std::nearbyint(double(std::fabs(f)) * 16777216.0)));
-  const uint32_t r = a - 0x38000000u;  // exponent bias 127 -> 15
-  return uint16_t(sign | ((r + 0xfffu + ((r >> 13) & 1u)) >> 13));
-}
-
-float from_half_bits(uint16_t h, Dtype d) {
-  if (d == Dtype::bf16) {
-    const uint32_t u = uint32_t(h) << 16;
-    float f;
-    std::memcpy(&f, &u, sizeof f);
-    return f;
-  }
-  const int e = (h >> 10) & 0x1f, m = h & 0x3ff;
-  const float v = e == 0 ? std::ldexp(float(m), -24)
-                  : e == 31 ? (m ? std::numeric_limits<float>::quiet_NaN() : std::numeric_limits<float>::infinity())
-                            : std::ldexp(float(m | 0x400), e - 25);
-  return (h & 0x8000) ? -v : v;
+// The element types this build has, f32 first (actgen's own list).
+std::vector<actgen_dtype> dtypes() {
+  std::vector<actgen_dtype> v;
+  for (size_t i = 0; i < actgen_dtype_count(); ++i) v.push_back(actgen_dtype(actgen_dtype_at(i)));
+  return v;
 }
 
 struct AlignedFree {
@@ -118,17 +92,17 @@ struct Buffers {
   float *outf() const { return static_cast<float *>(out.get()); }
 };
 
-Buffers &buffers_for(size_t n, Dtype d = Dtype::f32) {
-  static std::map<std::pair<size_t, Dtype>, std::unique_ptr<Buffers>> all;
+Buffers &buffers_for(size_t n, actgen_dtype d = ACTGEN_F32) {
+  static std::map<std::pair<size_t, actgen_dtype>, std::unique_ptr<Buffers>> all;
   auto &slot = all[{n, d}];
   if (!slot) {
     slot = std::make_unique<Buffers>();
-    const size_t bytes = n * peers::dtype_bytes(d);
+    const size_t bytes = n * actgen_dtype_size(d);
     slot->x = aligned_bytes(bytes);
     slot->dy = aligned_bytes(bytes);
     slot->out = aligned_bytes(bytes);
     std::memset(slot->out.get(), 0, bytes);
-    if (d == Dtype::f32) {
+    if (d == ACTGEN_F32) {
       std::mt19937 rng(12345);
       std::uniform_real_distribution<float> in(-kInputRange, kInputRange), grad(-1.0f, 1.0f);
       float *x = static_cast<float *>(slot->x.get()), *dy = static_cast<float *>(slot->dy.get());
@@ -148,7 +122,7 @@ Buffers &buffers_for(size_t n, Dtype d = Dtype::f32) {
   return *slot;
 }
 
-peers::Buffers peer_buffers(const Buffers &b, size_t n, Dtype d) {
+peers::Buffers peer_buffers(const Buffers &b, size_t n, actgen_dtype d) {
   return {b.x.get(), b.dy.get(), b.out.get(), n, d};
 }
 
@@ -236,9 +210,9 @@ struct KernelDeleter {
 };
 using KernelPtr = std::unique_ptr<actgen_kernel, KernelDeleter>;
 
-KernelPtr make_kernel(const std::string &activation, bool backward, Dtype d = Dtype::f32) {
+KernelPtr make_kernel(const std::string &activation, bool backward, actgen_dtype d = ACTGEN_F32) {
   actgen_kernel *raw = nullptr;
-  if (actgen_kernel_create(&raw, activation.c_str(), nullptr, actgen_type(d),
+  if (actgen_kernel_create(&raw, activation.c_str(), nullptr, d,
                            backward ? ACTGEN_BACKWARD : ACTGEN_FORWARD) != ACTGEN_OK)
     return nullptr;
   return KernelPtr(raw);
@@ -250,9 +224,9 @@ actgen_status run_kernel(const actgen_kernel *k, bool backward, const void *x, c
 }
 
 // Bytes a call must move per element.
-double bytes_per_elem(bool backward, Dtype d) { return double((backward ? 3 : 2) * peers::dtype_bytes(d)); }
+double bytes_per_elem(bool backward, actgen_dtype d) { return double((backward ? 3 : 2) * actgen_dtype_size(d)); }
 
-void bench_actgen(benchmark::State &state, std::string activation, bool backward, Dtype d, size_t n) {
+void bench_actgen(benchmark::State &state, std::string activation, bool backward, actgen_dtype d, size_t n) {
   KernelPtr kernel = make_kernel(activation, backward, d);
   if (!kernel) {
     state.SkipWithError(actgen_last_error());
@@ -294,7 +268,7 @@ std::vector<peers::Library> &libraries() {
 }
 
 void bench_peer(benchmark::State &state, const peers::Library *lib, std::string activation, bool backward,
-                Dtype d, size_t n) {
+                actgen_dtype d, size_t n) {
   Buffers &b = buffers_for(n, d);
   std::string error;
   std::unique_ptr<peers::Op> op = lib->make(activation, backward, peer_buffers(b, n, d), &error);
@@ -313,21 +287,21 @@ void bench_peer(benchmark::State &state, const peers::Library *lib, std::string 
   state.SetLabel(lib->name + " " + lib->version + (impl.empty() ? "" : " [" + impl + "]"));
 }
 
-bool offers(const peers::Library &lib, const std::string &activation, bool backward, Dtype d) {
+bool offers(const peers::Library &lib, const std::string &activation, bool backward, actgen_dtype d) {
   const auto it = lib.offers.find(d);
   if (it == lib.offers.end()) return false;
   const std::vector<std::string> &list = backward ? it->second.backward : it->second.forward;
   return std::find(list.begin(), list.end(), activation) != list.end();
 }
 
-bool any_peer_offers(const std::string &activation, bool backward, Dtype d) {
+bool any_peer_offers(const std::string &activation, bool backward, actgen_dtype d) {
   for (const peers::Library &lib : libraries())
     if (offers(lib, activation, backward, d)) return true;
   return false;
 }
 
 // "" for f32 (the names without a type), "f16/" and "bf16/" otherwise.
-std::string type_part(Dtype d) { return d == Dtype::f32 ? "" : std::string(peers::dtype_name(d)) + "/"; }
+std::string type_part(actgen_dtype d) { return d == ACTGEN_F32 ? "" : std::string(actgen_dtype_name(d)) + "/"; }
 
 std::vector<std::string> catalog() {
   std::vector<std::string> names;
@@ -347,10 +321,10 @@ void register_all() {
   }
   // f32: every activation; 16-bit types: those some peer offers in the type (actgen's own 16-bit timings for
   // the whole catalog are bench_activations').
-  for (Dtype d : kDtypes) {
+  for (actgen_dtype d : dtypes()) {
     for (const std::string &name : catalog()) {
       for (bool backward : {false, true}) {
-        if (d != Dtype::f32 && !any_peer_offers(name, backward, d)) continue;
+        if (d != ACTGEN_F32 && !any_peer_offers(name, backward, d)) continue;
         const std::string dir = backward ? "bwd" : "fwd";
         for (size_t n : kSizes) {
           const std::string tail = "/" + type_part(d) + dir + "/" + name + "/" + std::to_string(n);
@@ -382,7 +356,7 @@ double ulp_distance(float a, float b) {
 }
 
 // The same for two 16-bit patterns of one type (f16 and bf16 are both sign + magnitude).
-double ulp_distance16(uint16_t a, uint16_t b, Dtype d) {
+double ulp_distance16(uint16_t a, uint16_t b, actgen_dtype d) {
   const bool nan_a = std::isnan(from_half_bits(a, d)), nan_b = std::isnan(from_half_bits(b, d));
   if (nan_a || nan_b) return nan_a && nan_b ? 0.0 : HUGE_VAL;
   const auto ordered = [](uint16_t h) { return (h & 0x8000) ? -int32_t(h & 0x7fff) : int32_t(h); };
@@ -415,13 +389,13 @@ int run_check() {
   std::printf("| activation | dir | type | library | max ulp on [-6, 6] | worst x | library's value | actgen's value |"
               " ulp at worst x |\n");
   std::printf("|---|---|---|---|---:|---:|---:|---:|---:|\n");
-  for (Dtype d : kDtypes) {
+  for (actgen_dtype d : dtypes()) {
     // The inputs in the type (16-bit: rounded to nearest even), and room for two outputs.
-    const size_t bytes = peers::dtype_bytes(d);
+    const size_t bytes = actgen_dtype_size(d);
     std::vector<unsigned char> xs(x.size() * bytes), dys(x.size() * bytes), want(x.size() * bytes),
         got(x.size() * bytes);
     for (size_t i = 0; i < x.size(); ++i) {
-      if (d == Dtype::f32) {
+      if (d == ACTGEN_F32) {
         std::memcpy(&xs[i * 4], &x[i], 4);
         std::memcpy(&dys[i * 4], &dy[i], 4);
       } else {
@@ -431,7 +405,7 @@ int run_check() {
       }
     }
     const auto value = [&](const std::vector<unsigned char> &v, size_t i) {
-      if (d == Dtype::f32) {
+      if (d == ACTGEN_F32) {
         float f;
         std::memcpy(&f, &v[i * 4], 4);
         return f;
@@ -441,7 +415,7 @@ int run_check() {
       return from_half_bits(h, d);
     };
     const auto ulps = [&](size_t i) {
-      if (d == Dtype::f32) return ulp_distance(value(got, i), value(want, i));
+      if (d == ACTGEN_F32) return ulp_distance(value(got, i), value(want, i));
       uint16_t a, b;
       std::memcpy(&a, &got[i * 2], 2);
       std::memcpy(&b, &want[i * 2], 2);
@@ -450,7 +424,7 @@ int run_check() {
     for (const std::string &name : catalog()) {
       for (bool backward : {false, true}) {
         if (!any_peer_offers(name, backward, d)) continue;
-        const char *dir = backward ? "bwd" : "fwd", *type = peers::dtype_name(d);
+        const char *dir = backward ? "bwd" : "fwd", *type = actgen_dtype_name(d);
         KernelPtr k = make_kernel(name, backward, d);
         if (!k || run_kernel(k.get(), backward, xs.data(), dys.data(), want.data(), x.size()) != ACTGEN_OK) {
           std::printf("| %s | %s | %s | actgen | error: %s | | | | |\n", name.c_str(), dir, type, actgen_last_error());

@@ -28,10 +28,6 @@ from summarize import base_name  # same folder: Google Benchmark run names witho
 
 DEFAULT_PLOT_ACTIVATIONS = ["relu", "leaky_relu", "elu", "sigmoid", "tanh", "gelu", "gelu_tanh", "silu", "mish",
                             "softplus", "hardswish", "logsigmoid"]
-# Directions as keyed below: f32 ones by name, 16-bit ones with their type in front (bench_peers' names).
-DIRECTIONS = ["fwd", "bwd", "f16/fwd", "f16/bwd", "bf16/fwd", "bf16/bwd"]
-
-
 def bytes_per_elem(direction):
     """Bytes a call moves per element; the copies move 8 (f32 in and out), so the roofline for f32 backward is
     the copy time x 12/8, for f16 forward x 4/8."""
@@ -60,8 +56,9 @@ def load(path):
     values = {name: sum(v) / len(v) for name, v in runs.items()}
     values.update(medians)
 
-    # (direction, activation, n) -> {library: ns/elem}; copies: (kind, n) -> ns/elem
-    results, copies, sizes, activations, libraries = {}, {}, set(), [], []
+    # (direction, activation, n) -> {library: ns/elem}; copies: (kind, n) -> ns/elem. Directions are "fwd" and
+    # "bwd" for f32 and "<type>/fwd" etc. for the 16-bit types, in the order bench_peers registers them.
+    results, copies, sizes, activations, libraries, directions = {}, {}, set(), [], [], []
     for name, ns in values.items():
         parts = name.split("/")
         if parts[0] in ("memcpy", "ntcopy") and len(parts) == 2:
@@ -83,6 +80,8 @@ def load(path):
         sizes.add(n)
         if activation not in activations:
             activations.append(activation)
+        if direction not in directions:
+            directions.append(direction)
         if lib not in libraries:
             libraries.append(lib)
         results.setdefault((direction, activation, n), {})[lib] = ns
@@ -96,6 +95,7 @@ def load(path):
         "sizes": sorted(sizes),
         "activations": activations,
         "libraries": libraries,
+        "directions": directions,
     }
 
 
@@ -312,7 +312,7 @@ def main():
     emit("ns per element (lower is better); ratio = actgen / fastest peer (below 1: actgen is faster). "
           "Timing: %s." % ("thread CPU time at 1 thread, wall time otherwise"))
     for run in runs:
-        for direction in DIRECTIONS:
+        for direction in run["directions"]:
             text = table(run, direction)
             if not text:
                 continue

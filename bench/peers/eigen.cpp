@@ -74,12 +74,12 @@ Library eigen_library() {
   lib.version = std::to_string(EIGEN_WORLD_VERSION) + "." + std::to_string(EIGEN_MAJOR_VERSION) + "." +
                 std::to_string(EIGEN_MINOR_VERSION) + " (SIMD: " + Eigen::SimdInstructionSetsInUse() + ")";
   lib.threading = "single-threaded (array expressions do not use threads)";
-  for (const auto &kv : table()) lib.offers[Dtype::f32].forward.push_back(kv.first);
+  for (const auto &kv : table()) lib.offers[ACTGEN_F32].forward.push_back(kv.first);
   lib.set_threads = [](int) {};
   lib.make = [](const std::string &activation, bool backward, const Buffers &b,
                 std::string *error) -> std::unique_ptr<Op> {
     const auto it = table().find(activation);
-    if (backward || b.dtype != Dtype::f32 || it == table().end()) {
+    if (backward || b.dtype != ACTGEN_F32 || it == table().end()) {
       *error = "eigen: no " + std::string(backward ? "backward " : "") + activation;
       return nullptr;
     }

@@ -90,11 +90,11 @@ class EltwiseOp : public Op {
   std::string implementation() const override { return impl_; }
 
  private:
-  static dnnl::memory::data_type data_type(Dtype d) {
+  static dnnl::memory::data_type data_type(actgen_dtype d) {
     switch (d) {
-      case Dtype::f16: return dnnl::memory::data_type::f16;
-      case Dtype::bf16: return dnnl::memory::data_type::bf16;
-      case Dtype::f32: break;
+      case ACTGEN_F16: return dnnl::memory::data_type::f16;
+      case ACTGEN_BF16: return dnnl::memory::data_type::bf16;
+      case ACTGEN_F32: break;
     }
     return dnnl::memory::data_type::f32;
   }
@@ -117,7 +117,7 @@ Library onednn_library() {
 #else
   lib.threading = "oneDNN default (bench_peers built without OpenMP: --threads not applied)";
 #endif
-  for (Dtype d : {Dtype::f32, Dtype::bf16}) {
+  for (actgen_dtype d : {ACTGEN_F32, ACTGEN_BF16}) {
     for (const auto &kv : mappings()) {
       lib.offers[d].forward.push_back(kv.first);
       lib.offers[d].backward.push_back(kv.first);

@@ -7,10 +7,13 @@
 // A peer maps an activation only when its operator computes the same function at actgen's default parameters
 // (e.g. celu(alpha=1) = elu(1), prelu(weight=0.25) = leaky_relu(0.25), silu = swish(1)).
 //
-// Element types: every peer takes f32; a peer that also has 16-bit operators (oneDNN's f16/bf16 eltwise,
-// XNNPACK's f16 operators) lists what it offers in each. 16-bit buffers hold the bit patterns (uint16_t).
+// Element types are actgen's (actgen_dtype): every peer takes f32; a peer that also has 16-bit operators
+// (oneDNN's bf16 eltwise, XNNPACK's f16 operators) lists what it offers in each. 16-bit buffers hold the bit
+// patterns (uint16_t).
 #ifndef ACTGEN_BENCH_PEERS_H
 #define ACTGEN_BENCH_PEERS_H
+
+#include <actgen/actgen.h>
 
 #include <algorithm>
 #include <cstddef>
@@ -21,11 +24,6 @@
 #include <vector>
 
 namespace peers {
-
-enum class Dtype { f32, f16, bf16 };
-// "f32", "f16", "bf16" (actgen_dtype_name's names).
-const char *dtype_name(Dtype d);
-inline size_t dtype_bytes(Dtype d) { return d == Dtype::f32 ? 4 : 2; }
 
 struct Op {
   virtual ~Op() = default;
@@ -40,7 +38,7 @@ struct Buffers {
   const void *dy;  // backward only
   void *out;       // y (forward) or dx (backward)
   size_t n;
-  Dtype dtype = Dtype::f32;  // of all three
+  actgen_dtype dtype = ACTGEN_F32;  // of all three
   const float *xf() const { return static_cast<const float *>(x); }
   float *outf() const { return static_cast<float *>(out); }
 };
@@ -54,7 +52,7 @@ struct Library {
   std::string name;     // "onednn", "xnnpack", "eigen", "plain", "plain_fastmath"
   std::string version;  // shown in the benchmark context
   std::string threading;  // how --threads applies, e.g. "OpenMP", "pthreadpool", "single-threaded"
-  std::map<Dtype, Offer> offers;  // activations offered, per element type (f32 always)
+  std::map<actgen_dtype, Offer> offers;  // activations offered, per element type (f32 always)
   // Called once, before any make, with --threads.
   std::function<void(int threads)> set_threads;
   // nullptr when the activation/direction/type is not offered or setup fails (then error says why).

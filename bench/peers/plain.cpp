@@ -86,14 +86,14 @@ Library PLAIN_LIBRARY_FUNCTION() {
   lib.name = PLAIN_LIBRARY_NAME;
   lib.version = "g++ " __VERSION__ " " PLAIN_LIBRARY_FLAGS;
   lib.threading = "persistent std::thread pool (n >= 16K)";
-  for (const auto &kv : table()) lib.offers[Dtype::f32].forward.push_back(kv.first);
+  for (const auto &kv : table()) lib.offers[ACTGEN_F32].forward.push_back(kv.first);
   lib.set_threads = [](int threads) {
     g_threads = threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency()));
   };
   lib.make = [](const std::string &activation, bool backward, const Buffers &b,
                 std::string *error) -> std::unique_ptr<Op> {
     const auto it = table().find(activation);
-    if (backward || b.dtype != Dtype::f32 || it == table().end()) {
+    if (backward || b.dtype != ACTGEN_F32 || it == table().end()) {
       *error = std::string(PLAIN_LIBRARY_NAME) + ": no " + (backward ? "backward " : "") + activation;
       return nullptr;
     }

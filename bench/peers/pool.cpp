@@ -9,15 +9,6 @@
 
 namespace peers {
 
-const char *dtype_name(Dtype d) {
-  switch (d) {
-    case Dtype::f16: return "f16";
-    case Dtype::bf16: return "bf16";
-    case Dtype::f32: break;
-  }
-  return "f32";
-}
-
 namespace {
 
 class Pool {

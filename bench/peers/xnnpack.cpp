@@ -46,7 +46,7 @@ class UnaryOp : public Op {
     if (op_) xnn_delete_operator(op_);
   }
   bool init(const Mapping &m, const Buffers &b, std::string *error) {
-    return b.dtype == Dtype::f16 ? init_f16(m, b, error) : init_f32(m, b, error);
+    return b.dtype == ACTGEN_F16 ? init_f16(m, b, error) : init_f32(m, b, error);
   }
   void run() override { xnn_run_operator(op_, g_pool); }
 
@@ -109,9 +109,9 @@ Library xnnpack_library() {
   lib.version = "Debian libxnnpack (operators API)";
   lib.threading = "pthreadpool";
   for (const auto &kv : mappings()) {
-    lib.offers[Dtype::f32].forward.push_back(kv.first);
+    lib.offers[ACTGEN_F32].forward.push_back(kv.first);
     if (kv.second.kind != Kind::Elu && kv.second.kind != Kind::Sigmoid)
-      lib.offers[Dtype::f16].forward.push_back(kv.first);
+      lib.offers[ACTGEN_F16].forward.push_back(kv.first);
   }
   lib.set_threads = [](int threads) {
     if (g_pool) pthreadpool_destroy(g_pool);
@@ -127,7 +127,7 @@ Library xnnpack_library() {
       return nullptr;
     }
     const auto it = mappings().find(activation);
-    if (backward || b.dtype == Dtype::bf16 || it == mappings().end()) {
+    if (backward || b.dtype == ACTGEN_BF16 || it == mappings().end()) {
       *error = "xnnpack offers no " + std::string(backward ? "backward " : "") + activation;
       return nullptr;
     }
