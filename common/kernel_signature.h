@@ -45,9 +45,11 @@ enum class Constraint { ACTGEN_CONSTRAINTS(ACTGEN_CONSTRAINT_ENUMERATOR) };
 // The kernels' function types. Plain forward and backward (generators/activation_generator.cpp):
 using ForwardFn = int (*)(halide_buffer_t *x, ACTGEN_SCALAR_ARGS halide_buffer_t *y);
 using BackwardFn = int (*)(halide_buffer_t *x, halide_buffer_t *dy, ACTGEN_SCALAR_ARGS halide_buffer_t *dx);
-// The counting forward: y, and per block of `block` elements the int32 counts counts_0(j, b) (zero outputs) and
-// counts_1(j, b) (flat inputs).
-using CountedForwardFn = int (*)(halide_buffer_t *x, ACTGEN_SCALAR_ARGS int32_t block, halide_buffer_t *y,
+// The counting forward: x and y as 3-D views (j, r, b) of whole blocks of rows of kCountLanes elements, and per
+// block the int32 counts counts_0(j, b) (zero outputs) and counts_1(j, b) (flat inputs), lane j counting its
+// rows' element j.
+constexpr int kCountLanes = 16;
+using CountedForwardFn = int (*)(halide_buffer_t *x, ACTGEN_SCALAR_ARGS halide_buffer_t *y,
                                  halide_buffer_t *counts_0, halide_buffer_t *counts_1);
 // The fused forms (generators/form_generators.cpp). Gated: y = f(a) g.
 using GatedForwardFn = int (*)(halide_buffer_t *a, halide_buffer_t *g, ACTGEN_SCALAR_ARGS halide_buffer_t *y);

@@ -4,6 +4,7 @@
 #include "generators/dtype_convert.h"
 #include "generators/generator_base.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -48,83 +49,75 @@ class ActivationBackward : public ActivationBase<ActivationBackward> {
 };
 
 // The counting forward: y as ActivationForward, and in the same pass the counts of (0) outputs that are +-0 in
-// y's type and (1) inputs in the definition's flat region (Activation::flat; none when it has none), per block:
-// counts(j, b) = the counts over the elements b * block + k * L + j (k < block / L, L = counts' extent 0), two
-// int32 buffers (the generated function's counts_0, counts_1). The runtime adds the blocks (exact: integers).
-// A call covers whole blocks only: x's extent is counts' extent 1 times block, and block a multiple of L (the
-// runtime cuts a call that way, runtime/api.cpp; Halide's bounds checks refuse a call whose counts would read
-// past x). So the counts read the tile and x at dense addresses, with no bounds tests (a clamped index made
-// every read a gather, a predicate made the accumulators masked loads and stores).
-// CPU only: parallel over blocks; each block's values are computed into a scratch tile, stored into y and
-// counted from it (compute_with at the block loop), with the count accumulators in registers.
+// y's type and (1) inputs in the definition's flat region (Activation::flat; none when it has none), per block.
+// The runtime passes x and y as 3-D views of whole blocks, (j, r, b) = element b * rows * L + r * L + j with
+// L = kCountLanes = 16 lanes, `rows` rows per block and (16, 16 * rows) as strides, and the counts as counts(j, b):
+// two int32 buffers (the generated function's counts_0, counts_1), lane j of block b counting its rows' element
+// j. The runtime adds the blocks (exact: integers) and cuts any n into such views (runtime/api.cpp).
+// One loop does everything: y is an update over the same reduction domain r as the counts (a pure definition
+// of undef, so nothing is written twice), both vectorized over j and fused at r (compute_with), so each row's
+// x is loaded once, its value computed once (Halide's CSE shares it between the two stages before the store,
+// which keeps an in-place call right) and stored, and the accumulators stay in registers. Halide 14 fuses only
+// loops of the same kind: r is an impure reduction variable in the counts (they do not depend on it), so y's r
+// must be one too, which its left-hand side's clamp(r, ...) makes it (Halide cannot prove that distinct r write
+// distinct elements; the clamp folds away in the loop). No fast-case specialization (Activation::fast_when):
+// Halide 14 fails on specialized fused stages ("Symbol not found"), so celu, softplus and swish count on their
+// general path. CPU only, parallel over blocks.
 class ActivationForwardCounted : public ActivationBase<ActivationForwardCounted> {
  public:
-  Input<Buffer<>> x{"x", 1};
+  Input<Buffer<>> x{"x", 3};
   ACTGEN_PARAM_INPUTS
-  Input<int> block{"block"};  // elements per block: a multiple of counts' extent 0
-  Output<Buffer<>> y{"y", 1};
+  Output<Buffer<>> y{"y", 3};
   Output<Buffer<>> counts{"counts", {Int(32), Int(32)}, 2};
 
   void generate() {
-    Var i("i"), j("j"), b("b");
+    Var j("j"), q("q"), b("b");
     const Activation &act = definition();
     const std::vector<Expr> p = params();
-    Expr xf = to_f32(x(i));
-    Func value("value");
-    value(i) = from_f32(propagate_nan(act.forward(xf, p), xf), y.type());
-    y(i) = value(i);
     const Target t = get_target();
-    counts(j, b) = Tuple(0, 0);
-    Expr lanes = Func(counts).output_buffers()[0].dim(0).extent();
-    RDom r(0, block / lanes, "r");
-    Expr k = b * block + r * lanes + j;
-    Expr zero = to_f32(value(k)) == 0.0f;  // read from the block's scratch tile (see the schedule)
-    // NaN is never flat. The definitions' conditions say so (relu's x <= 0), but Halide's simplifier rewrites
-    // x <= 0 as !(0 < x), which is true for NaN: the arm-64-neon kernel counted NaN as flat. is_nan is evaluated
-    // strictly whatever the target.
-    Expr xk = to_f32(x(k));
-    Expr flat = act.flat ? act.flat(xk, p) && !is_nan(xk) : cast<bool>(false);
-    counts(j, b) = Tuple(counts(j, b)[0] + select(zero, 1, 0), counts(j, b)[1] + select(flat, 1, 0));
-    if (get_auto_schedule()) {
-      x.set_estimates({{0, estimate}});
-      estimate_scalars();
-      block.set_estimate(8192);
-      y.set_estimates({{0, estimate}});
-      counts.set_estimates({{0, 8}, {0, estimate / 8192}});
-      return;
-    }
-    const ScheduleKnobs kn = knobs();
-    const int natural = t.natural_vector_size<float>();
     if (t.has_gpu_feature()) {
       std::cerr << "actgen_forward_counted: no GPU schedule in this release (cmake/generate.cmake builds it for "
                    "host-memory targets only)\n";
       std::abort();  // build-time tool: a build-system bug
     }
-    // The runtime passes mins 0 and counts' extent 1 equal to y's block count (runtime/api.cpp). Stated here, the
-    // block loops of y and counts have provably equal bounds, so compute_with emits one loop nest instead of
-    // prologue, steady and epilogue copies of the whole body.
-    y.dim(0).set_min(0);
-    // (A Tuple's second buffer shares the first's bounds.)
-    const OutputImageParam c0 = Func(counts).output_buffers()[0];
-    c0.dim(0).set_min(0);
-    c0.dim(1).set_bounds(0, (y.dim(0).extent() + block - 1) / block);
-    Var ii("ii");
-    y.split(i, b, ii, block, TailStrategy::GuardWithIf).parallel(b);
-    vectorize_loop(y, ii, t, kn.parallel_vectors, 1);
-    // The reduction innermost over a vector of lanes: each accumulator stays in a register across the block
-    // (with the lanes innermost, LLVM kept it in memory: a store-to-load chain per step).
+    auto value = [&](const Expr &xf) { return from_f32(propagate_nan(act.forward(xf, p), xf), y.type()); };
+    RDom r(0, x.dim(1).extent(), "r");
+    Expr xf = to_f32(x(j, r, b));
+    y(j, q, b) = undef(y.type());
+    y(j, clamp(r, 0, x.dim(1).extent() - 1), b) = value(xf);
+    counts(j, b) = Tuple(0, 0);
+    Expr zero = to_f32(value(xf)) == 0.0f;
+    // NaN is never flat. The definitions' conditions say so (relu's x <= 0), but Halide's simplifier rewrites
+    // x <= 0 as !(0 < x), which is true for NaN: the arm-64-neon kernel counted NaN as flat. is_nan is evaluated
+    // strictly whatever the target.
+    Expr flat = act.flat ? act.flat(xf, p) && !is_nan(xf) : cast<bool>(false);
+    counts(j, b) = Tuple(counts(j, b)[0] + select(zero, 1, 0), counts(j, b)[1] + select(flat, 1, 0));
+    const OutputImageParam c0 = Func(counts).output_buffers()[0];  // (a Tuple's second buffer shares its bounds)
+    if (get_auto_schedule()) {
+      x.set_estimates({{0, kCountLanes}, {0, 256}, {0, estimate / (256 * kCountLanes)}});
+      estimate_scalars();
+      y.set_estimates({{0, kCountLanes}, {0, 256}, {0, estimate / (256 * kCountLanes)}});
+      counts.set_estimates({{0, kCountLanes}, {0, estimate / (256 * kCountLanes)}});
+      return;
+    }
+    // The runtime's layout, stated: lanes innermost and dense, rows of 16, y shaped like x, one counts column per
+    // block. Halide checks them on every call.
+    x.dim(0).set_bounds(0, kCountLanes).set_stride(1);
+    x.dim(1).set_min(0).set_stride(kCountLanes);
+    x.dim(2).set_min(0);
+    y.dim(0).set_bounds(0, kCountLanes).set_stride(1);
+    y.dim(1).set_bounds(0, x.dim(1).extent()).set_stride(kCountLanes);
+    y.dim(2).set_bounds(0, x.dim(2).extent());
+    c0.dim(0).set_bounds(0, kCountLanes);
+    c0.dim(1).set_bounds(0, x.dim(2).extent());
+    // Native vectors over the 16 lanes (unrolled: a vector wider than the target's packs its masks on x86,
+    // generators/schedule.h); rows serial, blocks parallel.
+    const int natural = std::min(t.natural_vector_size<float>(), kCountLanes);
     Var jo("jo"), ji("ji");
-    counts.vectorize(j, natural, TailStrategy::GuardWithIf);
-    counts.update()
-        .split(j, jo, ji, natural, TailStrategy::GuardWithIf)
-        .reorder(r, ji, jo, b)
-        .vectorize(ji)
-        .parallel(b);
-    // The counts cannot read y itself (Halide 14: "Invalid compute_with: there is dependency between y and
-    // counts"), so each block's values go through a scratch tile that y is copied from.
-    counts.update().compute_with(y, b);
-    value.compute_at(y, b);
-    schedule_with_fast_case(value, fast_case(p), [&](Stage s) { vectorize_loop(s, i, t, kn.parallel_vectors, 1); });
+    counts.split(j, jo, ji, natural).vectorize(ji).unroll(jo);
+    y.update().split(j, jo, ji, natural).reorder(ji, jo, r, b).vectorize(ji).unroll(jo).parallel(b);
+    counts.update().split(j, jo, ji, natural).reorder(ji, jo, r, b).vectorize(ji).unroll(jo).parallel(b);
+    counts.update().compute_with(y.update(), r);
   }
 };
 

@@ -333,19 +333,20 @@ actgen_status actgen_forward_counted(const actgen_kernel *kernel, const void *x,
                 "bytes): set it to sizeof(actgen_counts)", kernel->name, counts->size, first_version);
   const CountedForwardFn fn = kernel->entry->forward_counted;
   if (!fn)
-    return fail(ACTGEN_ERROR_UNSUPPORTED, "%s: no counting forward kernel in this build (built for %s on CPU "
-                "targets)", kernel->name, dtype_name(kDtypes[0].dtype));
-  // The kernel sees whole blocks only (generators/activation_generator.cpp: no bounds tests in its loops): [0, n)
-  // goes as calls over whole kCountBlock blocks (pieces of at most kMaxPiece elements), then one call over the
-  // remaining whole rows of kCountLanes (one block of them), then the last n % kCountLanes elements in a scratch
-  // row of kCountLanes, whose lanes past them are not added (lane j counts exactly element j there). Each block
-  // has kCountLanes int32 partial counts per statistic (at most kCountBlock / kCountLanes per lane: no overflow);
-  // the totals are exact.
-  constexpr size_t kCountBlock = 4096, kCountLanes = 16;
-  static_assert(kMaxPiece % kCountBlock == 0 && kCountBlock % kCountLanes == 0, "counting calls: whole blocks");
+    return fail(ACTGEN_ERROR_UNSUPPORTED, "%s: no counting forward kernel in this build (built for the CPU "
+                "targets only)", kernel->name);
+  // The kernel sees whole blocks of whole rows of kCountLanes elements (generators/activation_generator.cpp:
+  // x and y as 3-D views (lane, row, block), no bounds tests in its loop): [0, n) goes as calls over whole
+  // kCountBlock blocks (pieces of at most kMaxPiece elements), then one call over the remaining whole rows (one
+  // block of them), then the last n % kCountLanes elements in a scratch row of kCountLanes, whose lanes past them
+  // are not added (lane j counts exactly element j there). Each block has kCountLanes int32 partial counts per
+  // statistic (at most kCountBlock / kCountLanes per lane: no overflow); the totals are exact. A block is one
+  // parallel task: 2^15 elements, the plain kernels' default parallel_chunk (generators/schedule.h).
+  constexpr size_t kCountBlock = size_t{1} << 15, kLanes = kCountLanes;
+  static_assert(kMaxPiece % kCountBlock == 0 && kCountBlock % kLanes == 0, "counting calls: whole blocks");
   const size_t max_blocks = ((n < kMaxPiece ? n : kMaxPiece) + kCountBlock - 1) / kCountBlock;
-  int32_t small[2][4 * kCountLanes];
-  int32_t *partial = max_blocks <= 4 ? &small[0][0] : static_cast<int32_t *>(std::malloc(2 * max_blocks * kCountLanes * 4));
+  int32_t small[2][4 * kLanes];
+  int32_t *partial = max_blocks <= 4 ? &small[0][0] : static_cast<int32_t *>(std::malloc(2 * max_blocks * kLanes * 4));
   if (!partial) return fail(ACTGEN_ERROR_OUT_OF_MEMORY, "%s: no memory for the counts' partial sums", kernel->name);
   const float *p = kernel->params;
   const size_t size = element_size(kernel->entry->dtype);
@@ -354,23 +355,29 @@ actgen_status actgen_forward_counted(const actgen_kernel *kernel, const void *x,
   // block's counts.
   auto call = [&](const void *xs, void *ys, size_t count, size_t block, size_t used_lanes) {
     const size_t blocks = count / block;
-    halide_dimension_t xd, yd, dims[2][2];
-    halide_buffer_t b[2] = {wrap(xs, kernel->entry->dtype, count, &xd), wrap(ys, kernel->entry->dtype, count, &yd)};
+    const halide_dimension_t view[3] = {halide_dimension_t(0, static_cast<int32_t>(kLanes), 1),
+                                        halide_dimension_t(0, static_cast<int32_t>(block / kLanes), kLanes),
+                                        halide_dimension_t(0, static_cast<int32_t>(blocks), static_cast<int32_t>(block))};
+    halide_dimension_t xd[3] = {view[0], view[1], view[2]}, yd[3] = {view[0], view[1], view[2]}, flat, dims[2][2];
+    halide_buffer_t b[2] = {wrap(xs, kernel->entry->dtype, count, &flat), wrap(ys, kernel->entry->dtype, count, &flat)};
+    b[0].dimensions = b[1].dimensions = 3;
+    b[0].dim = xd;
+    b[1].dim = yd;
     halide_buffer_t c[2];
     for (int k = 0; k < 2; ++k) {
-      dims[k][0] = halide_dimension_t(0, static_cast<int32_t>(kCountLanes), 1);
-      dims[k][1] = halide_dimension_t(0, static_cast<int32_t>(blocks), static_cast<int32_t>(kCountLanes));
+      dims[k][0] = halide_dimension_t(0, static_cast<int32_t>(kLanes), 1);
+      dims[k][1] = halide_dimension_t(0, static_cast<int32_t>(blocks), static_cast<int32_t>(kLanes));
       c[k] = halide_buffer_t{};
-      c[k].host = reinterpret_cast<uint8_t *>(partial + k * max_blocks * kCountLanes);
+      c[k].host = reinterpret_cast<uint8_t *>(partial + k * max_blocks * kLanes);
       c[k].type = halide_type_t(halide_type_int, 32, 1);
       c[k].dimensions = 2;
       c[k].dim = dims[k];
     }
-    const int code = fn(&b[0], ACTGEN_SCALAR_VALUES static_cast<int32_t>(block), &b[1], &c[0], &c[1]);
+    const int code = fn(&b[0], ACTGEN_SCALAR_VALUES &b[1], &c[0], &c[1]);
     if (code == 0)
       for (int k = 0; k < 2; ++k)
-        for (size_t e = 0; e < blocks * kCountLanes; ++e)
-          if (e % kCountLanes < used_lanes) totals[k] += static_cast<uint64_t>(partial[k * max_blocks * kCountLanes + e]);
+        for (size_t e = 0; e < blocks * kLanes; ++e)
+          if (e % kLanes < used_lanes) totals[k] += static_cast<uint64_t>(partial[k * max_blocks * kLanes + e]);
     return code;
   };
   const uint8_t *xb = static_cast<const uint8_t *>(x);
@@ -380,18 +387,18 @@ actgen_status actgen_forward_counted(const actgen_kernel *kernel, const void *x,
   for (; code == 0 && n - done >= kCountBlock;) {
     const size_t left = n - done < kMaxPiece ? n - done : kMaxPiece;
     const size_t count = left / kCountBlock * kCountBlock;
-    code = call(xb + done * size, yb + done * size, count, kCountBlock, kCountLanes);
+    code = call(xb + done * size, yb + done * size, count, kCountBlock, kLanes);
     done += count;
   }
-  if (code == 0 && n - done >= kCountLanes) {
-    const size_t count = (n - done) / kCountLanes * kCountLanes;
-    code = call(xb + done * size, yb + done * size, count, count, kCountLanes);
+  if (code == 0 && n - done >= kLanes) {
+    const size_t count = (n - done) / kLanes * kLanes;
+    code = call(xb + done * size, yb + done * size, count, count, kLanes);
     done += count;
   }
   if (code == 0 && done < n) {
-    alignas(64) uint8_t xs[kCountLanes * 8] = {}, ys[kCountLanes * 8];
+    alignas(64) uint8_t xs[kLanes * 8] = {}, ys[kLanes * 8];
     std::memcpy(xs, xb + done * size, (n - done) * size);
-    code = call(xs, ys, kCountLanes, kCountLanes, n - done);
+    code = call(xs, ys, kLanes, kLanes, n - done);
     if (code == 0) std::memcpy(yb + done * size, ys, (n - done) * size);
   }
   if (partial != &small[0][0]) std::free(partial);

@@ -19,6 +19,7 @@ using actgen::ChannelBackwardFn;
 using actgen::ChannelForwardFn;
 using actgen::Constraint;
 using actgen::CountedForwardFn;
+using actgen::kCountLanes;
 using actgen::ForwardFn;
 using actgen::GatedBackwardFn;
 using actgen::GatedForwardFn;
@@ -59,7 +60,7 @@ struct KernelEntry {
   size_t target;
   ForwardFn forward;
   BackwardFn backward;
-  CountedForwardFn forward_counted;  // nullptr where not generated (non-f32 dtypes, CUDA)
+  CountedForwardFn forward_counted;  // nullptr where not generated (CUDA)
 };
 
 // A fused form's kernels (cmake/forms.cmake, generators/form_generators.cpp). Each form's functions have their

@@ -106,7 +106,7 @@ typedef struct actgen_counts {
 /* As actgen_forward, and in the same pass counts the zero outputs and the flat-region inputs into *counts (set,
  * not added to: a caller accumulates over calls itself). The counts are exact (integers), whatever the thread
  * count. Errors as actgen_forward, plus: counts NULL or its size below the first version (INVALID_ARGUMENT, nothing
- * written); a kernel without a counting variant (UNSUPPORTED: this release builds them for f32 on CPU targets).
+ * written); a kernel without a counting variant (UNSUPPORTED: this release builds them for the CPU targets).
  * n == 0 sets both counts to 0. */
 ACTGEN_API actgen_status actgen_forward_counted(const actgen_kernel *kernel, const void *x, void *y, size_t n,
                                                 actgen_counts *counts);
