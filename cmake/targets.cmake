@@ -4,7 +4,9 @@
 # runtime/cpu_features.cpp reports them: x86 from cpuid, aarch64 from the kernel's hwcaps, e.g. neon = HWCAP_ASIMD,
 # riscv64 the single-letter extensions in the kernel's hwcaps, e.g. v;
 # "cuda": the runtime's own driver probe found a device) | where the kernel's data lives (host or cuda: a cuda
-# kernel takes device pointers and is only selected by name, never automatically).
+# kernel takes device pointers and is only selected by name, never automatically) | optional: "<dtype> ... from
+# <target>", dtypes whose kernels (plain, counting, forms) are the named target's, because they would be the same
+# code (that target must generate them itself); the entry then generates only the other dtypes.
 # The features field may be empty: such a target needs nothing the runtime detects (it runs wherever its processor
 # does; runtime/cpu_features.cpp detects nothing on architectures it does not know).
 # A build generates kernels for the entries whose processor is the one it builds for; any other processor is a
@@ -19,8 +21,9 @@ set(ACTGEN_TARGETS
   "x86-64-avx2|avx2|x86-64-linux-avx-avx2-f16c-fma-sse41-strict_float|x86_64|avx2 fma|host"
   "x86-64-sse41|sse41|x86-64-linux-sse41-strict_float|x86_64|sse41|host"
   # ARMv8.2-FP16 (hwcaps fphp and asimdhp): Halide's arm_fp16 gives the f16 kernels the hardware's conversions
-  # (fcvtl / fcvtn, generators/dtype_convert.h); its f32 and bf16 kernels are the same code as arm-64-neon's.
-  "arm-64-neon_fp16|neon_fp16|arm-64-linux-arm_fp16-strict_float|aarch64|neon fp16|host"
+  # (fcvtl / fcvtn, generators/dtype_convert.h); its f32 and bf16 kernels would be the same code as arm-64-neon's,
+  # so they are arm-64-neon's.
+  "arm-64-neon_fp16|neon_fp16|arm-64-linux-arm_fp16-strict_float|aarch64|neon fp16|host|f32 bf16 from arm-64-neon"
   "arm-64-neon|neon|arm-64-linux-strict_float|aarch64|neon|host"
   # PTX for compute capability 5.0, which every newer GPU's driver JIT-compiles.
   "cuda|cuda|x86-64-linux-cuda-cuda_capability_50-strict_float|x86_64|cuda|cuda"
