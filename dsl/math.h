@@ -96,7 +96,9 @@ Expr x_minus_tanh(Expr x);
 // NaN -> NaN, -inf -> 0, +inf -> 1.
 Expr normal_cdf(Expr x);
 // a * Phi(x) for |a| <= 32, rounded about once even where the product is subnormal (gelu's lower tail, where
-// Phi(x) alone would already be subnormal). Max 3 ulp. NaN x -> NaN; x > 6 -> a (a = +inf included).
+// Phi(x) alone would already be subnormal). Max 3 ulp. x > 6 -> a (a = +inf included). NaN x -> NaN when a is
+// NaN too (a = x); with a number a, a NaN x gives a number: the caller selects (as every generator does,
+// generators/generator_base.h's propagate_nan).
 Expr mul_normal_cdf(Expr a, Expr x);
 // phi(x) = e^(-x^2/2) / sqrt(2 pi), with x^2/2 formed exactly. Max 2 ulp. NaN -> NaN, +-inf -> 0.
 Expr normal_pdf(Expr x);

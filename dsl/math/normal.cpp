@@ -14,7 +14,7 @@
 //  * -t^2/2 is exact as hi + lo (rounding t^2 would cost t^2 ulp of e^(-t^2/2)), reduced by one Cody-Waite step;
 //  * the exponent carries + 64 and the result is scaled by 2^-64 at the end, so products down to the subnormal
 //    range are rounded once, not flushed, and 2^(k + 64) is always a normal float (no scaling split).
-// Measured (tests/math/test_contract.cpp, x Phi(x)): 2.58 ulp with FMA, 2.85 without; gelu's forward 67 AVX-512
+// Measured (tests/math/test_contract.cpp, x Phi(x)): 2.58 ulp with FMA, 2.85 without; gelu's forward 64 AVX-512
 // instructions per vector (bench/cost_report.py; the two-region Mills-ratio version it replaces took 146, at 2.1 ulp).
 // The derivative Phi(x) + x phi(x) = 1 + e^(-t^2/2) (t / sqrt(2 pi) - G) for x >= 0, and -e^(-t^2/2) (t / sqrt(2 pi)
 // - G) for x < 0, in plain float steps: its bound (16 ulp or 1e-7 absolute) does not need the exact products.
@@ -118,7 +118,9 @@ Expr normal_cdf(Expr x) {
 }
 
 Expr mul_normal_cdf(Expr a, Expr x) {
-  return detail::strict(select(detail::is_nan_bits(x), x, mul_cdf(a, x)));
+  // No NaN select of its own (2 instructions): a NaN x with a NaN a comes out of a - b as NaN, and a caller
+  // that passes a number a with a NaN x selects itself (math.h).
+  return detail::strict(mul_cdf(a, x));
 }
 
 namespace detail {
