@@ -4,7 +4,7 @@
 # `actgen generate` runs this from the build tree the tool was built in (--build-dir is that tree).
 #
 # A complete kernel library for a Halide target the build does not list: the target becomes one
-# ACTGEN_EXTRA_TARGETS entry (cmake/targets.cmake's fields: name|suffix|Halide target|processor|features|memory),
+# ACTGEN_EXTRA_TARGETS entry (cmake/targets.cmake's fields: name|suffix|Halide target|processor|features|memory; the optional seventh, shared dtypes, is not used here),
 # and the project is configured and built with it into DIR/build, running the host build's generators (every
 # catalog activation, both directions, every dtype, the fused forms where its processor is the host's, the Halide
 # runtime, the manifest), then installed into DIR: include/, lib/libactgen.a and libactgen.so (the runtime with
