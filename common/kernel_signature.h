@@ -55,11 +55,14 @@ using CountedForwardFn = int (*)(halide_buffer_t *x, ACTGEN_SCALAR_ARGS halide_b
 using GatedForwardFn = int (*)(halide_buffer_t *a, halide_buffer_t *g, ACTGEN_SCALAR_ARGS halide_buffer_t *y);
 using GatedBackwardFn = int (*)(halide_buffer_t *a, halide_buffer_t *g, halide_buffer_t *dy, ACTGEN_SCALAR_ARGS
                                 halide_buffer_t *da, halide_buffer_t *dg);
-// Bias and channel forms: x(i, c, o), the per-channel view v(i, c) (the bias, or the channel parameter), y or dx
-// like x, and the backward's channel-sum partials partial(j, c, ib, ob) with its block sizes ichunk, oblock.
+// Bias and channel forms: x(i, c, o), the per-channel view v(i, c) (the bias, or the channel parameter), y like
+// x; the backward sees x, dy and dx as whole blocks x(j, k, ib, c, r, ob) and writes the channel sums' partials
+// partial(j, c, ib, ob) (generators/form_generators.cpp). Its blocks' lanes are kBlockLanes but in the last block
+// region of a row (runtime/forms.cpp); the kernel has its own code for that width in the NCHW layout.
+constexpr int kBlockLanes = 16;
 using ChannelForwardFn = int (*)(halide_buffer_t *x, halide_buffer_t *v, ACTGEN_SCALAR_ARGS halide_buffer_t *y);
 using ChannelBackwardFn = int (*)(halide_buffer_t *x, halide_buffer_t *v, halide_buffer_t *dy, ACTGEN_SCALAR_ARGS
-                                  int32_t ichunk, int32_t oblock, halide_buffer_t *dx, halide_buffer_t *partial);
+                                  halide_buffer_t *dx, halide_buffer_t *partial);
 
 }  // namespace actgen
 

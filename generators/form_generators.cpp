@@ -14,11 +14,12 @@
 //   param (ACTGEN_FORM_CHANNEL): the definition's channel parameter (Activation::channel_param, prelu's weight)
 //   is v: y = f(x; p with p[k] = v); backward dx = dy * f'(x; p), and the channel sums are of the definition's
 //   param_backward, dy * df/dp[k] (dweight).
-// The backward forms, in the same loop as dx, the partial sums of the channel sums: partial(j, c, ib, ob) = sum of
-// term(ib * ichunk + k * P + j, c, ob * oblock + r) over k < ichunk / P, r < oblock (P = partial's extent 0), each
-// a sequential f32 sum of at most (ichunk / P) * oblock terms; the runtime (runtime/forms.cpp) adds the partials
-// of each channel in double in a fixed order. The block sizes come from the shape only (never the thread count),
-// so the sums are deterministic.
+// The backward forms see x, dy and dx as whole blocks, x(j, k, ib, c, r, ob) = x[i = (ib * chunks + k) * lanes + j,
+// c, o = ob * rows + r] (lanes, chunks, rows: extents 0, 1 and 4); the runtime (runtime/forms.cpp) cuts any shape
+// into at most six such regions. In the same loop as dx they write the partial sums of the channel sums:
+// partial(j, c, ib, ob) = sum of term(j, k, ib, c, r, ob) over k < chunks, r < rows, a sequential f32 sum of at
+// most 256 terms (the runtime's block sizes); the runtime adds the partials of each channel in double in a fixed
+// order. The block sizes come from the shape only (never the thread count), so the sums are deterministic.
 //
 // Element types convert at the edges exactly as the plain generators do (generators/dtype_convert.h: to_f32 on
 // load, from_f32 on store).
@@ -221,106 +222,119 @@ class ChannelForward : public ChannelFormBase<ChannelForward> {
 class ChannelBackward : public ChannelFormBase<ChannelBackward> {
  public:
   GeneratorParam<ChannelVector> channel_vector{"channel_vector", ChannelVector::Bias, kChannelVectorNames};
-  Input<Buffer<>> x{"x", 3};
+  // x, dy and dx as whole blocks (see the top): (j, k, ib, c, r, ob).
+  Input<Buffer<>> x{"x", 6};
   Input<Buffer<>> v{"v", 2};
-  Input<Buffer<>> dy{"dy", 3};
+  Input<Buffer<>> dy{"dy", 6};
   ACTGEN_PARAM_INPUTS
-  // The channel sums' blocks: dx's i split by ichunk (a multiple of partial's extent 0), its o by oblock.
-  Input<int> ichunk{"ichunk"};
-  Input<int> oblock{"oblock"};
-  Output<Buffer<>> dx{"dx", 3};
+  Output<Buffer<>> dx{"dx", 6};
   Output<Buffer<float>> partial{"partial", 4};  // (j, c, ib, ob): see the top
 
   void generate() {
-    Var i("i"), c("c"), o("o"), j("j"), ib("ib"), ob("ob");
+    Var j("j"), k("k"), ib("ib"), c("c"), r("r"), ob("ob");
     v.dim(0).set_stride(Expr());
     const Activation &act = definition();
-    const ChannelInputs in =
-        channel_inputs(act, channel_vector, to_f32(x(i, c, o)), to_f32(v(i, c)), params());
-    Expr dyf = to_f32(dy(i, c, o));
+    Expr lanes = x.dim(0).extent(), chunks = x.dim(1).extent(), rows = x.dim(4).extent();
+    const ChannelInputs in = channel_inputs(act, channel_vector, to_f32(x(j, k, ib, c, r, ob)),
+                                            to_f32(v((ib * chunks + k) * lanes + j, c)), params());
+    Expr dyf = to_f32(dy(j, k, ib, c, r, ob));
     Expr dx_value = propagate_nan(propagate_nan(act.backward(in.z, dyf, in.p), in.z), dyf);
     const bool bias = channel_vector == ChannelVector::Bias;
-    // grad: dx's value, and (param) the channel sum's term beside it, both from one read of x and dy per element
-    // (so that dx may overwrite x or dy on the CPU: the terms never read them back).
     Func grad("grad");
     if (bias)
-      grad(i, c, o) = dx_value;
+      grad(j, k, ib, c, r, ob) = dx_value;
     else
-      grad(i, c, o) = Tuple(dx_value, propagate_nan(act.param_backward(in.z, dyf, in.p), in.z));
-    dx(i, c, o) = from_f32(bias ? Expr(grad(i, c, o)) : grad(i, c, o)[0], dx.type());
-    partial(j, c, ib, ob) = 0.0f;
+      grad(j, k, ib, c, r, ob) = Tuple(dx_value, propagate_nan(act.param_backward(in.z, dyf, in.p), in.z));
+    Func value("value");
+    value(j, k, ib, c, r, ob) = from_f32(bias ? Expr(grad(j, k, ib, c, r, ob)) : grad(j, k, ib, c, r, ob)[0],
+                                         dx.type());
     const Target t = get_target();
-    // The terms: grad itself on the CPU (one loop, below); on the GPU a second launch: bias reads the stored dx
-    // back (an in-place call has overwritten dy or x by then), param recomputes its term from x and dy (the
-    // channel form's CUDA backward is not in place: actgen.h).
+    RDom R(0, chunks, 0, rows, "R");
+    // The channel sums' terms: grad itself on the CPU (one loop with dx, below); on the GPU a second launch: bias
+    // reads the stored dx back (an in-place call has overwritten dy or x by then), param recomputes its term from
+    // x and dy (the channel form's CUDA backward is not in place: actgen.h).
     Func term("term");
-    if (t.has_gpu_feature())
-      term(i, c, o) = bias ? to_f32(Func(dx)(i, c, o)) : grad(i, c, o)[1];
-    else
-      term(i, c, o) = bias ? Expr(grad(i, c, o)) : grad(i, c, o)[1];
-    Expr inner = x.dim(0).extent(), outer = x.dim(2).extent();
-    Expr lanes = Func(partial).output_buffer().dim(0).extent();
-    RDom r(0, (ichunk + lanes - 1) / lanes, 0, oblock, "r");
-    Expr in_chunk = r.x * lanes + j, ii = ib * ichunk + in_chunk, oo = ob * oblock + r.y;
-    partial(j, c, ib, ob) += select(in_chunk < ichunk && ii < inner && oo < outer,
-                                    term(clamp(ii, 0, inner - 1), c, clamp(oo, 0, outer - 1)), 0.0f);
+    if (t.has_gpu_feature()) {
+      dx(j, k, ib, c, r, ob) = value(j, k, ib, c, r, ob);
+      term(j, k, ib, c, r, ob) = bias ? to_f32(Func(dx)(j, k, ib, c, r, ob)) : grad(j, k, ib, c, r, ob)[1];
+    } else {
+      dx(j, k, ib, c, r, ob) = undef(dx.type());
+      dx(j, clamp(R.x, 0, chunks - 1), ib, c, clamp(R.y, 0, rows - 1), ob) = value(j, R.x, ib, c, R.y, ob);
+      term(j, k, ib, c, r, ob) = bias ? Expr(grad(j, k, ib, c, r, ob)) : grad(j, k, ib, c, r, ob)[1];
+    }
+    partial(j, c, ib, ob) = 0.0f;
+    partial(j, c, ib, ob) += term(j, R.x, ib, c, R.y, ob);
     if (get_auto_schedule()) {
-      estimate_3d({&x, &dy}, v, {&dx});
-      ichunk.set_estimate(64);
-      oblock.set_estimate(64);
-      partial.set_estimates({{0, 16}, {0, 64}, {0, 1}, {0, this->estimate / 4096}});
+      // 16 lanes x 16 chunks of one channel per block, 64 channels, 16 rows per block.
+      const int blocks = std::max(1, this->estimate / (16 * 16 * 64 * 16));
+      const Region block = {{0, 16}, {0, 16}, {0, 1}, {0, 64}, {0, 16}, {0, blocks}};
+      x.set_estimates(block);
+      dy.set_estimates(block);
+      dx.set_estimates(block);
+      v.set_estimates({{0, 256}, {0, 64}});
+      partial.set_estimates({{0, 16}, {0, 64}, {0, 1}, {0, blocks}});
+      this->estimate_scalars();
       return;
     }
-    const ScheduleKnobs k = knobs();
+    const ScheduleKnobs kn = knobs();
+    for (int d = 0; d < 6; ++d) {
+      x.dim(d).set_min(0);
+      dy.dim(d).set_bounds(0, x.dim(d).extent());
+      dx.dim(d).set_bounds(0, x.dim(d).extent());
+    }
+    x.dim(0).set_stride(1);
+    dy.dim(0).set_stride(1);
+    dx.dim(0).set_stride(1);
+    const OutputImageParam pb = Func(partial).output_buffer();
+    pb.dim(0).set_bounds(0, lanes);
+    pb.dim(1).set_bounds(0, x.dim(3).extent());
+    pb.dim(2).set_bounds(0, x.dim(2).extent());
+    pb.dim(3).set_bounds(0, x.dim(5).extent());
     if (t.has_gpu_feature()) {
-      // Not fused on the GPU: dx is one launch (grad inlined) and the partials a second one
-      // (one thread per (j, c, ib, ob), its terms in sequence, the same order as the CPU's).
-      Expr rows = cast<int64_t>(dx.dim(1).extent()) * dx.dim(2).extent();
-      specialize_channel_layouts(dx, v.dim(0).stride(),
-                                 [&](Stage s) { schedule_channel_rows(s, i, c, o, inner, rows, t, k); });
-      Var jo("jo"), ji("ji"), blocks("blocks");
+      // Not fused on the GPU: dx is one launch (grad inlined), a thread block per (ib, c, r, ob), threads over
+      // (j / elements per thread, k) (at most 4096 / 4 of them: the runtime's blocks), and the partials a second
+      // launch (one thread per (j, c, ib, ob), its terms in sequence, the same order as the CPU's).
+      const int per_thread = kn.gpu_elements_per_thread;
+      Var jt("jt"), jl("jl"), blocks("blocks");
+      dx.split(j, jt, jl, per_thread, TailStrategy::GuardWithIf)
+          .reorder(jl, jt, k, ib, c, r, ob)
+          .fuse(ib, c, blocks).fuse(blocks, r, blocks).fuse(blocks, ob, blocks)
+          .gpu_blocks(blocks)
+          .gpu_threads(jt, k)
+          .vectorize(jl);
+      Var jo("jo"), ji("ji");
       partial.split(j, jo, ji, 64, TailStrategy::GuardWithIf)
           .fuse(jo, c, blocks).fuse(blocks, ib, blocks).fuse(blocks, ob, blocks)
           .gpu_blocks(blocks).gpu_threads(ji);
       partial.update()
           .split(j, jo, ji, 64, TailStrategy::GuardWithIf)
-          .reorder(r.x, r.y, ji, jo, c, ib, ob)
+          .reorder(R.x, R.y, ji, jo, c, ib, ob)
           .fuse(jo, c, blocks).fuse(blocks, ib, blocks).fuse(blocks, ob, blocks)
           .gpu_blocks(blocks).gpu_threads(ji);
+      specialize_channel_layouts(dx, v.dim(0).stride(), [](Stage) {});
       return;
     }
-    // CPU, fused: parallel loops over the blocks (ob, and ib nested), a serial loop over c inside; for each
-    // (ob, ib, c) grad is computed into a scratch tile (ichunk x oblock), dx is stored from it and the tile is
-    // added into the block's partials (compute_with at c). The block loops are not fused into one parallel
-    // loop: with a fused loop variable Halide 14 bounded grad's tile by every channel (measured: 487 vs
-    // 3.8 ns per element at 16 x 256 x 4096), and by every ib. Channels are not a parallel loop: a call with a
-    // single block of outer and inner (outer * inner <= about 4096) runs on one thread.
-    // The runtime passes every buffer with mins 0 and partial's extents equal to dx's block counts
-    // (runtime/forms.cpp). Stated here, the fused block loops of dx and partial have provably equal bounds, so
-    // compute_with emits one loop nest instead of prologue, steady and epilogue copies of the whole body.
-    for (int d = 0; d < 3; ++d) dx.dim(d).set_min(0);
-    const OutputImageParam pb = Func(partial).output_buffer();
-    pb.dim(0).set_min(0);
-    pb.dim(1).set_bounds(0, dx.dim(1).extent());
-    pb.dim(2).set_bounds(0, (dx.dim(0).extent() + ichunk - 1) / ichunk);
-    pb.dim(3).set_bounds(0, (dx.dim(2).extent() + oblock - 1) / oblock);
+    // CPU, fused: dx is an update over the partials' own reduction domain (clamped, so that its R is an impure
+    // reduction variable like theirs: docs/halide14.md section 14), both split by the native vector along j, and
+    // dx computed with the partials at jo, so each vector of x and dy is loaded once, its partial updated, then
+    // its dx stored (the partials first: an in-place call's dx overwrites x or dy only after both read them).
+    // Loops: j (vectors), k, r, then c, ib, ob; parallel over the blocks (ob, ib nested), every block writing its
+    // own partials. NCHW blocks of kBlockLanes lanes (the runtime's) get their own code: one vector per step along k with
+    // the partial in a register; channels-last steps along the channels, the partials in L1.
     const int natural = t.natural_vector_size<float>();
-    Var ii_v("ii"), oi("oi");
-    dx.split(i, ib, ii_v, ichunk, TailStrategy::GuardWithIf)
-        .split(o, ob, oi, oblock, TailStrategy::GuardWithIf)
-        .reorder(ii_v, oi, c, ib, ob)
-        .parallel(ob)
-        .parallel(ib)
-        .vectorize(ii_v, natural * k.parallel_vectors, TailStrategy::GuardWithIf);
+    Var jo("jo"), ji("ji");
     partial.vectorize(j, natural, TailStrategy::GuardWithIf);
-    partial.update()
-        .reorder(j, r.x, r.y, c, ib, ob)
-        .parallel(ob)
-        .parallel(ib)
-        .vectorize(j, natural, TailStrategy::GuardWithIf);
-    partial.update().compute_with(dx, c);
-    grad.compute_at(dx, c).vectorize(i, natural * k.parallel_vectors, TailStrategy::GuardWithIf);
-    specialize_channel_layouts(dx, v.dim(0).stride(), [](Stage) {});
+    for (Stage s : {dx.update(), partial.update()})
+      s.split(j, jo, ji, natural, TailStrategy::GuardWithIf)
+          .reorder(ji, jo, R.x, R.y, c, ib, ob)
+          .vectorize(ji)
+          .parallel(ob)
+          .parallel(ib);
+    dx.update().compute_with(partial.update(), jo);
+    Stage s = partial.update();
+    s.specialize(v.dim(0).stride() == 1);
+    s.specialize(v.dim(0).stride() == 0).specialize(lanes == kBlockLanes);
+    s.specialize_fail("per-channel view: dim 0 stride must be 0 or 1");
   }
 };
 

@@ -660,8 +660,12 @@ TEST_P(VecForms, ThreadCountsBitIdentical) {
   const VecForm f = GetParam();
   // Small (one block), channels-last above the parallel threshold (2^18) with C = 1, 37 and 1500 (several
   // channel chunks), NCHW with inner 7, 64 and 4096 (several inner chunks), and outer = 1 with a long inner.
-  const BiasShape shapes[] = {{3, 5, 1},   {300000, 1, 1}, {8000, 37, 1}, {300, 1500, 1},
-                              {1000, 37, 7}, {64, 100, 64},  {16, 9, 4096}, {1, 3, 200000}};
+  // Then every kind of the backward's block regions (runtime/forms.cpp, block_regions): NCHW inner 100 (6 lanes
+  // of 16 and 4 left) with rows left over (100 = 2 x 42 + 16), inner 4149 (a 4096 block, 3 x 16, 5 left), and
+  // channels-last C = 4149 likewise, with 40 rows = 2 x 16 + 8.
+  const BiasShape shapes[] = {{3, 5, 1},      {300000, 1, 1}, {8000, 37, 1},  {300, 1500, 1},
+                              {1000, 37, 7},  {64, 100, 64},  {16, 9, 4096},  {1, 3, 200000},
+                              {100, 2, 100},  {5, 3, 4149},   {40, 4149, 1}};
   for (const std::string &target : available_targets())
     for (const BiasShape &s : shapes) {
       SCOPED_TRACE(target + " shape " + shape_name(s));
@@ -689,7 +693,8 @@ TEST_P(VecForms, ThreadCountsBitIdentical) {
 TEST_P(VecForms, InPlace) {
   const VecForm form = GetParam();
   const char *act = form.form == ACTGEN_FORM_BIAS ? "silu" : form.activation;
-  for (const BiasShape s : {BiasShape{40, 29, 1}, BiasShape{6, 5, 33}}) {
+  // With the backward's block regions left over along both dimensions (300 rows: 256 + 44; inner 100, rows 42).
+  for (const BiasShape s : {BiasShape{40, 29, 1}, BiasShape{6, 5, 33}, BiasShape{300, 37, 1}, BiasShape{100, 2, 100}}) {
     SCOPED_TRACE(shape_name(s));
     std::vector<float> x, b, dy;
     make_bias_inputs(s, 5, false, &x, &b, &dy);
