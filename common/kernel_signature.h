@@ -63,6 +63,10 @@ constexpr int kBlockLanes = 16;
 using ChannelForwardFn = int (*)(halide_buffer_t *x, halide_buffer_t *v, ACTGEN_SCALAR_ARGS halide_buffer_t *y);
 using ChannelBackwardFn = int (*)(halide_buffer_t *x, halide_buffer_t *v, halide_buffer_t *dy, ACTGEN_SCALAR_ARGS
                                   halide_buffer_t *dx, halide_buffer_t *partial);
+// The counting forward of the bias and channel forms: y as ChannelForward's on the backward's block view, and per
+// block and lane the zero outputs and the flat-region inputs, counts_zero(j, c, ib, ob) and counts_flat(...).
+using ChannelCountedFn = int (*)(halide_buffer_t *x, halide_buffer_t *v, ACTGEN_SCALAR_ARGS halide_buffer_t *y,
+                                 halide_buffer_t *counts_zero, halide_buffer_t *counts_flat);
 
 }  // namespace actgen
 

@@ -187,6 +187,15 @@ class ChannelFormBase : public FormBase<T> {
     this->estimate_scalars();
     for (GeneratorOutput<Buffer<>> *o : outputs) o->set_estimates({{0, 64}, {0, 64}, {0, this->estimate / 4096}});
   }
+  // The block forms' estimates: 16 lanes x 16 chunks of one channel per block, 64 channels, 16 rows per block.
+  template <typename Sums, typename... Like>
+  void estimate_blocks(GeneratorInput<Buffer<>> &v, Sums &sums, Like &...like) {
+    const int blocks = std::max(1, this->estimate / (16 * 16 * 64 * 16));
+    (like.set_estimates({{0, 16}, {0, 16}, {0, 1}, {0, 64}, {0, 16}, {0, blocks}}), ...);
+    v.set_estimates({{0, 256}, {0, 64}});
+    sums.set_estimates({{0, 16}, {0, 64}, {0, 1}, {0, blocks}});
+    this->estimate_scalars();
+  }
 };
 
 class ChannelForward : public ChannelFormBase<ChannelForward> {
@@ -216,6 +225,94 @@ class ChannelForward : public ChannelFormBase<ChannelForward> {
     specialize_channel_layouts(y, v.dim(0).stride(), [&](Stage s) {
       schedule_with_fast_case(s, fast, [&](Stage u) { schedule_channel_rows(u, i, c, o, inner, rows, t, k); });
     });
+  }
+};
+
+// The block forms' bounds (the channel backward and the counting channel forward): the runtime passes x and
+// the buffers shaped like it with mins 0 and dense lanes, and the sums with extents (lanes, c, ib, ob) equal to
+// x's. Stated here, the fused loops of the two stages have provably equal bounds (docs/halide14.md section 10).
+template <typename X, typename... Like>
+void state_block_bounds(X &x, OutputImageParam sums, Like &...like) {
+  for (int d = 0; d < 6; ++d) {
+    x.dim(d).set_min(0);
+    (like.dim(d).set_bounds(0, x.dim(d).extent()), ...);
+  }
+  x.dim(0).set_stride(1);
+  (like.dim(0).set_stride(1), ...);
+  sums.dim(0).set_bounds(0, x.dim(0).extent());
+  sums.dim(1).set_bounds(0, x.dim(3).extent());
+  sums.dim(2).set_bounds(0, x.dim(2).extent());
+  sums.dim(3).set_bounds(0, x.dim(5).extent());
+}
+
+// The block forms' CPU schedule: `out` (dx or y) is an update over the sums' own reduction domain R (clamped, so
+// that its R is an impure reduction variable like theirs: docs/halide14.md section 14), both split by the native
+// vector along j, and out computed with the sums at jo, so each vector of the inputs is loaded once, its sums
+// updated, then out stored (the sums first: an in-place call's out overwrites an input only after both stages
+// read it). Loops: j (vectors), k, r, then c, ib, ob; parallel over the blocks (ob, ib nested), every block
+// writing its own sums. NCHW blocks of kBlockLanes lanes (the runtime's) get their own code: one vector per step
+// along k with the sums in registers; channels-last steps along the channels, the sums in L1.
+void schedule_blocks(Stage out, Func sums, const RDom &R, Expr lanes, Expr v_stride0, const Target &t) {
+  const int natural = t.natural_vector_size<float>();
+  Var j("j"), jo("jo"), ji("ji"), c("c"), ib("ib"), ob("ob");
+  sums.vectorize(j, natural, TailStrategy::GuardWithIf);
+  for (Stage s : {out, sums.update()})
+    s.split(j, jo, ji, natural, TailStrategy::GuardWithIf)
+        .reorder(ji, jo, R.x, R.y, c, ib, ob)
+        .vectorize(ji)
+        .parallel(ob)
+        .parallel(ib);
+  out.compute_with(sums.update(), jo);
+  Stage s = sums.update();
+  s.specialize(v_stride0 == 1);
+  s.specialize(v_stride0 == 0).specialize(lanes == kBlockLanes);
+  s.specialize_fail("per-channel view: dim 0 stride must be 0 or 1");
+}
+
+// The forward with the dead-unit statistics (actgen_bias_forward_counted, actgen_channel_forward_counted): y as
+// ChannelForward's, on the backward's whole-block view, and per block and lane the two counts of
+// actgen_forward_counted (zero outputs; inputs in the definition's flat region, never NaN) as
+// counts(j, c, ib, ob): the runtime adds them into the totals and, per channel, the flat inputs. CPU only.
+class ChannelForwardCounted : public ChannelFormBase<ChannelForwardCounted> {
+ public:
+  GeneratorParam<ChannelVector> channel_vector{"channel_vector", ChannelVector::Bias, kChannelVectorNames};
+  Input<Buffer<>> x{"x", 6};
+  Input<Buffer<>> v{"v", 2};
+  ACTGEN_PARAM_INPUTS
+  Output<Buffer<>> y{"y", 6};
+  Output<Buffer<>> counts{"counts", {Int(32), Int(32)}, 4};
+
+  void generate() {
+    const Target t = get_target();
+    if (t.has_gpu_feature()) {
+      std::cerr << "actgen_*_forward_counted: no GPU schedule in this release (cmake/forms.cmake builds it for "
+                   "host-memory targets only)\n";
+      std::abort();  // build-time tool: a build-system bug
+    }
+    Var j("j"), k("k"), ib("ib"), c("c"), r("r"), ob("ob");
+    v.dim(0).set_stride(Expr());
+    const Activation &act = definition();
+    Expr lanes = x.dim(0).extent(), chunks = x.dim(1).extent(), rows = x.dim(4).extent();
+    const ChannelInputs in = channel_inputs(act, channel_vector, to_f32(x(j, k, ib, c, r, ob)),
+                                            to_f32(v((ib * chunks + k) * lanes + j, c)), params());
+    Func value("value");
+    value(j, k, ib, c, r, ob) = from_f32(propagate_nan(act.forward(in.z, in.p), in.z), y.type());
+    // NaN is never flat (see actgen_forward_counted's generator).
+    Expr flat = act.flat ? act.flat(in.z, in.p) && !is_nan(in.z) : cast<bool>(false);
+    Func stats("stats");
+    stats(j, k, ib, c, r, ob) = Tuple(select(to_f32(value(j, k, ib, c, r, ob)) == 0.0f, 1, 0), select(flat, 1, 0));
+    RDom R(0, chunks, 0, rows, "R");
+    y(j, k, ib, c, r, ob) = undef(y.type());
+    y(j, clamp(R.x, 0, chunks - 1), ib, c, clamp(R.y, 0, rows - 1), ob) = value(j, R.x, ib, c, R.y, ob);
+    counts(j, c, ib, ob) = Tuple(0, 0);
+    counts(j, c, ib, ob) = Tuple(counts(j, c, ib, ob)[0] + stats(j, R.x, ib, c, R.y, ob)[0],
+                                 counts(j, c, ib, ob)[1] + stats(j, R.x, ib, c, R.y, ob)[1]);
+    if (get_auto_schedule()) {
+      this->estimate_blocks(v, counts, x, y);
+      return;
+    }
+    state_block_bounds(x, Func(counts).output_buffers()[0], y);
+    schedule_blocks(y.update(), counts, R, lanes, v.dim(0).stride(), t);
   }
 };
 
@@ -265,31 +362,11 @@ class ChannelBackward : public ChannelFormBase<ChannelBackward> {
     partial(j, c, ib, ob) = 0.0f;
     partial(j, c, ib, ob) += term(j, R.x, ib, c, R.y, ob);
     if (get_auto_schedule()) {
-      // 16 lanes x 16 chunks of one channel per block, 64 channels, 16 rows per block.
-      const int blocks = std::max(1, this->estimate / (16 * 16 * 64 * 16));
-      const Region block = {{0, 16}, {0, 16}, {0, 1}, {0, 64}, {0, 16}, {0, blocks}};
-      x.set_estimates(block);
-      dy.set_estimates(block);
-      dx.set_estimates(block);
-      v.set_estimates({{0, 256}, {0, 64}});
-      partial.set_estimates({{0, 16}, {0, 64}, {0, 1}, {0, blocks}});
-      this->estimate_scalars();
+      this->estimate_blocks(v, partial, x, dy, dx);
       return;
     }
     const ScheduleKnobs kn = knobs();
-    for (int d = 0; d < 6; ++d) {
-      x.dim(d).set_min(0);
-      dy.dim(d).set_bounds(0, x.dim(d).extent());
-      dx.dim(d).set_bounds(0, x.dim(d).extent());
-    }
-    x.dim(0).set_stride(1);
-    dy.dim(0).set_stride(1);
-    dx.dim(0).set_stride(1);
-    const OutputImageParam pb = Func(partial).output_buffer();
-    pb.dim(0).set_bounds(0, lanes);
-    pb.dim(1).set_bounds(0, x.dim(3).extent());
-    pb.dim(2).set_bounds(0, x.dim(2).extent());
-    pb.dim(3).set_bounds(0, x.dim(5).extent());
+    state_block_bounds(x, Func(partial).output_buffer(), dy, dx);
     if (t.has_gpu_feature()) {
       // Not fused on the GPU: dx is one launch (grad inlined), a thread block per (ib, c, r, ob), threads over
       // (j / elements per thread, k) (at most 4096 / 4 of them: the runtime's blocks), and the partials a second
@@ -314,27 +391,7 @@ class ChannelBackward : public ChannelFormBase<ChannelBackward> {
       specialize_channel_layouts(dx, v.dim(0).stride(), [](Stage) {});
       return;
     }
-    // CPU, fused: dx is an update over the partials' own reduction domain (clamped, so that its R is an impure
-    // reduction variable like theirs: docs/halide14.md section 14), both split by the native vector along j, and
-    // dx computed with the partials at jo, so each vector of x and dy is loaded once, its partial updated, then
-    // its dx stored (the partials first: an in-place call's dx overwrites x or dy only after both read them).
-    // Loops: j (vectors), k, r, then c, ib, ob; parallel over the blocks (ob, ib nested), every block writing its
-    // own partials. NCHW blocks of kBlockLanes lanes (the runtime's) get their own code: one vector per step along k with
-    // the partial in a register; channels-last steps along the channels, the partials in L1.
-    const int natural = t.natural_vector_size<float>();
-    Var jo("jo"), ji("ji");
-    partial.vectorize(j, natural, TailStrategy::GuardWithIf);
-    for (Stage s : {dx.update(), partial.update()})
-      s.split(j, jo, ji, natural, TailStrategy::GuardWithIf)
-          .reorder(ji, jo, R.x, R.y, c, ib, ob)
-          .vectorize(ji)
-          .parallel(ob)
-          .parallel(ib);
-    dx.update().compute_with(partial.update(), jo);
-    Stage s = partial.update();
-    s.specialize(v.dim(0).stride() == 1);
-    s.specialize(v.dim(0).stride() == 0).specialize(lanes == kBlockLanes);
-    s.specialize_fail("per-channel view: dim 0 stride must be 0 or 1");
+    schedule_blocks(dx.update(), partial, R, lanes, v.dim(0).stride(), t);
   }
 };
 
@@ -343,7 +400,10 @@ class ChannelBackward : public ChannelFormBase<ChannelBackward> {
 
 HALIDE_REGISTER_GENERATOR(actgen::ChannelForward, actgen_bias_forward)
 HALIDE_REGISTER_GENERATOR(actgen::ChannelBackward, actgen_bias_backward)
+HALIDE_REGISTER_GENERATOR(actgen::ChannelForwardCounted, actgen_bias_forward_counted)
 HALIDE_REGISTER_GENERATOR_ALIAS(actgen_channel_forward, actgen_bias_forward, {{"channel_vector", "param"}})
 HALIDE_REGISTER_GENERATOR_ALIAS(actgen_channel_backward, actgen_bias_backward, {{"channel_vector", "param"}})
+HALIDE_REGISTER_GENERATOR_ALIAS(actgen_channel_forward_counted, actgen_bias_forward_counted,
+                                {{"channel_vector", "param"}})
 HALIDE_REGISTER_GENERATOR(actgen::GatedForward, actgen_gated_forward)
 HALIDE_REGISTER_GENERATOR(actgen::GatedBackward, actgen_gated_backward)

@@ -2,6 +2,8 @@
 // gated calls. Kernels come from the manifest's kFormKernels (cmake/forms.cmake).
 #include <HalideRuntime.h>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -427,6 +429,43 @@ size_t block_regions(const BiasView &v, size_t ni, size_t no, BlockRegion *out) 
   return n;
 }
 
+// Calls fn(piece, region) for every block region of every piece, in order; stops at the first error.
+template <typename Fn>
+actgen_status for_each_region(const BiasView &v, Fn fn) {
+  return for_each_piece(v, [&](const BiasPiece &piece) {
+    BlockRegion regions[6];
+    const size_t count = block_regions(v, piece.ni, piece.no, regions);
+    for (size_t r = 0; r < count; ++r) {
+      const actgen_status s = fn(piece, regions[r]);
+      if (s != ACTGEN_OK) return s;
+    }
+    return ACTGEN_OK;
+  });
+}
+
+// The most partials (per statistic) any region of a call has: the scratch a call needs.
+size_t most_partials(const BiasView &v) {
+  size_t most = 0;
+  for_each_region(v, [&](const BiasPiece &piece, const BlockRegion &g) {
+    most = std::max(most, g.partials(piece.nc));
+    return ACTGEN_OK;
+  });
+  return most;
+}
+
+// Calls fn(e, channel) for each partial e of a region (the kernels' order: (j, c, ib, ob), j fastest) with the
+// channel it belongs to, in a fixed order: blocks ob, ib, channels c, lanes j.
+template <typename Fn>
+void for_each_partial(const BlockRegion &g, const BiasView &v, const BiasPiece &piece, Fn fn) {
+  for (size_t ob = 0; ob < g.nob; ++ob)
+    for (size_t ib = 0; ib < g.nib; ++ib)
+      for (size_t c = 0; c < piece.nc; ++c) {
+        const size_t row = ((ob * g.nib + ib) * piece.nc + c) * g.lanes;
+        for (size_t j = 0; j < g.lanes; ++j)
+          fn(row + j, v.channels_last ? piece.i0 + g.i0 + ib * g.lanes + j : piece.c0 + c);
+      }
+}
+
 // Whether two contiguous regions of count elements (bytes: count * size) share a byte.
 bool share(const void *a, size_t a_count, const void *b, size_t b_count, size_t size) {
   if (a_count == 0 || b_count == 0) return false;
@@ -598,22 +637,19 @@ actgen_status call_with_layout(const actgen_kernel *kernel, const CallLayout &la
   return s;
 }
 
-// Adds one region's partials into acc (double), in a fixed order.
-void add_partials(const float *partial, const BlockRegion &g, const BiasView &v, const BiasPiece &piece,
-                  double *acc) {
-  for (size_t ob = 0; ob < g.nob; ++ob)
-    for (size_t ib = 0; ib < g.nib; ++ib)
-      for (size_t c = 0; c < piece.nc; ++c) {
-        const float *row = partial + ((ob * g.nib + ib) * piece.nc + c) * g.lanes;
-        if (v.channels_last) {
-          const size_t first = piece.i0 + g.i0 + ib * g.lanes;
-          for (size_t j = 0; j < g.lanes; ++j) acc[first + j] += row[j];
-        } else {
-          double sum = 0;
-          for (size_t j = 0; j < g.lanes; ++j) sum += row[j];
-          acc[piece.c0 + c] += sum;
-        }
-      }
+// A region's sums buffer (partial(j, c, ib, ob), or a count) over `data`.
+halide_buffer_t sums_buffer(void *data, halide_type_t type, const BlockRegion &g, const BiasPiece &piece,
+                            halide_dimension_t *dims) {
+  set_dim(&dims[0], g.lanes, 1);
+  set_dim(&dims[1], piece.nc, g.lanes);
+  set_dim(&dims[2], g.nib, g.lanes * piece.nc);
+  set_dim(&dims[3], g.nob, g.lanes * piece.nc * g.nib);
+  halide_buffer_t b{};
+  b.host = static_cast<uint8_t *>(data);
+  b.type = type;
+  b.dimensions = 4;
+  b.dim = dims;
+  return b;
 }
 
 // db (or dw) = 0 (a zero-element backward call with channels > 0).
@@ -638,12 +674,13 @@ void store_db(const double *acc, size_t channels, float *out) {
 // The bias and channel calls: the same shapes, checks and pieces; form says which kernels, names the operands'.
 struct ChannelCall {
   actgen_form form;
-  const char *forward, *backward;  // the calls' names
-  const char *v, *dv;              // the per-channel operand and its gradient
+  const char *forward, *backward, *forward_counted;  // the calls' names
+  const char *v, *dv;                                // the per-channel operand and its gradient
 };
-constexpr ChannelCall kBiasCall{ACTGEN_FORM_BIAS, "actgen_bias_forward", "actgen_bias_backward", "b", "db"};
-constexpr ChannelCall kChannelCall{ACTGEN_FORM_CHANNEL, "actgen_channel_forward", "actgen_channel_backward", "w",
-                                   "dw"};
+constexpr ChannelCall kBiasCall{ACTGEN_FORM_BIAS, "actgen_bias_forward", "actgen_bias_backward",
+                                "actgen_bias_forward_counted", "b", "db"};
+constexpr ChannelCall kChannelCall{ACTGEN_FORM_CHANNEL, "actgen_channel_forward", "actgen_channel_backward",
+                                   "actgen_channel_forward_counted", "w", "dw"};
 
 actgen_status channel_forward(const ChannelCall &form, const actgen_kernel *kernel, size_t outer, size_t channels,
                               size_t inner, const void *x, const void *b, void *y, void *stream) {
@@ -684,13 +721,7 @@ actgen_status channel_backward(const ChannelCall &form, const actgen_kernel *ker
   const bool on_device = kTargets[kernel->form_entry->target].memory == ACTGEN_MEMORY_CUDA;
   // Scratch: the largest region's partials (f32) and one double per channel.
   const BiasView v = bias_view(outer, channels, inner);
-  size_t most = 0;
-  for_each_piece(v, [&](const BiasPiece &piece) {
-    BlockRegion regions[6];
-    const size_t count = block_regions(v, piece.ni, piece.no, regions);
-    for (size_t r = 0; r < count; ++r) most = std::max(most, regions[r].partials(piece.nc));
-    return ACTGEN_OK;
-  });
+  const size_t most = most_partials(v);
   float *partial = static_cast<float *>(std::malloc(most * sizeof(float)));
   double *acc = static_cast<double *>(std::calloc(channels, sizeof(double)));
   float *db_host = on_device ? static_cast<float *>(std::malloc(channels * sizeof(float))) : nullptr;
@@ -704,38 +735,34 @@ actgen_status channel_backward(const ChannelCall &form, const actgen_kernel *ker
   const auto fn = reinterpret_cast<ChannelBackwardFn>(kernel->form_entry->backward);
   const void *ops[4] = {b, x, dy, dx};
   start_calls(kernel, stream);
-  s = for_each_piece(v, [&](const BiasPiece &piece) {
-    BlockRegion regions[6];
-    const size_t count = block_regions(v, piece.ni, piece.no, regions);
-    for (size_t r = 0; r < count; ++r) {
-      const BlockRegion &g = regions[r];
-      const actgen_status rs = call_with_layout(
-          kernel, region_layout(v, piece, g), ops, 3, [&](halide_buffer_t *bufs, halide_buffer_t *vb) {
-            halide_dimension_t pdims[4];
-            set_dim(&pdims[0], g.lanes, 1);
-            set_dim(&pdims[1], piece.nc, g.lanes);
-            set_dim(&pdims[2], g.nib, g.lanes * piece.nc);
-            set_dim(&pdims[3], g.nob, g.lanes * piece.nc * g.nib);
-            halide_buffer_t pb{};
-            pb.host = reinterpret_cast<uint8_t *>(partial);
-            pb.type = halide_type_t(halide_type_float, 32, 1);
-            pb.dimensions = 4;
-            pb.dim = pdims;
-            const int code = fn(&bufs[0], vb, &bufs[1], ACTGEN_SCALAR_VALUES &bufs[2], &pb);
-            if (code != 0) {
-              if (on_device) halide_device_free(nullptr, &pb);
-              return from_halide(code, kernel->name);
-            }
-            if (on_device) {
-              const actgen_status fs = fetch_and_free_device(&pb, kernel->name);
-              if (fs != ACTGEN_OK) return fs;
-            }
-            add_partials(partial, g, v, piece, acc);
-            return ACTGEN_OK;
-          });
-      if (rs != ACTGEN_OK) return rs;
-    }
-    return ACTGEN_OK;
+  s = for_each_region(v, [&](const BiasPiece &piece, const BlockRegion &g) {
+    return call_with_layout(kernel, region_layout(v, piece, g), ops, 3, [&](halide_buffer_t *bufs, halide_buffer_t *vb) {
+      halide_dimension_t pdims[4];
+      halide_buffer_t pb = sums_buffer(partial, halide_type_t(halide_type_float, 32, 1), g, piece, pdims);
+      const int code = fn(&bufs[0], vb, &bufs[1], ACTGEN_SCALAR_VALUES &bufs[2], &pb);
+      if (code != 0) {
+        if (on_device) halide_device_free(nullptr, &pb);
+        return from_halide(code, kernel->name);
+      }
+      if (on_device) {
+        const actgen_status fs = fetch_and_free_device(&pb, kernel->name);
+        if (fs != ACTGEN_OK) return fs;
+      }
+      // NCHW: each block's lanes summed first (in double), then added to the channel's sum.
+      double lanes_sum = 0;
+      for_each_partial(g, v, piece, [&](size_t e, size_t channel) {
+        if (v.channels_last) {
+          acc[channel] += partial[e];
+          return;
+        }
+        lanes_sum += partial[e];
+        if (e % g.lanes == g.lanes - 1) {
+          acc[channel] += lanes_sum;
+          lanes_sum = 0;
+        }
+      });
+      return ACTGEN_OK;
+    });
   });
   if (s == ACTGEN_OK) {
     if (on_device) {
@@ -751,6 +778,88 @@ actgen_status channel_backward(const ChannelCall &form, const actgen_kernel *ker
   return s;
 }
 
+
+// A counting call's statistics operands: actgen_forward_counted's rules for counts; the per-channel counts
+// (NULL: not asked for) may not overlap counts or another operand (others: pointer and size in bytes).
+actgen_status check_counts(const actgen_kernel *kernel, const char *call, const actgen_counts *counts,
+                           const uint64_t *channel_flat, size_t channels,
+                           std::initializer_list<std::pair<const void *, size_t>> others) {
+  const size_t first_version = offsetof(actgen_counts, flat_inputs) + sizeof(counts->flat_inputs);
+  if (!counts) return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: counts is NULL", call);
+  if (counts->size < first_version)
+    return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: counts->size = %zu is smaller than the first actgen_counts (%zu "
+                "bytes): set it to sizeof(actgen_counts)", call, counts->size, first_version);
+  if (!kernel->form_entry->forward_counted)
+    return fail(ACTGEN_ERROR_UNSUPPORTED, "%s: no counting kernel for %s in this build (built for the CPU targets "
+                "only)", call, kernel->name);
+  if (!channel_flat || channels == 0) return ACTGEN_OK;
+  const size_t bytes = channels * sizeof(uint64_t);
+  if (share(channel_flat, bytes, counts, counts->size, 1))
+    return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: channel_flat (%p) overlaps counts (%p)", call,
+                static_cast<const void *>(channel_flat), static_cast<const void *>(counts));
+  for (const auto &o : others)
+    if (share(channel_flat, bytes, o.first, o.second, 1))
+      return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: channel_flat (%p) overlaps another operand (%p)", call,
+                  static_cast<const void *>(channel_flat), o.first);
+  return ACTGEN_OK;
+}
+
+actgen_status channel_forward_counted(const ChannelCall &form, const actgen_kernel *kernel, size_t outer,
+                                      size_t channels, size_t inner, const void *x, const void *b, void *y,
+                                      actgen_counts *counts, uint64_t *channel_flat) {
+  const char *call = form.forward_counted;
+  size_t n = 0;
+  const size_t nb = outer && inner ? channels : 0;
+  actgen_status s = check_bias_call(kernel, form.form, ACTGEN_FORWARD, call, outer, channels, inner, nullptr,
+                                    {{x, n_of(outer, channels, inner), "x"}, {b, nb, form.v}},
+                                    {{y, n_of(outer, channels, inner), "y"}}, {{y, x}}, &n);
+  if (s != ACTGEN_OK) return s;
+  const size_t size = element_size(kernel->form_entry->dtype);
+  s = check_counts(kernel, call, counts, channel_flat, channels, {{x, n * size}, {y, n * size}, {b, nb * size}});
+  if (s != ACTGEN_OK) return s;
+  // Scratch: the largest region's partial counts (int32 sums of at most 256 ones each) and the exact per-channel
+  // flat counts, copied out at the end (outputs untouched on an error).
+  const BiasView v = bias_view(outer, channels, inner);
+  const size_t most = n == 0 ? 0 : most_partials(v);
+  int32_t *partial = static_cast<int32_t *>(std::malloc(2 * most * sizeof(int32_t) + 1));
+  uint64_t *per_channel = static_cast<uint64_t *>(std::calloc(channels + 1, sizeof(uint64_t)));
+  if (!partial || !per_channel) {
+    std::free(partial);
+    std::free(per_channel);
+    return fail(ACTGEN_ERROR_OUT_OF_MEMORY, "%s: no memory for the counts' %zu partial sums", call, most);
+  }
+  uint64_t zero = 0;
+  const float *p = kernel->params;
+  const auto fn = reinterpret_cast<ChannelCountedFn>(kernel->form_entry->forward_counted);
+  const void *ops[3] = {b, x, y};
+  if (n > 0)
+    s = for_each_region(v, [&](const BiasPiece &piece, const BlockRegion &g) {
+      return call_with_layout(kernel, region_layout(v, piece, g), ops, 2, [&](halide_buffer_t *bufs,
+                                                                              halide_buffer_t *vb) {
+        const halide_type_t i32(halide_type_int, 32, 1);
+        halide_dimension_t dims[2][4];
+        halide_buffer_t c[2] = {sums_buffer(partial, i32, g, piece, dims[0]),
+                                sums_buffer(partial + most, i32, g, piece, dims[1])};
+        const int code = fn(&bufs[0], vb, ACTGEN_SCALAR_VALUES &bufs[1], &c[0], &c[1]);
+        if (code != 0) return from_halide(code, kernel->name);
+        for_each_partial(g, v, piece, [&](size_t e, size_t channel) {
+          zero += static_cast<uint64_t>(partial[e]);
+          per_channel[channel] += static_cast<uint64_t>(partial[most + e]);
+        });
+        return ACTGEN_OK;
+      });
+    });
+  if (s == ACTGEN_OK) {
+    uint64_t flat = 0;
+    for (size_t c = 0; c < channels; ++c) flat += per_channel[c];
+    counts->zero_outputs = zero;
+    counts->flat_inputs = flat;
+    if (channel_flat && channels > 0) std::memcpy(channel_flat, per_channel, channels * sizeof(uint64_t));
+  }
+  std::free(partial);
+  std::free(per_channel);
+  return s;
+}
 }  // namespace
 
 extern "C" {
@@ -795,6 +904,18 @@ actgen_status actgen_channel_forward(const actgen_kernel *kernel, size_t outer, 
 actgen_status actgen_channel_backward(const actgen_kernel *kernel, size_t outer, size_t channels, size_t inner,
                                       const void *x, const void *w, const void *dy, void *dx, void *dw) {
   return channel_backward(kChannelCall, kernel, outer, channels, inner, x, w, dy, dx, dw, nullptr);
+}
+
+actgen_status actgen_bias_forward_counted(const actgen_kernel *kernel, size_t outer, size_t channels, size_t inner,
+                                          const void *x, const void *b, void *y, actgen_counts *counts,
+                                          uint64_t *channel_flat) {
+  return channel_forward_counted(kBiasCall, kernel, outer, channels, inner, x, b, y, counts, channel_flat);
+}
+
+actgen_status actgen_channel_forward_counted(const actgen_kernel *kernel, size_t outer, size_t channels,
+                                             size_t inner, const void *x, const void *w, void *y,
+                                             actgen_counts *counts, uint64_t *channel_flat) {
+  return channel_forward_counted(kChannelCall, kernel, outer, channels, inner, x, w, y, counts, channel_flat);
 }
 
 }  // extern "C"

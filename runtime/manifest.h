@@ -16,6 +16,7 @@ namespace actgen::rt {
 // into the manifest.
 using actgen::BackwardFn;
 using actgen::ChannelBackwardFn;
+using actgen::ChannelCountedFn;
 using actgen::ChannelForwardFn;
 using actgen::Constraint;
 using actgen::CountedForwardFn;
@@ -65,7 +66,7 @@ struct KernelEntry {
 
 // A fused form's kernels (cmake/forms.cmake, generators/form_generators.cpp). Each form's functions have their
 // own signatures; runtime/forms.cpp casts back to them (GatedForwardFn, GatedBackwardFn, ChannelForwardFn,
-// ChannelBackwardFn: common/kernel_signature.h).
+// ChannelBackwardFn, ChannelCountedFn: common/kernel_signature.h).
 using FormFn = void (*)();
 struct FormKernelEntry {
   size_t activation;
@@ -74,6 +75,7 @@ struct FormKernelEntry {
   actgen_form form;
   FormFn forward;
   FormFn backward;
+  FormFn forward_counted;  // nullptr: no counting kernel (the form has none, or a CUDA target)
 };
 
 extern const ActivationInfo kActivations[];

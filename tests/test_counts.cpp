@@ -7,13 +7,18 @@
 // exactly where the kernel's own backward returns 0 for two nonzero dy (the declared region is where the
 // backward returns 0; inputs where dy f' underflows are left out of that check). f16 and bf16 on all 65536 inputs
 // against the f32 counts of the same values. Also: the same counts for thread counts 1, 2 and 7, NaN and
-// infinities, sizes around the runtime's blocks, in place, the error table and the C++ wrapper.
+// infinities, sizes around the runtime's blocks, in place, the error table and the C++ wrapper. Then the same
+// statistics from the bias and channel forms' forwards (actgen_bias_forward_counted,
+// actgen_channel_forward_counted), with the per-channel flat counts.
 #include <gtest/gtest.h>
 
 #include <actgen/actgen.hpp>
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
+#include <iterator>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -291,6 +296,220 @@ TEST(Counts, CppWrapper) {
   EXPECT_THROW(relu.forward_counted(x, wrong), actgen::Error);
   actgen::Kernel back("relu", "", actgen::Direction::backward);
   EXPECT_THROW(back.forward_counted(x, y), actgen::Error);
+}
+
+// ==== The bias and channel forms ===========================================================================
+
+struct FormShape {
+  size_t outer, channels, inner;
+};
+
+Kernel make_channel_form(const std::string &act, const std::string &params, actgen_form form,
+                         const std::string &target) {
+  actgen_kernel_desc desc = ACTGEN_KERNEL_DESC_INIT;
+  desc.activation = act.c_str();
+  desc.params = params.c_str();
+  desc.form = form;
+  desc.target = target.empty() ? nullptr : target.c_str();
+  actgen_kernel *k = nullptr;
+  EXPECT_EQ(actgen_kernel_create_desc(&k, &desc), ACTGEN_OK) << act << ": " << actgen_last_error();
+  return Kernel(k);
+}
+
+// Random x in [-8, 8] with exact zeros and -3 (hardswish's kink) mixed in; v: the bias in [-2, 2], or prelu's
+// weights with zeros among them (a zero weight makes x <= 0 flat).
+void make_form_inputs(const FormShape &s, bool weights, uint64_t seed, std::vector<float> *x, std::vector<float> *v) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> u(-8.0f, 8.0f), ub(-2.0f, 2.0f);
+  x->resize(s.outer * s.channels * s.inner);
+  for (size_t i = 0; i < x->size(); ++i) (*x)[i] = i % 7 == 0 ? 0.0f : i % 11 == 3 ? -3.0f : u(rng);
+  v->resize(s.channels);
+  const float w[] = {0.0f, 0.25f, -0.5f, 0.0f, 1.5f};
+  for (size_t c = 0; c < s.channels; ++c) (*v)[c] = weights ? w[c % 5] : (c == 0 ? 0.0f : ub(rng));
+}
+
+// Calls the counting form, checks y against the plain form call and the counts against actgen_forward_counted
+// on each channel's activation inputs (bias: fl(x + b[c]); channel: x, with a plain kernel whose weight is w[c]).
+void check_counted_form(const std::string &act, const std::string &params, actgen_form form,
+                        const std::string &target, const FormShape &s, uint64_t seed) {
+  const bool channel = form == ACTGEN_FORM_CHANNEL;
+  std::vector<float> x, v;
+  make_form_inputs(s, channel, seed, &x, &v);
+  const size_t n = x.size();
+  Kernel k = make_channel_form(act, params, form, target);
+  ASSERT_TRUE(k);
+  auto plain_call = channel ? actgen_channel_forward : actgen_bias_forward;
+  auto counted_call = channel ? actgen_channel_forward_counted : actgen_bias_forward_counted;
+  std::vector<float> y_plain(n + 1, -1.0f), y(n + 1, -1.0f);
+  ASSERT_EQ(plain_call(k.get(), s.outer, s.channels, s.inner, x.data(), v.data(), y_plain.data()), ACTGEN_OK);
+  actgen_counts c = ACTGEN_COUNTS_INIT;
+  std::vector<uint64_t> per_channel(s.channels + 1, 99);
+  ASSERT_EQ(counted_call(k.get(), s.outer, s.channels, s.inner, x.data(), v.data(), y.data(), &c,
+                         per_channel.data()),
+            ACTGEN_OK)
+      << actgen_last_error();
+  EXPECT_EQ(std::memcmp(y.data(), y_plain.data(), n * 4), 0) << "y differs from the plain form's";
+  EXPECT_EQ(y[n], -1.0f) << "wrote past y's end";
+  EXPECT_EQ(per_channel[s.channels], 99u) << "wrote past channel_flat's end";
+  uint64_t zeros = 0;
+  for (size_t i = 0; i < n; ++i) zeros += y[i] == 0.0f;
+  EXPECT_EQ(c.zero_outputs, zeros);
+  // The reference: each channel's inputs through the plain counting kernel.
+  std::map<float, Kernel> plain;
+  uint64_t flat = 0;
+  for (size_t ch = 0; ch < s.channels; ++ch) {
+    std::vector<float> z;
+    for (size_t o = 0; o < s.outer; ++o)
+      for (size_t i = 0; i < s.inner; ++i) {
+        const float xi = x[(o * s.channels + ch) * s.inner + i];
+        z.push_back(channel ? xi : xi + v[ch]);
+      }
+    const float key = channel ? v[ch] : 0.0f;
+    if (!plain.count(key)) {
+      char weight[64];
+      std::snprintf(weight, sizeof weight, "weight=%.9g", key);
+      plain[key] = make(act, channel ? weight : params, ACTGEN_FORWARD, target);
+    }
+    std::vector<float> zy;
+    const actgen_counts want = counted(plain[key], z, &zy);
+    EXPECT_EQ(per_channel[ch], want.flat_inputs) << "channel " << ch;
+    flat += want.flat_inputs;
+  }
+  EXPECT_EQ(c.flat_inputs, flat);
+  // In place (y over x): the same counts and values.
+  actgen_counts in_place = ACTGEN_COUNTS_INIT;
+  ASSERT_EQ(counted_call(k.get(), s.outer, s.channels, s.inner, x.data(), v.data(), x.data(), &in_place, nullptr),
+            ACTGEN_OK);
+  EXPECT_EQ(in_place.zero_outputs, c.zero_outputs);
+  EXPECT_EQ(in_place.flat_inputs, c.flat_inputs);
+  EXPECT_EQ(std::memcmp(x.data(), y_plain.data(), n * 4), 0) << "in place";
+}
+
+// The runtime's block regions (runtime/forms.cpp, block_regions): channels-last small (C = 5, 37) and NCHW with
+// 16-lane blocks and 4 left, rows left over (100 x 2 x 100), and inner < 16; then (kRegionShapes, fewer
+// activations) channels-last with a 4096-channel block, a 48-channel block and 5 left (C = 4149), and NCHW with a
+// 4096 block, 3 x 16 and 5 left (inner 4149).
+const FormShape kFormShapes[] = {{37, 5, 1}, {3, 37, 1}, {100, 2, 100}, {3, 4, 7}};
+const FormShape kRegionShapes[] = {{40, 4149, 1}, {5, 3, 4149}};
+
+std::string shape_text(const FormShape &s) {
+  return std::to_string(s.outer) + "x" + std::to_string(s.channels) + "x" + std::to_string(s.inner);
+}
+
+TEST(Counts, BiasFormEveryActivation) {
+  for (const auto &cs : count_cases())
+    for (const std::string &target : available_targets())
+      for (size_t k = 0; k < std::size(kFormShapes); ++k) {
+        SCOPED_TRACE(cs.first + " " + cs.second + " on " + target + ", shape " + shape_text(kFormShapes[k]));
+        check_counted_form(cs.first, cs.second, ACTGEN_FORM_BIAS, target, kFormShapes[k], 17 + k);
+      }
+  for (const char *act : {"relu6", "hardswish"})
+    for (const std::string &target : available_targets())
+      for (const FormShape &s : kRegionShapes) {
+        SCOPED_TRACE(std::string(act) + " on " + target + ", shape " + shape_text(s));
+        check_counted_form(act, "", ACTGEN_FORM_BIAS, target, s, 23);
+      }
+}
+
+TEST(Counts, ChannelFormPrelu) {
+  std::vector<FormShape> shapes(std::begin(kFormShapes), std::end(kFormShapes));
+  shapes.insert(shapes.end(), std::begin(kRegionShapes), std::end(kRegionShapes));
+  for (const std::string &target : available_targets())
+    for (const FormShape &s : shapes) {
+      SCOPED_TRACE(target + " shape " + shape_text(s));
+      check_counted_form("prelu", "", ACTGEN_FORM_CHANNEL, target, s, 31 + s.channels);
+    }
+}
+
+TEST(Counts, FormThreadsAndErrors) {
+  // The same counts for 1, 2 and 7 threads, above the parallel threshold.
+  const FormShape s{300, 1500, 1};
+  std::vector<float> x, b;
+  make_form_inputs(s, false, 5, &x, &b);
+  std::vector<float> y(x.size());
+  Kernel k = make_channel_form("relu6", "", ACTGEN_FORM_BIAS, "");
+  actgen_counts ref = ACTGEN_COUNTS_INIT;
+  std::vector<uint64_t> ref_flat(s.channels), flat(s.channels);
+  for (int threads : {1, 2, 7}) {
+    ASSERT_EQ(actgen_set_num_threads(threads), ACTGEN_OK);
+    actgen_counts c = ACTGEN_COUNTS_INIT;
+    ASSERT_EQ(actgen_bias_forward_counted(k.get(), s.outer, s.channels, s.inner, x.data(), b.data(), y.data(), &c,
+                                          flat.data()),
+              ACTGEN_OK);
+    if (threads == 1) {
+      ref = c;
+      ref_flat = flat;
+      continue;
+    }
+    EXPECT_EQ(c.zero_outputs, ref.zero_outputs) << threads << " threads";
+    EXPECT_EQ(c.flat_inputs, ref.flat_inputs) << threads << " threads";
+    EXPECT_EQ(flat, ref_flat) << threads << " threads";
+  }
+  ASSERT_EQ(actgen_set_num_threads(0), ACTGEN_OK);
+  // Errors: a status and a message, nothing written.
+  const float sentinel = 1234.5f;
+  std::vector<float> out(x.size(), sentinel);
+  std::vector<uint64_t> per(s.channels, 77);
+  actgen_counts c = ACTGEN_COUNTS_INIT;
+  c.zero_outputs = c.flat_inputs = 77;
+  auto untouched = [&] {
+    for (float v : out)
+      if (v != sentinel) return false;
+    for (uint64_t v : per)
+      if (v != 77) return false;
+    return c.zero_outputs == 77 && c.flat_inputs == 77;
+  };
+  auto expect_fail = [&](actgen_status got, const char *what) {
+    EXPECT_EQ(got, ACTGEN_ERROR_INVALID_ARGUMENT) << what;
+    EXPECT_STRNE(actgen_last_error(), "") << what;
+    EXPECT_TRUE(untouched()) << what << ": an output was written";
+  };
+  const size_t O = s.outer, C = s.channels;
+  expect_fail(actgen_bias_forward_counted(k.get(), O, C, 1, x.data(), b.data(), out.data(), nullptr, per.data()),
+              "counts NULL");
+  actgen_counts old = c;
+  old.size = sizeof(size_t);
+  EXPECT_EQ(actgen_bias_forward_counted(k.get(), O, C, 1, x.data(), b.data(), out.data(), &old, per.data()),
+            ACTGEN_ERROR_INVALID_ARGUMENT);
+  EXPECT_TRUE(untouched()) << "counts->size too small";
+  expect_fail(actgen_bias_forward_counted(k.get(), O, C, 1, x.data(), b.data(), out.data(), &c,
+                                          reinterpret_cast<uint64_t *>(out.data())),
+              "channel_flat over y");
+  expect_fail(actgen_bias_forward_counted(k.get(), O, C, 1, x.data(), nullptr, out.data(), &c, per.data()), "b NULL");
+  expect_fail(actgen_bias_forward_counted(k.get(), O, C, 1, x.data(), b.data(), x.data() + 1, &c, per.data()),
+              "y shifted over x");
+  expect_fail(actgen_channel_forward_counted(k.get(), O, C, 1, x.data(), b.data(), out.data(), &c, per.data()),
+              "a bias kernel in the channel call");
+  actgen_kernel_desc bd = ACTGEN_KERNEL_DESC_INIT;
+  bd.activation = "relu6";
+  bd.form = ACTGEN_FORM_BIAS;
+  bd.direction = ACTGEN_BACKWARD;
+  actgen_kernel *raw = nullptr;
+  ASSERT_EQ(actgen_kernel_create_desc(&raw, &bd), ACTGEN_OK);
+  Kernel back(raw);
+  expect_fail(actgen_bias_forward_counted(back.get(), O, C, 1, x.data(), b.data(), out.data(), &c, per.data()),
+              "a backward kernel");
+  // Zero elements: the counts and channel_flat set to 0.
+  ASSERT_EQ(actgen_bias_forward_counted(k.get(), 0, C, 1, nullptr, nullptr, nullptr, &c, per.data()), ACTGEN_OK);
+  EXPECT_EQ(c.zero_outputs, 0u);
+  EXPECT_EQ(c.flat_inputs, 0u);
+  EXPECT_EQ(per, std::vector<uint64_t>(C, 0));
+}
+
+TEST(Counts, FormsCppWrapper) {
+  actgen::Kernel prelu = actgen::Kernel::channel("prelu");
+  // [rows = 2, C = 3]: weights 0, 0.25, 0; the zero-weight channels are dead where x <= 0.
+  const std::vector<float> x = {-1.0f, -2.0f, 3.0f, -4.0f, 5.0f, -6.0f}, w = {0.0f, 0.25f, 0.0f};
+  std::vector<float> y(x.size());
+  std::vector<uint64_t> flat;
+  const actgen_counts c = prelu.channel_forward_counted(x, w, y, flat);
+  EXPECT_EQ(flat, (std::vector<uint64_t>{2, 0, 1}));
+  EXPECT_EQ(c.flat_inputs, 3u);
+  EXPECT_EQ(c.zero_outputs, 3u);  // -1 * 0, -4 * 0, -6 * 0
+  EXPECT_EQ(y[1], -0.5f);
+  EXPECT_EQ(prelu.channel_forward_counted(x, w, y).flat_inputs, 3u);
+  std::vector<float> wrong(x.size() + 1);
+  EXPECT_THROW(prelu.channel_forward_counted(x, w, wrong), actgen::Error);
 }
 
 }  // namespace

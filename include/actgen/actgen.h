@@ -295,6 +295,20 @@ ACTGEN_API actgen_status actgen_channel_backward_stream(const actgen_kernel *ker
                                                         size_t channels, size_t inner, const void *x,
                                                         const void *w, const void *dy, void *dx, void *dw,
                                                         void *stream);
+/* The bias and channel forwards with the dead-unit statistics (as actgen_forward_counted), in the same pass:
+ * *counts gets the zero outputs (y == +-0) and the inputs in the activation's flat region (of x + b[c] for the
+ * bias form; of x with the channel's parameter for the channel form; never NaN) over all outer * channels * inner
+ * elements, and, when channel_flat is not NULL, channel_flat[c] = the flat-region inputs of channel c (channels
+ * entries): channel_flat[c] == outer * inner means channel c was dead for the whole call. Both are set, not
+ * added to, and exact whatever the thread count. Host-memory targets only: a CUDA kernel gets
+ * ACTGEN_ERROR_UNSUPPORTED. Errors as the forward, plus: counts NULL or its size below the first version;
+ * channel_flat overlapping counts or another operand. Zero elements: the counts (and channel_flat) are set to 0. */
+ACTGEN_API actgen_status actgen_bias_forward_counted(const actgen_kernel *kernel, size_t outer, size_t channels,
+                                                     size_t inner, const void *x, const void *b, void *y,
+                                                     actgen_counts *counts, uint64_t *channel_flat);
+ACTGEN_API actgen_status actgen_channel_forward_counted(const actgen_kernel *kernel, size_t outer, size_t channels,
+                                                        size_t inner, const void *x, const void *w, void *y,
+                                                        actgen_counts *counts, uint64_t *channel_flat);
 /* ==== End of fused forms ================================================================================== */
 
 #ifdef __cplusplus

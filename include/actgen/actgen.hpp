@@ -24,6 +24,7 @@
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <vector>
 #if __has_include(<stdfloat>)
 #include <stdfloat>
 #endif
@@ -249,6 +250,40 @@ class Kernel {
     per_channel_backward(actgen_channel_backward, "w", "dw", x, w, dy, dx, dw, inner);
   }
 
+  // Bias and channel forms with the dead-unit statistics (actgen_bias_forward_counted,
+  // actgen_channel_forward_counted): pointers (channel_flat: NULL, or `channels` entries), and containers as
+  // bias_forward / channel_forward, optionally with the per-channel flat counts (resized to channels).
+  actgen_counts bias_forward_counted(std::size_t outer, std::size_t channels, std::size_t inner, const void *x,
+                                     const void *b, void *y, std::uint64_t *channel_flat = nullptr) const {
+    actgen_counts counts = ACTGEN_COUNTS_INIT;
+    check(actgen_bias_forward_counted(checked(), outer, channels, inner, x, b, y, &counts, channel_flat));
+    return counts;
+  }
+  actgen_counts channel_forward_counted(std::size_t outer, std::size_t channels, std::size_t inner, const void *x,
+                                        const void *w, void *y, std::uint64_t *channel_flat = nullptr) const {
+    actgen_counts counts = ACTGEN_COUNTS_INIT;
+    check(actgen_channel_forward_counted(checked(), outer, channels, inner, x, w, y, &counts, channel_flat));
+    return counts;
+  }
+  template <typename In, typename Bias, typename Out>
+  actgen_counts bias_forward_counted(const In &x, const Bias &b, Out &y, std::size_t inner = 1) const {
+    return per_channel_counted(actgen_bias_forward_counted, "b", x, b, y, nullptr, inner);
+  }
+  template <typename In, typename Bias, typename Out>
+  actgen_counts bias_forward_counted(const In &x, const Bias &b, Out &y, std::vector<std::uint64_t> &channel_flat,
+                                     std::size_t inner = 1) const {
+    return per_channel_counted(actgen_bias_forward_counted, "b", x, b, y, &channel_flat, inner);
+  }
+  template <typename In, typename Weight, typename Out>
+  actgen_counts channel_forward_counted(const In &x, const Weight &w, Out &y, std::size_t inner = 1) const {
+    return per_channel_counted(actgen_channel_forward_counted, "w", x, w, y, nullptr, inner);
+  }
+  template <typename In, typename Weight, typename Out>
+  actgen_counts channel_forward_counted(const In &x, const Weight &w, Out &y, std::vector<std::uint64_t> &channel_flat,
+                                        std::size_t inner = 1) const {
+    return per_channel_counted(actgen_channel_forward_counted, "w", x, w, y, &channel_flat, inner);
+  }
+
   Form form() const { return static_cast<Form>(actgen_kernel_form(checked())); }
   std::string target() const { return actgen_kernel_target(checked()); }
   DType dtype() const {
@@ -299,6 +334,23 @@ class Kernel {
     const std::size_t outer = channel_outer(x.size(), v.size(), inner, v_name);
     if (y.size() != x.size()) throw Error(ACTGEN_ERROR_INVALID_ARGUMENT, "actgen: x and y differ in size");
     check(fn(get(), outer, v.size(), inner, x.data(), v.data(), y.data()));
+  }
+  using PerChannelCounted = decltype(&actgen_bias_forward_counted);
+  template <typename In, typename Vec, typename Out>
+  actgen_counts per_channel_counted(PerChannelCounted fn, const char *v_name, const In &x, const Vec &v, Out &y,
+                                    std::vector<std::uint64_t> *channel_flat, std::size_t inner) const {
+    checked();
+    check_elements(x.data(), "x");
+    check_elements(v.data(), v_name);
+    check_elements(y.data(), "y");
+    const std::size_t outer = channel_outer(x.size(), v.size(), inner, v_name);
+    if (y.size() != x.size()) throw Error(ACTGEN_ERROR_INVALID_ARGUMENT, "actgen: x and y differ in size");
+    std::vector<std::uint64_t> flat(channel_flat ? v.size() : 0);
+    actgen_counts counts = ACTGEN_COUNTS_INIT;
+    check(fn(get(), outer, v.size(), inner, x.data(), v.data(), y.data(), &counts,
+             channel_flat ? flat.data() : nullptr));
+    if (channel_flat) *channel_flat = std::move(flat);
+    return counts;
   }
   template <typename In, typename Vec, typename Grad, typename Out, typename VecGrad>
   void per_channel_backward(PerChannelBackward fn, const char *v_name, const char *dv_name, const In &x, const Vec &v,
