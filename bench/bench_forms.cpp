@@ -15,13 +15,16 @@
 //            backward = t = x + b (one loop), actgen_backward(t, dy -> dx), then db[c] = sum of dx over rows
 //            and inner (one loop, f32 accumulators, in row order);
 //   onednn   (forward, with oneDNN) the binary-add primitive (b broadcast) with an eltwise post-op.
+//   counted  (forward) one call of the counting form (actgen_bias_forward_counted, with the per-channel flat
+//            counts): the dead-unit statistics' cost is counted / fused in the same run.
 // Bias names: "<fwd|bwd>/bias_<activation>/<layout>/<variant>/<outputs>".
 // Channel (prelu with one learned weight per channel, the bias form's shapes; the backward writes dx and dw):
 //   fused    one call (actgen_channel_forward; actgen_channel_backward);
 //   unfused  (nchw only) with the plain prelu kernels, one per channel's weight (created before timing, which a
 //            training step could not do: its weights change every step): one actgen_forward / actgen_backward
 //            call per [c, H*W] row, and (backward) dw[c] = sum of dy x over x <= 0 in one -O3 loop;
-//   onednn   (with oneDNN) the prelu primitive, forward and backward (diff_src and diff_weights).
+//   onednn   (with oneDNN) the prelu primitive, forward and backward (diff_src and diff_weights);
+//   counted  (forward) actgen_channel_forward_counted, as the bias form's.
 // Channel names: "<fwd|bwd>/channel_prelu/<layout>/<variant>/<outputs>".
 // Names: "<fwd|bwd>/<activation>/<variant>/<outputs>". Counter ns_per_out: time per output element, on the calling
 // thread's CPU clock; everything runs on one thread (actgen_set_num_threads(1), omp_set_num_threads(1)).
@@ -239,6 +242,27 @@ void bench_bias(benchmark::State &state, const char *act, BiasShape s, bool back
   actgen_kernel_destroy(k);
 }
 
+// The bias or channel form's counting forward (prelu for the channel form), with the per-channel flat counts.
+void bench_form_counted(benchmark::State &state, const char *act, actgen_form form, BiasShape s) {
+  BiasData &d = bias_data_for(s);
+  actgen_kernel *k = create(act, form, ACTGEN_FORWARD);
+  if (!k) {
+    state.SkipWithError(actgen_last_error());
+    return;
+  }
+  std::vector<uint64_t> flat(s.channels);
+  actgen_counts counts = ACTGEN_COUNTS_INIT;
+  auto call = form == ACTGEN_FORM_BIAS ? actgen_bias_forward_counted : actgen_channel_forward_counted;
+  auto run = [&] { return call(k, s.outer, s.channels, s.inner, d.x.data(), d.b.data(), d.y.data(), &counts, flat.data()); };
+  if (run() != 0) {
+    state.SkipWithError(actgen_last_error());
+    return;
+  }
+  time_per_output(state, s.n(), run);
+  state.SetLabel(actgen_kernel_target(k));
+  actgen_kernel_destroy(k);
+}
+
 // prelu with per-channel weights: the fused channel form, or (nchw) the plain kernels one row at a time.
 void bench_channel(benchmark::State &state, BiasShape s, bool backward, bool fused) {
   BiasData &d = bias_data_for(s);
@@ -438,6 +462,11 @@ int main(int argc, char **argv) {
                                        backward, fused)
               ->UseManualTime()
               ->Unit(benchmark::kMicrosecond);
+          if (!backward && fused)
+            benchmark::RegisterBenchmark((stem + "counted" + size).c_str(), bench_form_counted, act, ACTGEN_FORM_BIAS,
+                                         s)
+                ->UseManualTime()
+                ->Unit(benchmark::kMicrosecond);
 #ifdef ACTGEN_PEER_ONEDNN
           if (!backward && !fused)
             benchmark::RegisterBenchmark((stem + "onednn" + size).c_str(), bench_onednn_bias, act, s)
@@ -456,6 +485,11 @@ int main(int argc, char **argv) {
             ->UseManualTime()
             ->Unit(benchmark::kMicrosecond);
       }
+      if (!backward)
+        benchmark::RegisterBenchmark((stem + "counted" + size).c_str(), bench_form_counted, "prelu",
+                                     ACTGEN_FORM_CHANNEL, s)
+            ->UseManualTime()
+            ->Unit(benchmark::kMicrosecond);
 #ifdef ACTGEN_PEER_ONEDNN
       benchmark::RegisterBenchmark((stem + "onednn" + size).c_str(), bench_onednn_prelu, s, backward)
           ->UseManualTime()

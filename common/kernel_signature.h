@@ -64,9 +64,9 @@ using ChannelForwardFn = int (*)(halide_buffer_t *x, halide_buffer_t *v, ACTGEN_
 using ChannelBackwardFn = int (*)(halide_buffer_t *x, halide_buffer_t *v, halide_buffer_t *dy, ACTGEN_SCALAR_ARGS
                                   halide_buffer_t *dx, halide_buffer_t *partial);
 // The counting forward of the bias and channel forms: y as ChannelForward's on the backward's block view, and per
-// block and lane the zero outputs and the flat-region inputs, counts_zero(j, c, ib, ob) and counts_flat(...).
+// block and lane counts(j, c, ib, ob) = the zero outputs + 2^16 x the flat-region inputs (int32).
 using ChannelCountedFn = int (*)(halide_buffer_t *x, halide_buffer_t *v, ACTGEN_SCALAR_ARGS halide_buffer_t *y,
-                                 halide_buffer_t *counts_zero, halide_buffer_t *counts_flat);
+                                 halide_buffer_t *counts);
 
 }  // namespace actgen
 

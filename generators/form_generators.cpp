@@ -272,7 +272,7 @@ void schedule_blocks(Stage out, Func sums, const RDom &R, Expr lanes, Expr v_str
 // The forward with the dead-unit statistics (actgen_bias_forward_counted, actgen_channel_forward_counted): y as
 // ChannelForward's, on the backward's whole-block view, and per block and lane the two counts of
 // actgen_forward_counted (zero outputs; inputs in the definition's flat region, never NaN) as
-// counts(j, c, ib, ob): the runtime adds them into the totals and, per channel, the flat inputs. CPU only.
+// counts(j, c, ib, ob), packed: the runtime adds them into the totals and, per channel, the flat inputs. CPU only.
 class ChannelForwardCounted : public ChannelFormBase<ChannelForwardCounted> {
  public:
   GeneratorParam<ChannelVector> channel_vector{"channel_vector", ChannelVector::Bias, kChannelVectorNames};
@@ -280,7 +280,9 @@ class ChannelForwardCounted : public ChannelFormBase<ChannelForwardCounted> {
   Input<Buffer<>> v{"v", 2};
   ACTGEN_PARAM_INPUTS
   Output<Buffer<>> y{"y", 6};
-  Output<Buffer<>> counts{"counts", {Int(32), Int(32)}, 4};
+  // Both counts in one int32 per partial (the zero outputs in bits 0-15, the flat inputs in bits 16-31: a block
+  // has at most 256 terms per lane), so each step loads and stores one accumulator vector, not two.
+  Output<Buffer<int32_t>> counts{"counts", 4};
 
   void generate() {
     const Target t = get_target();
@@ -300,18 +302,18 @@ class ChannelForwardCounted : public ChannelFormBase<ChannelForwardCounted> {
     // NaN is never flat (see actgen_forward_counted's generator).
     Expr flat = act.flat ? act.flat(in.z, in.p) && !is_nan(in.z) : cast<bool>(false);
     Func stats("stats");
-    stats(j, k, ib, c, r, ob) = Tuple(select(to_f32(value(j, k, ib, c, r, ob)) == 0.0f, 1, 0), select(flat, 1, 0));
+    stats(j, k, ib, c, r, ob) =
+        select(to_f32(value(j, k, ib, c, r, ob)) == 0.0f, 1, 0) + select(flat, 1 << 16, 0);
     RDom R(0, chunks, 0, rows, "R");
     y(j, k, ib, c, r, ob) = undef(y.type());
     y(j, clamp(R.x, 0, chunks - 1), ib, c, clamp(R.y, 0, rows - 1), ob) = value(j, R.x, ib, c, R.y, ob);
-    counts(j, c, ib, ob) = Tuple(0, 0);
-    counts(j, c, ib, ob) = Tuple(counts(j, c, ib, ob)[0] + stats(j, R.x, ib, c, R.y, ob)[0],
-                                 counts(j, c, ib, ob)[1] + stats(j, R.x, ib, c, R.y, ob)[1]);
+    counts(j, c, ib, ob) = 0;
+    counts(j, c, ib, ob) += stats(j, R.x, ib, c, R.y, ob);
     if (get_auto_schedule()) {
       this->estimate_blocks(v, counts, x, y);
       return;
     }
-    state_block_bounds(x, Func(counts).output_buffers()[0], y);
+    state_block_bounds(x, Func(counts).output_buffer(), y);
     schedule_blocks(y.update(), counts, R, lanes, v.dim(0).stride(), t);
   }
 };

@@ -817,11 +817,12 @@ actgen_status channel_forward_counted(const ChannelCall &form, const actgen_kern
   const size_t size = element_size(kernel->form_entry->dtype);
   s = check_counts(kernel, call, counts, channel_flat, channels, {{x, n * size}, {y, n * size}, {b, nb * size}});
   if (s != ACTGEN_OK) return s;
-  // Scratch: the largest region's partial counts (int32 sums of at most 256 ones each) and the exact per-channel
-  // flat counts, copied out at the end (outputs untouched on an error).
+  static_assert(kBiasBlockTerms < (1u << 16), "the packed counts hold 16 bits each");
+  // Scratch: the largest region's partial counts (int32: the zero outputs + 2^16 x the flat inputs, at most 256
+  // of each) and the exact per-channel flat counts, copied out at the end (outputs untouched on an error).
   const BiasView v = bias_view(outer, channels, inner);
   const size_t most = n == 0 ? 0 : most_partials(v);
-  int32_t *partial = static_cast<int32_t *>(std::malloc(2 * most * sizeof(int32_t) + 1));
+  int32_t *partial = static_cast<int32_t *>(std::malloc(most * sizeof(int32_t) + 1));
   uint64_t *per_channel = static_cast<uint64_t *>(std::calloc(channels + 1, sizeof(uint64_t)));
   if (!partial || !per_channel) {
     std::free(partial);
@@ -836,15 +837,14 @@ actgen_status channel_forward_counted(const ChannelCall &form, const actgen_kern
     s = for_each_region(v, [&](const BiasPiece &piece, const BlockRegion &g) {
       return call_with_layout(kernel, region_layout(v, piece, g), ops, 2, [&](halide_buffer_t *bufs,
                                                                               halide_buffer_t *vb) {
-        const halide_type_t i32(halide_type_int, 32, 1);
-        halide_dimension_t dims[2][4];
-        halide_buffer_t c[2] = {sums_buffer(partial, i32, g, piece, dims[0]),
-                                sums_buffer(partial + most, i32, g, piece, dims[1])};
-        const int code = fn(&bufs[0], vb, ACTGEN_SCALAR_VALUES &bufs[1], &c[0], &c[1]);
+        halide_dimension_t dims[4];
+        halide_buffer_t c = sums_buffer(partial, halide_type_t(halide_type_int, 32, 1), g, piece, dims);
+        const int code = fn(&bufs[0], vb, ACTGEN_SCALAR_VALUES &bufs[1], &c);
         if (code != 0) return from_halide(code, kernel->name);
         for_each_partial(g, v, piece, [&](size_t e, size_t channel) {
-          zero += static_cast<uint64_t>(partial[e]);
-          per_channel[channel] += static_cast<uint64_t>(partial[most + e]);
+          const uint32_t packed = static_cast<uint32_t>(partial[e]);
+          zero += packed & 0xffffu;
+          per_channel[channel] += packed >> 16;
         });
         return ACTGEN_OK;
       });
