@@ -7,7 +7,8 @@
 //            actgen_forward(a -> y), then y *= g (one -O3 loop); backward = actgen_forward(a -> f(a)), then
 //            dg = dy * f(a) and t = dy * g (one loop), then actgen_backward(a, t -> da);
 //   onednn   (forward, when bench_forms is built with oneDNN) the eltwise primitive with a binary-multiply
-//            post-op (src1 = g): oneDNN's own fusion of the same operation.
+//            post-op (src1 = g): oneDNN's own fusion of the same operation;
+//   counted  (forward) actgen_gated_forward_counted on the fused call's buffers (the dead-unit statistics' cost).
 // Bias (y = f(x + b), x [outer, C, inner], b per channel), in two layouts: channels-last "cl" [rows, C]
 // (64 x 1024 and 4096 x 4096) and "nchw" [N, C, H*W] (8 x 8 x 1024 and 16 x 256 x 4096):
 //   fused    one call (actgen_bias_forward; actgen_bias_backward, which writes dx and db);
@@ -143,6 +144,27 @@ void bench_gated(benchmark::State &state, const char *act, Shape s, bool backwar
   state.SetLabel(actgen_kernel_target(k));
   actgen_kernel_destroy(k);
   actgen_kernel_destroy(kf);
+}
+
+// The gated form's counting forward (actgen_gated_forward_counted) on the same buffers as bench_gated's fused call.
+void bench_gated_counted(benchmark::State &state, const char *act, Shape s) {
+  Data &b = data_for(s);
+  actgen_kernel *k = create(act, ACTGEN_FORM_GATED, ACTGEN_FORWARD);
+  if (!k) {
+    state.SkipWithError(actgen_last_error());
+    return;
+  }
+  actgen_counts counts = ACTGEN_COUNTS_INIT;
+  auto run = [&] {
+    return actgen_gated_forward_counted(k, s.rows, s.d, b.a.data(), b.g.data(), s.d, b.y.data(), s.d, &counts);
+  };
+  if (run() != 0) {
+    state.SkipWithError(actgen_last_error());
+    return;
+  }
+  time_per_output(state, s.rows * s.d, run);
+  state.SetLabel(actgen_kernel_target(k));
+  actgen_kernel_destroy(k);
 }
 
 // ---- Bias form ----
@@ -444,6 +466,11 @@ int main(int argc, char **argv) {
           const std::string name = std::string(backward ? "bwd/" : "fwd/") + act + "/" + (fused ? "fused/" : "unfused/") +
                                    std::to_string(s.rows * s.d);
           benchmark::RegisterBenchmark(name.c_str(), bench_gated, act, s, backward, fused)->UseManualTime()->Unit(benchmark::kMicrosecond);
+          if (!backward && fused)
+            benchmark::RegisterBenchmark(("fwd/" + std::string(act) + "/counted/" + std::to_string(s.rows * s.d)).c_str(),
+                                         bench_gated_counted, act, s)
+                ->UseManualTime()
+                ->Unit(benchmark::kMicrosecond);
 #ifdef ACTGEN_PEER_ONEDNN
           if (!backward && !fused)
             benchmark::RegisterBenchmark(("fwd/" + std::string(act) + "/onednn/" + std::to_string(s.rows * s.d)).c_str(),

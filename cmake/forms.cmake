@@ -14,7 +14,7 @@
 # form its definition does not declare stops the build, and test_catalog checks the runtime's view) | the
 # counting forward's generator (the forward's buffer types; host-memory targets only), or "-" for none.
 set(ACTGEN_FORMS
-  "gated|actgen_gated_forward|actgen_gated_backward|a.type=<dtype> g.type=<dtype> y.type=<dtype>|a.type=<dtype> g.type=<dtype> dy.type=<dtype> grad.type=<dtype>,<dtype>|all|-"
+  "gated|actgen_gated_forward|actgen_gated_backward|a.type=<dtype> g.type=<dtype> y.type=<dtype>|a.type=<dtype> g.type=<dtype> dy.type=<dtype> grad.type=<dtype>,<dtype>|all|actgen_gated_forward_counted"
   "bias|actgen_bias_forward|actgen_bias_backward|x.type=<dtype> v.type=<dtype> y.type=<dtype>|x.type=<dtype> v.type=<dtype> dy.type=<dtype> dx.type=<dtype>|all|actgen_bias_forward_counted"
   "channel|actgen_channel_forward|actgen_channel_backward|x.type=<dtype> v.type=<dtype> y.type=<dtype>|x.type=<dtype> v.type=<dtype> dy.type=<dtype> dx.type=<dtype>|channel_param|actgen_channel_forward_counted"
 )

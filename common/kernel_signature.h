@@ -67,6 +67,10 @@ using ChannelBackwardFn = int (*)(halide_buffer_t *x, halide_buffer_t *v, halide
 // block and lane counts(j, c, ib, ob) = the zero outputs + 2^16 x the flat-region inputs (int32).
 using ChannelCountedFn = int (*)(halide_buffer_t *x, halide_buffer_t *v, ACTGEN_SCALAR_ARGS halide_buffer_t *y,
                                  halide_buffer_t *counts);
+// The gated form's counting forward: a, g and y as the channel forms' block views with one channel, and the same
+// packed counts (the activated input a's flat region).
+using GatedCountedFn = int (*)(halide_buffer_t *a, halide_buffer_t *g, ACTGEN_SCALAR_ARGS halide_buffer_t *y,
+                               halide_buffer_t *counts);
 
 }  // namespace actgen
 

@@ -124,6 +124,21 @@ class GatedBackward : public FormBase<GatedBackward> {
   }
 };
 
+// The gated forward with the dead-unit statistics (actgen_gated_forward_counted): y as GatedForward's, on the
+// block view of the channel forms' counting forward with one channel (a, g and y: (j, k, ib, c = 0, r, ob), rows
+// of d along j, k, ib), and per block and lane the packed counts of ChannelForwardCounted: the zero outputs, and
+// the activated inputs a in the definition's flat region (never NaN). CPU only.
+class GatedForwardCounted : public FormBase<GatedForwardCounted> {
+ public:
+  Input<Buffer<>> a{"a", 6};
+  Input<Buffer<>> g{"g", 6};
+  ACTGEN_PARAM_INPUTS
+  Output<Buffer<>> y{"y", 6};
+  Output<Buffer<int32_t>> counts{"counts", 4};  // see ChannelForwardCounted
+
+  void generate();
+};
+
 // The per-channel view's two layouts (see the top): each gets its own code (a contiguous or a broadcast load of
 // v); any other stride is refused by the kernel (the runtime never passes one).
 template <typename Schedule>
@@ -251,7 +266,8 @@ void state_block_bounds(X &x, OutputImageParam sums, Like &...like) {
 // updated, then out stored (the sums first: an in-place call's out overwrites an input only after both stages
 // read it). Loops: j (vectors), k, r, then c, ib, ob; parallel over the blocks (ob, ib nested), every block
 // writing its own sums. NCHW blocks of kBlockLanes lanes (the runtime's) get their own code: one vector per step
-// along k with the sums in registers; channels-last steps along the channels, the sums in L1.
+// along k with the sums in registers; channels-last steps along the channels, the sums in L1. v_stride0: the
+// per-channel view's dim-0 stride, or an undefined Expr where there is none (the gated form's counting forward).
 void schedule_blocks(Stage out, Func sums, const RDom &R, Expr lanes, Expr v_stride0, const Target &t) {
   const int natural = t.natural_vector_size<float>();
   Var j("j"), jo("jo"), ji("ji"), c("c"), ib("ib"), ob("ob");
@@ -264,6 +280,10 @@ void schedule_blocks(Stage out, Func sums, const RDom &R, Expr lanes, Expr v_str
         .parallel(ib);
   out.compute_with(sums.update(), jo);
   Stage s = sums.update();
+  if (!v_stride0.defined()) {  // no per-channel view (the gated form)
+    s.specialize(lanes == kBlockLanes);
+    return;
+  }
   s.specialize(v_stride0 == 1);
   s.specialize(v_stride0 == 0).specialize(lanes == kBlockLanes);
   s.specialize_fail("per-channel view: dim 0 stride must be 0 or 1");
@@ -317,6 +337,42 @@ class ChannelForwardCounted : public ChannelFormBase<ChannelForwardCounted> {
     schedule_blocks(y.update(), counts, R, lanes, v.dim(0).stride(), t);
   }
 };
+
+void GatedForwardCounted::generate() {
+  const Target t = get_target();
+  if (t.has_gpu_feature()) {
+    std::cerr << "actgen_gated_forward_counted: no GPU schedule in this release (cmake/forms.cmake builds it for "
+                 "host-memory targets only)\n";
+    std::abort();  // build-time tool: a build-system bug
+  }
+  Var j("j"), k("k"), ib("ib"), c("c"), r("r"), ob("ob");
+  const Activation &act = definition();
+  const std::vector<Expr> p = params();
+  Expr af = to_f32(a(j, k, ib, c, r, ob)), gf = to_f32(g(j, k, ib, c, r, ob));
+  Func value("value");
+  value(j, k, ib, c, r, ob) = from_f32(propagate_nan(act.forward(af, p), af) * gf, y.type());
+  Expr flat = act.flat ? act.flat(af, p) && !is_nan(af) : cast<bool>(false);  // NaN is never flat
+  Func stats("stats");
+  stats(j, k, ib, c, r, ob) = select(to_f32(value(j, k, ib, c, r, ob)) == 0.0f, 1, 0) + select(flat, 1 << 16, 0);
+  Expr lanes = a.dim(0).extent(), chunks = a.dim(1).extent(), rows = a.dim(4).extent();
+  RDom R(0, chunks, 0, rows, "R");
+  y(j, k, ib, c, r, ob) = undef(y.type());
+  y(j, clamp(R.x, 0, chunks - 1), ib, c, clamp(R.y, 0, rows - 1), ob) = value(j, R.x, ib, c, R.y, ob);
+  counts(j, c, ib, ob) = 0;
+  counts(j, c, ib, ob) += stats(j, R.x, ib, c, R.y, ob);
+  if (get_auto_schedule()) {
+    const int blocks = std::max(1, estimate / (16 * 16 * 16));
+    for (auto *b : {&a, &g}) b->set_estimates({{0, 16}, {0, 16}, {0, 1}, {0, 1}, {0, 16}, {0, blocks}});
+    y.set_estimates({{0, 16}, {0, 16}, {0, 1}, {0, 1}, {0, 16}, {0, blocks}});
+    counts.set_estimates({{0, 16}, {0, 1}, {0, 1}, {0, blocks}});
+    estimate_scalars();
+    return;
+  }
+  // a and g have their own row strides (dims 4 and 5: the caller's), y its own; the rest is stated as for the
+  // channel forms.
+  state_block_bounds(a, Func(counts).output_buffer(), g, y);
+  schedule_blocks(y.update(), counts, R, lanes, Expr(), t);
+}
 
 class ChannelBackward : public ChannelFormBase<ChannelBackward> {
  public:
@@ -409,3 +465,4 @@ HALIDE_REGISTER_GENERATOR_ALIAS(actgen_channel_forward_counted, actgen_bias_forw
                                 {{"channel_vector", "param"}})
 HALIDE_REGISTER_GENERATOR(actgen::GatedForward, actgen_gated_forward)
 HALIDE_REGISTER_GENERATOR(actgen::GatedBackward, actgen_gated_backward)
+HALIDE_REGISTER_GENERATOR(actgen::GatedForwardCounted, actgen_gated_forward_counted)

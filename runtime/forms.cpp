@@ -348,11 +348,12 @@ constexpr size_t kLanes = actgen::kBlockLanes;
 struct BiasView {
   bool channels_last;
   size_t xi, xc, xo;  // the kernels' extents (i, c, o)
+  size_t row;         // elements from one o to the next: xi * xc, or (the gated form's) the largest row stride
 };
 
 BiasView bias_view(size_t outer, size_t channels, size_t inner) {
-  if (inner == 1) return {true, channels, 1, outer};
-  return {false, inner, channels, outer};
+  if (inner == 1) return {true, channels, 1, outer, channels};
+  return {false, inner, channels, outer, inner * channels};
 }
 
 // One piece: i0 + [0, ni), c0 + [0, nc), o0 + [0, no) of the view.
@@ -364,7 +365,7 @@ struct BiasPiece {
 void bias_piece_sizes(const BiasView &v, size_t *ni, size_t *nc, size_t *no) {
   *ni = v.xi < kMaxSpan ? v.xi : kMaxSpan;
   *nc = *ni < v.xi ? 1 : (v.xc < kMaxSpan / v.xi ? v.xc : kMaxSpan / v.xi);
-  *no = (*nc < v.xc || *ni < v.xi) ? 1 : (v.xo < kMaxSpan / (v.xi * v.xc) ? v.xo : kMaxSpan / (v.xi * v.xc));
+  *no = (*nc < v.xc || *ni < v.xi) ? 1 : (v.xo < kMaxSpan / v.row ? v.xo : kMaxSpan / v.row);
 }
 
 // Calls fn(piece) for every piece of the view in order; stops at the first error.
@@ -587,17 +588,17 @@ CallLayout piece_layout(const BiasView &v, const BiasPiece &piece) {
 }
 
 // The backward's layout of a region of a piece: x(j, k, ib, c, r, ob) (see the top), v(i, c) over the region's i.
-CallLayout region_layout(const BiasView &v, const BiasPiece &piece, const BlockRegion &g) {
+// row: elements from one o to the next in this operand (the view's, but for the gated form's operands).
+CallLayout region_layout(const BiasView &v, const BiasPiece &piece, const BlockRegion &g, size_t row) {
   CallLayout l{};
   l.dimensions = 6;
-  const size_t row = v.xi * v.xc;
   set_dim(&l.dims[0], g.lanes, 1);
   set_dim(&l.dims[1], g.chunks, g.lanes);
   set_dim(&l.dims[2], g.nib, g.lanes * g.chunks);
   set_dim(&l.dims[3], piece.nc, v.xi);
   set_dim(&l.dims[4], g.rows, row);
   set_dim(&l.dims[5], g.nob, g.rows * row);
-  l.offset = ((piece.o0 + g.o0) * v.xc + piece.c0) * v.xi + piece.i0 + g.i0;
+  l.offset = (piece.o0 + g.o0) * row + piece.c0 * v.xi + piece.i0 + g.i0;
   set_dim(&l.vdims[0], g.lanes * g.chunks * g.nib, v.channels_last ? 1 : 0);
   set_dim(&l.vdims[1], piece.nc, v.channels_last ? 0 : 1);
   l.voffset = v.channels_last ? piece.i0 + g.i0 : piece.c0;
@@ -736,7 +737,7 @@ actgen_status channel_backward(const ChannelCall &form, const actgen_kernel *ker
   const void *ops[4] = {b, x, dy, dx};
   start_calls(kernel, stream);
   s = for_each_region(v, [&](const BiasPiece &piece, const BlockRegion &g) {
-    return call_with_layout(kernel, region_layout(v, piece, g), ops, 3, [&](halide_buffer_t *bufs, halide_buffer_t *vb) {
+    return call_with_layout(kernel, region_layout(v, piece, g, v.row), ops, 3, [&](halide_buffer_t *bufs, halide_buffer_t *vb) {
       halide_dimension_t pdims[4];
       halide_buffer_t pb = sums_buffer(partial, halide_type_t(halide_type_float, 32, 1), g, piece, pdims);
       const int code = fn(&bufs[0], vb, &bufs[1], ACTGEN_SCALAR_VALUES &bufs[2], &pb);
@@ -835,7 +836,7 @@ actgen_status channel_forward_counted(const ChannelCall &form, const actgen_kern
   const void *ops[3] = {b, x, y};
   if (n > 0)
     s = for_each_region(v, [&](const BiasPiece &piece, const BlockRegion &g) {
-      return call_with_layout(kernel, region_layout(v, piece, g), ops, 2, [&](halide_buffer_t *bufs,
+      return call_with_layout(kernel, region_layout(v, piece, g, v.row), ops, 2, [&](halide_buffer_t *bufs,
                                                                               halide_buffer_t *vb) {
         halide_dimension_t dims[4];
         halide_buffer_t c = sums_buffer(partial, halide_type_t(halide_type_int, 32, 1), g, piece, dims);
@@ -858,6 +859,57 @@ actgen_status channel_forward_counted(const ChannelCall &form, const actgen_kern
   }
   std::free(partial);
   std::free(per_channel);
+  return s;
+}
+
+// The gated forward with the dead-unit statistics: the channel forms' block regions over [rows, d] seen as one
+// channel (i = j < d, o = r < rows), a and g with row stride in_stride, y with y_stride.
+actgen_status gated_forward_counted(const actgen_kernel *kernel, size_t rows, size_t d, const void *a, const void *g,
+                                    size_t in_stride, void *y, size_t y_stride, actgen_counts *counts) {
+  const char *call = "actgen_gated_forward_counted";
+  const Operand2 ops[3] = {{a, in_stride, "a"}, {g, in_stride, "g"}, {y, y_stride, "y"}};
+  actgen_status s = check_form_call(kernel, ACTGEN_FORM_GATED, ACTGEN_FORWARD, call, rows, d, nullptr,
+                                    {ops[0], ops[1]}, {ops[2]});
+  if (s != ACTGEN_OK) return s;
+  s = check_counts(kernel, call, counts, nullptr, 0, {});
+  if (s != ACTGEN_OK) return s;
+  if (rows == 0) {
+    counts->zero_outputs = counts->flat_inputs = 0;
+    return ACTGEN_OK;
+  }
+  const BiasView v{false, d, 1, rows, in_stride > y_stride ? in_stride : y_stride};
+  const size_t most = most_partials(v);
+  int32_t *partial = static_cast<int32_t *>(std::malloc(most * sizeof(int32_t) + 1));
+  if (!partial) return fail(ACTGEN_ERROR_OUT_OF_MEMORY, "%s: no memory for the counts' %zu partial sums", call, most);
+  uint64_t zero = 0, flat = 0;
+  const float *p = kernel->params;
+  const auto fn = reinterpret_cast<GatedCountedFn>(kernel->form_entry->forward_counted);
+  s = for_each_region(v, [&](const BiasPiece &piece, const BlockRegion &r) {
+    const CallLayout in = region_layout(v, piece, r, in_stride), out = region_layout(v, piece, r, y_stride);
+    halide_dimension_t dims[3][6], cdims[4];
+    halide_buffer_t b[3];
+    const void *pointers[3] = {a, g, y};
+    for (int k = 0; k < 3; ++k) {
+      const CallLayout &l = k < 2 ? in : out;
+      std::memcpy(dims[k], l.dims, sizeof(l.dims));
+      const actgen_status bs = bias_buffer(kernel, &b[k], dims[k], 6, pointers[k], l.offset);
+      if (bs != ACTGEN_OK) return bs;
+    }
+    halide_buffer_t c = sums_buffer(partial, halide_type_t(halide_type_int, 32, 1), r, piece, cdims);
+    const int code = fn(&b[0], &b[1], ACTGEN_SCALAR_VALUES &b[2], &c);
+    if (code != 0) return from_halide(code, kernel->name);
+    for_each_partial(r, v, piece, [&](size_t e, size_t) {
+      const uint32_t packed = static_cast<uint32_t>(partial[e]);
+      zero += packed & 0xffffu;
+      flat += packed >> 16;
+    });
+    return ACTGEN_OK;
+  });
+  if (s == ACTGEN_OK) {
+    counts->zero_outputs = zero;
+    counts->flat_inputs = flat;
+  }
+  std::free(partial);
   return s;
 }
 }  // namespace
@@ -916,6 +968,23 @@ actgen_status actgen_channel_forward_counted(const actgen_kernel *kernel, size_t
                                              size_t inner, const void *x, const void *w, void *y,
                                              actgen_counts *counts, uint64_t *channel_flat) {
   return channel_forward_counted(kChannelCall, kernel, outer, channels, inner, x, w, y, counts, channel_flat);
+}
+
+actgen_status actgen_gated_forward_counted(const actgen_kernel *kernel, size_t rows, size_t d, const void *a,
+                                           const void *g, size_t in_stride, void *y, size_t y_stride,
+                                           actgen_counts *counts) {
+  return gated_forward_counted(kernel, rows, d, a, g, in_stride, y, y_stride, counts);
+}
+
+actgen_status actgen_gated_forward_packed_counted(const actgen_kernel *kernel, size_t rows, size_t d, const void *x,
+                                                  void *y, actgen_counts *counts) {
+  if (d > SIZE_MAX / 2)
+    return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "actgen_gated_forward_packed_counted: d = %zu is too large", d);
+  const size_t size = kernel && kernel->form_entry ? element_size(kernel->form_entry->dtype) : 4;
+  const uint8_t *base = static_cast<const uint8_t *>(x);
+  const void *a = x && rows ? base + half_offset(kernel, d, true) * size : x;
+  const void *g = x && rows ? base + half_offset(kernel, d, false) * size : x;
+  return gated_forward_counted(kernel, rows, d, a, g, 2 * d, y, d, counts);
 }
 
 }  // extern "C"

@@ -17,6 +17,7 @@ namespace actgen::rt {
 using actgen::BackwardFn;
 using actgen::ChannelBackwardFn;
 using actgen::ChannelCountedFn;
+using actgen::GatedCountedFn;
 using actgen::ChannelForwardFn;
 using actgen::Constraint;
 using actgen::CountedForwardFn;
@@ -66,7 +67,7 @@ struct KernelEntry {
 
 // A fused form's kernels (cmake/forms.cmake, generators/form_generators.cpp). Each form's functions have their
 // own signatures; runtime/forms.cpp casts back to them (GatedForwardFn, GatedBackwardFn, ChannelForwardFn,
-// ChannelBackwardFn, ChannelCountedFn: common/kernel_signature.h).
+// ChannelBackwardFn, ChannelCountedFn, GatedCountedFn: common/kernel_signature.h).
 using FormFn = void (*)();
 struct FormKernelEntry {
   size_t activation;

@@ -9,7 +9,8 @@
 // against the f32 counts of the same values. Also: the same counts for thread counts 1, 2 and 7, NaN and
 // infinities, sizes around the runtime's blocks, in place, the error table and the C++ wrapper. Then the same
 // statistics from the bias and channel forms' forwards (actgen_bias_forward_counted,
-// actgen_channel_forward_counted), with the per-channel flat counts.
+// actgen_channel_forward_counted), with the per-channel flat counts, and from the gated form's
+// (actgen_gated_forward_counted).
 #include <gtest/gtest.h>
 
 #include <actgen/actgen.hpp>
@@ -510,6 +511,108 @@ TEST(Counts, FormsCppWrapper) {
   EXPECT_EQ(prelu.channel_forward_counted(x, w, y).flat_inputs, 3u);
   std::vector<float> wrong(x.size() + 1);
   EXPECT_THROW(prelu.channel_forward_counted(x, w, wrong), actgen::Error);
+}
+
+// ==== The gated form ========================================================================================
+
+Kernel make_gated(const std::string &act, const std::string &params, const std::string &target) {
+  return make_channel_form(act, params, ACTGEN_FORM_GATED, target);
+}
+
+// The gated form's counting call on [rows, d] halves of stride in_stride (y with y_stride): y bit-identical to
+// actgen_gated_forward; zero_outputs a plain count; flat_inputs actgen_forward_counted's count of the a values.
+void check_counted_gated(const std::string &act, const std::string &params, const std::string &target, size_t rows,
+                         size_t d, size_t y_stride, uint64_t seed) {
+  const size_t in_stride = 2 * d + 3;
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> u(-8.0f, 8.0f);
+  std::vector<float> x(rows * in_stride);
+  for (size_t i = 0; i < x.size(); ++i) x[i] = i % 7 == 0 ? 0.0f : i % 13 == 5 ? -3.0f : u(rng);
+  const float *a = x.data(), *g = x.data() + d;
+  Kernel k = make_gated(act, params, target);
+  ASSERT_TRUE(k);
+  std::vector<float> y_plain(rows * y_stride + 1, -1.0f), y(rows * y_stride + 1, -1.0f);
+  ASSERT_EQ(actgen_gated_forward(k.get(), rows, d, a, g, in_stride, y_plain.data(), y_stride), ACTGEN_OK);
+  actgen_counts c = ACTGEN_COUNTS_INIT;
+  ASSERT_EQ(actgen_gated_forward_counted(k.get(), rows, d, a, g, in_stride, y.data(), y_stride, &c), ACTGEN_OK)
+      << actgen_last_error();
+  EXPECT_EQ(std::memcmp(y.data(), y_plain.data(), y.size() * 4), 0) << "y (or the gaps between its rows) differs";
+  uint64_t zeros = 0;
+  std::vector<float> activated;
+  for (size_t r = 0; r < rows; ++r)
+    for (size_t j = 0; j < d; ++j) {
+      zeros += y[r * y_stride + j] == 0.0f;
+      activated.push_back(a[r * in_stride + j]);
+    }
+  EXPECT_EQ(c.zero_outputs, zeros);
+  std::vector<float> fa;
+  const actgen_counts want = counted(make(act, params, ACTGEN_FORWARD, target), activated, &fa);
+  EXPECT_EQ(c.flat_inputs, want.flat_inputs);
+}
+
+TEST(Counts, GatedFormEveryActivation) {
+  // d: under 16, 16-lane blocks with 4 left (rows left over: 100 = 2 x 42 + 16), a 4096 block with 3 x 16 and 5
+  // left.
+  const size_t shapes[][3] = {{37, 5, 5}, {100, 100, 103}, {5, 4149, 4149}};
+  for (const auto &cs : count_cases())
+    for (const std::string &target : available_targets())
+      for (const auto &s : shapes) {
+        if (s[1] > 1000 && cs.first != "relu6" && cs.first != "hardswish") continue;
+        SCOPED_TRACE(cs.first + " " + cs.second + " on " + target + ", rows " + std::to_string(s[0]) + " d " +
+                     std::to_string(s[1]));
+        check_counted_gated(cs.first, cs.second, target, s[0], s[1], s[2], 41 + s[1]);
+      }
+}
+
+TEST(Counts, GatedPackedInPlaceAndErrors) {
+  // Packed, the alias order: reglu activates the first half (relu: flat where x <= 0), glu the second (sigmoid:
+  // no flat region).
+  const std::vector<float> x = {-1.0f, 2.0f, 0.5f, -4.0f, 0.0f, -2.0f, 3.0f, 1.0f};  // rows 2, d 2
+  std::vector<float> y(4);
+  actgen_counts c = ACTGEN_COUNTS_INIT;
+  Kernel reglu = make_gated("reglu", "", "");
+  ASSERT_EQ(actgen_gated_forward_packed_counted(reglu.get(), 2, 2, x.data(), y.data(), &c), ACTGEN_OK);
+  EXPECT_EQ(c.flat_inputs, 3u);   // -1, 0, -2
+  EXPECT_EQ(c.zero_outputs, 3u);  // relu(-1) * 0.5, relu(0) * 3, relu(-2) * 1
+  Kernel glu = make_gated("glu", "", "");
+  ASSERT_EQ(actgen_gated_forward_packed_counted(glu.get(), 2, 2, x.data(), y.data(), &c), ACTGEN_OK);
+  EXPECT_EQ(c.flat_inputs, 0u);
+  EXPECT_EQ(c.zero_outputs, 1u);  // the first half gates: 0 * sigmoid(3)
+  // Errors: a status and a message, nothing written.
+  std::vector<float> out(4, 1234.5f);
+  c.zero_outputs = c.flat_inputs = 77;
+  auto untouched = [&] {
+    for (float v : out)
+      if (v != 1234.5f) return false;
+    return c.zero_outputs == 77 && c.flat_inputs == 77;
+  };
+  const actgen_status INV = ACTGEN_ERROR_INVALID_ARGUMENT;
+  EXPECT_EQ(actgen_gated_forward_counted(reglu.get(), 2, 2, x.data(), x.data() + 2, 4, out.data(), 2, nullptr), INV);
+  EXPECT_TRUE(untouched()) << "counts NULL";
+  actgen_counts old = c;
+  old.size = sizeof(size_t);
+  EXPECT_EQ(actgen_gated_forward_counted(reglu.get(), 2, 2, x.data(), x.data() + 2, 4, out.data(), 2, &old), INV);
+  EXPECT_TRUE(untouched()) << "counts->size too small";
+  EXPECT_EQ(actgen_gated_forward_counted(reglu.get(), 2, 2, x.data(), x.data() + 2, 1, out.data(), 2, &c), INV);
+  EXPECT_TRUE(untouched()) << "a row stride below d";
+  EXPECT_EQ(actgen_gated_forward_counted(reglu.get(), 2, 2, x.data(), x.data() + 2, 4, const_cast<float *>(x.data()) + 1,
+                                         2, &c),
+            INV);
+  EXPECT_TRUE(untouched()) << "y over a";
+  Kernel plain = make("relu", "", ACTGEN_FORWARD, "");
+  EXPECT_EQ(actgen_gated_forward_counted(plain.get(), 2, 2, x.data(), x.data() + 2, 4, out.data(), 2, &c), INV);
+  EXPECT_TRUE(untouched()) << "a plain kernel";
+  EXPECT_STRNE(actgen_last_error(), "");
+  // rows == 0: both counts 0.
+  ASSERT_EQ(actgen_gated_forward_counted(reglu.get(), 0, 2, nullptr, nullptr, 4, nullptr, 2, &c), ACTGEN_OK);
+  EXPECT_EQ(c.zero_outputs, 0u);
+  EXPECT_EQ(c.flat_inputs, 0u);
+  // C++.
+  actgen::Kernel swiglu = actgen::Kernel::gated("reglu");
+  std::vector<float> yy(4);
+  EXPECT_EQ(swiglu.gated_forward_counted(x, yy, 2).flat_inputs, 3u);
+  std::vector<float> wrong(5);
+  EXPECT_THROW(swiglu.gated_forward_counted(x, wrong, 2), actgen::Error);
 }
 
 }  // namespace

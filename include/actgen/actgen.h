@@ -241,6 +241,18 @@ ACTGEN_API actgen_status actgen_gated_backward_stream(const actgen_kernel *kerne
                                                       const void *dy, size_t dy_stride, void *da, void *dg,
                                                       size_t grad_stride, void *stream);
 
+/* The gated forward with the dead-unit statistics (as actgen_forward_counted), in the same pass: *counts gets the
+ * zero outputs (y == +-0: f(a) == 0 or g == 0) and the activated inputs a in the activation's flat region (where
+ * f'(a) = 0, so da = 0; never NaN) over all rows * d outputs; set, not added to; exact for any thread count.
+ * Host-memory targets only (a CUDA kernel: ACTGEN_ERROR_UNSUPPORTED). Errors as actgen_gated_forward, plus counts
+ * NULL or its size below the first version. rows == 0 sets both counts to 0. The packed call takes x [rows, 2d]
+ * and y [rows, d] as actgen_gated_forward_packed. */
+ACTGEN_API actgen_status actgen_gated_forward_counted(const actgen_kernel *kernel, size_t rows, size_t d,
+                                                      const void *a, const void *g, size_t in_stride, void *y,
+                                                      size_t y_stride, actgen_counts *counts);
+ACTGEN_API actgen_status actgen_gated_forward_packed_counted(const actgen_kernel *kernel, size_t rows, size_t d,
+                                                             const void *x, void *y, actgen_counts *counts);
+
 /* Bias (ACTGEN_FORM_BIAS): y = f(x + b) for x of shape [outer, channels, inner] row-major (inner fastest): NCHW
  * is outer = N, inner = H * W; channels-last [rows, C] is outer = rows, inner = 1. b has `channels` elements.
  * x + b is rounded to the dtype first (f32), and f is applied to that rounded sum: the accuracy contract of f is

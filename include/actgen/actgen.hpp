@@ -200,6 +200,24 @@ class Kernel {
     if (y.size() != rows * d) throw Error(ACTGEN_ERROR_INVALID_ARGUMENT, "actgen: y must hold rows x d elements");
     check(actgen_gated_forward_packed(get(), rows, d, x.data(), y.data()));
   }
+  // Gated forward with the dead-unit statistics (actgen_gated_forward_counted / ..._packed_counted).
+  actgen_counts gated_forward_counted(std::size_t rows, std::size_t d, const void *a, const void *g,
+                                      std::size_t in_stride, void *y, std::size_t y_stride) const {
+    actgen_counts counts = ACTGEN_COUNTS_INIT;
+    check(actgen_gated_forward_counted(checked(), rows, d, a, g, in_stride, y, y_stride, &counts));
+    return counts;
+  }
+  template <typename In, typename Out>
+  actgen_counts gated_forward_counted(const In &x, Out &y, std::size_t d) const {
+    checked();
+    check_elements(x.data(), "x");
+    check_elements(y.data(), "y");
+    const std::size_t rows = gated_rows(x.size(), d);
+    if (y.size() != rows * d) throw Error(ACTGEN_ERROR_INVALID_ARGUMENT, "actgen: y must hold rows x d elements");
+    actgen_counts counts = ACTGEN_COUNTS_INIT;
+    check(actgen_gated_forward_packed_counted(get(), rows, d, x.data(), y.data(), &counts));
+    return counts;
+  }
   template <typename In, typename Grad, typename Out>
   void gated_backward(const In &x, const Grad &dy, Out &dx, std::size_t d) const {
     checked();
