@@ -289,6 +289,31 @@ void schedule_blocks(Stage out, Func sums, const RDom &R, Expr lanes, Expr v_str
   s.specialize_fail("per-channel view: dim 0 stride must be 0 or 1");
 }
 
+// The counting forms' kernels are CPU only (cmake/forms.cmake builds them for host-memory targets).
+void refuse_gpu(const Target &t, const char *generator) {
+  if (!t.has_gpu_feature()) return;
+  std::cerr << generator << ": no GPU schedule in this release (cmake/forms.cmake builds it for host-memory targets "
+                            "only)\n";
+  std::abort();  // build-time tool: a build-system bug
+}
+
+// The counting forms' algorithm on the block view: y = value over the blocks' reduction domain (returned; clamped
+// as in the backward), and counts(j, c, ib, ob) += the packed statistics of each element: 1 where y is +-0, plus
+// 2^16 where `flat` holds (the definition's flat region, never NaN: see actgen_forward_counted's generator).
+RDom define_counted_blocks(Func y, Func counts, Func value, Expr flat, Type y_type, Expr chunks, Expr rows,
+                           const Target &t) {
+  Var j("j"), k("k"), ib("ib"), c("c"), r("r"), ob("ob");
+  Func stats("stats");
+  stats(j, k, ib, c, r, ob) =
+      select(to_f32(value(j, k, ib, c, r, ob), t) == 0.0f, 1, 0) + select(flat, 1 << 16, 0);
+  RDom R(0, chunks, 0, rows, "R");
+  y(j, k, ib, c, r, ob) = undef(y_type);
+  y(j, clamp(R.x, 0, chunks - 1), ib, c, clamp(R.y, 0, rows - 1), ob) = value(j, R.x, ib, c, R.y, ob);
+  counts(j, c, ib, ob) = 0;
+  counts(j, c, ib, ob) += stats(j, R.x, ib, c, R.y, ob);
+  return R;
+}
+
 // The forward with the dead-unit statistics (actgen_bias_forward_counted, actgen_channel_forward_counted): y as
 // ChannelForward's, on the backward's whole-block view, and per block and lane the two counts of
 // actgen_forward_counted (zero outputs; inputs in the definition's flat region, never NaN) as
@@ -306,11 +331,7 @@ class ChannelForwardCounted : public ChannelFormBase<ChannelForwardCounted> {
 
   void generate() {
     const Target t = get_target();
-    if (t.has_gpu_feature()) {
-      std::cerr << "actgen_*_forward_counted: no GPU schedule in this release (cmake/forms.cmake builds it for "
-                   "host-memory targets only)\n";
-      std::abort();  // build-time tool: a build-system bug
-    }
+    refuse_gpu(t, "actgen_bias_forward_counted (or its alias actgen_channel_forward_counted)");
     Var j("j"), k("k"), ib("ib"), c("c"), r("r"), ob("ob");
     v.dim(0).set_stride(Expr());
     const Activation &act = definition();
@@ -319,16 +340,8 @@ class ChannelForwardCounted : public ChannelFormBase<ChannelForwardCounted> {
                                             to_f32(v((ib * chunks + k) * lanes + j, c)), params());
     Func value("value");
     value(j, k, ib, c, r, ob) = from_f32(propagate_nan(act.forward(in.z, in.p), in.z), y.type());
-    // NaN is never flat (see actgen_forward_counted's generator).
     Expr flat = act.flat ? act.flat(in.z, in.p) && !is_nan(in.z) : cast<bool>(false);
-    Func stats("stats");
-    stats(j, k, ib, c, r, ob) =
-        select(to_f32(value(j, k, ib, c, r, ob)) == 0.0f, 1, 0) + select(flat, 1 << 16, 0);
-    RDom R(0, chunks, 0, rows, "R");
-    y(j, k, ib, c, r, ob) = undef(y.type());
-    y(j, clamp(R.x, 0, chunks - 1), ib, c, clamp(R.y, 0, rows - 1), ob) = value(j, R.x, ib, c, R.y, ob);
-    counts(j, c, ib, ob) = 0;
-    counts(j, c, ib, ob) += stats(j, R.x, ib, c, R.y, ob);
+    const RDom R = define_counted_blocks(y, counts, value, flat, y.type(), chunks, rows, t);
     if (get_auto_schedule()) {
       this->estimate_blocks(v, counts, x, y);
       return;
@@ -340,26 +353,16 @@ class ChannelForwardCounted : public ChannelFormBase<ChannelForwardCounted> {
 
 void GatedForwardCounted::generate() {
   const Target t = get_target();
-  if (t.has_gpu_feature()) {
-    std::cerr << "actgen_gated_forward_counted: no GPU schedule in this release (cmake/forms.cmake builds it for "
-                 "host-memory targets only)\n";
-    std::abort();  // build-time tool: a build-system bug
-  }
+  refuse_gpu(t, "actgen_gated_forward_counted");
   Var j("j"), k("k"), ib("ib"), c("c"), r("r"), ob("ob");
   const Activation &act = definition();
   const std::vector<Expr> p = params();
   Expr af = to_f32(a(j, k, ib, c, r, ob)), gf = to_f32(g(j, k, ib, c, r, ob));
   Func value("value");
   value(j, k, ib, c, r, ob) = from_f32(propagate_nan(act.forward(af, p), af) * gf, y.type());
-  Expr flat = act.flat ? act.flat(af, p) && !is_nan(af) : cast<bool>(false);  // NaN is never flat
-  Func stats("stats");
-  stats(j, k, ib, c, r, ob) = select(to_f32(value(j, k, ib, c, r, ob)) == 0.0f, 1, 0) + select(flat, 1 << 16, 0);
+  Expr flat = act.flat ? act.flat(af, p) && !is_nan(af) : cast<bool>(false);
   Expr lanes = a.dim(0).extent(), chunks = a.dim(1).extent(), rows = a.dim(4).extent();
-  RDom R(0, chunks, 0, rows, "R");
-  y(j, k, ib, c, r, ob) = undef(y.type());
-  y(j, clamp(R.x, 0, chunks - 1), ib, c, clamp(R.y, 0, rows - 1), ob) = value(j, R.x, ib, c, R.y, ob);
-  counts(j, c, ib, ob) = 0;
-  counts(j, c, ib, ob) += stats(j, R.x, ib, c, R.y, ob);
+  const RDom R = define_counted_blocks(y, counts, value, flat, y.type(), chunks, rows, t);
   if (get_auto_schedule()) {
     const int blocks = std::max(1, estimate / (16 * 16 * 16));
     for (auto *b : {&a, &g}) b->set_estimates({{0, 16}, {0, 16}, {0, 1}, {0, 1}, {0, 16}, {0, blocks}});

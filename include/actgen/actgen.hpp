@@ -193,11 +193,7 @@ class Kernel {
   // Gated form, packed containers: x and dx hold rows x 2d, y and dy rows x d (rows from the sizes).
   template <typename In, typename Out>
   void gated_forward(const In &x, Out &y, std::size_t d) const {
-    checked();
-    check_elements(x.data(), "x");
-    check_elements(y.data(), "y");
-    const std::size_t rows = gated_rows(x.size(), d);
-    if (y.size() != rows * d) throw Error(ACTGEN_ERROR_INVALID_ARGUMENT, "actgen: y must hold rows x d elements");
+    const std::size_t rows = gated_forward_rows(x, y, d);
     check(actgen_gated_forward_packed(get(), rows, d, x.data(), y.data()));
   }
   // Gated forward with the dead-unit statistics (actgen_gated_forward_counted / ..._packed_counted).
@@ -209,11 +205,7 @@ class Kernel {
   }
   template <typename In, typename Out>
   actgen_counts gated_forward_counted(const In &x, Out &y, std::size_t d) const {
-    checked();
-    check_elements(x.data(), "x");
-    check_elements(y.data(), "y");
-    const std::size_t rows = gated_rows(x.size(), d);
-    if (y.size() != rows * d) throw Error(ACTGEN_ERROR_INVALID_ARGUMENT, "actgen: y must hold rows x d elements");
+    const std::size_t rows = gated_forward_rows(x, y, d);
     actgen_counts counts = ACTGEN_COUNTS_INIT;
     check(actgen_gated_forward_packed_counted(get(), rows, d, x.data(), y.data(), &counts));
     return counts;
@@ -326,6 +318,17 @@ class Kernel {
                                                      actgen_dtype_name(static_cast<actgen_dtype>(dtype_)) + ")");
   }
 
+  // The packed gated forward's checks; returns rows.
+  template <typename In, typename Out>
+  std::size_t gated_forward_rows(const In &x, const Out &y, std::size_t d) const {
+    checked();
+    check_elements(x.data(), "x");
+    check_elements(y.data(), "y");
+    const std::size_t rows = gated_rows(x.size(), d);
+    if (y.size() != rows * d) throw Error(ACTGEN_ERROR_INVALID_ARGUMENT, "actgen: y must hold rows x d elements");
+    return rows;
+  }
+
   static std::size_t gated_rows(std::size_t x_size, std::size_t d) {
     if (d == 0 || x_size % (2 * d) != 0)
       throw Error(ACTGEN_ERROR_INVALID_ARGUMENT, "actgen: x's size is not a multiple of 2d (two halves of d per row)");
@@ -342,27 +345,28 @@ class Kernel {
   // The bias and channel forms' container calls (the same shapes; fn is the form's C call).
   using PerChannelForward = decltype(&actgen_bias_forward);
   using PerChannelBackward = decltype(&actgen_bias_backward);
+  // The forward container calls' checks; returns outer.
   template <typename In, typename Vec, typename Out>
-  void per_channel_forward(PerChannelForward fn, const char *v_name, const In &x, const Vec &v, Out &y,
-                           std::size_t inner) const {
+  std::size_t per_channel_outer(const char *v_name, const In &x, const Vec &v, const Out &y, std::size_t inner) const {
     checked();
     check_elements(x.data(), "x");
     check_elements(v.data(), v_name);
     check_elements(y.data(), "y");
     const std::size_t outer = channel_outer(x.size(), v.size(), inner, v_name);
     if (y.size() != x.size()) throw Error(ACTGEN_ERROR_INVALID_ARGUMENT, "actgen: x and y differ in size");
+    return outer;
+  }
+  template <typename In, typename Vec, typename Out>
+  void per_channel_forward(PerChannelForward fn, const char *v_name, const In &x, const Vec &v, Out &y,
+                           std::size_t inner) const {
+    const std::size_t outer = per_channel_outer(v_name, x, v, y, inner);
     check(fn(get(), outer, v.size(), inner, x.data(), v.data(), y.data()));
   }
   using PerChannelCounted = decltype(&actgen_bias_forward_counted);
   template <typename In, typename Vec, typename Out>
   actgen_counts per_channel_counted(PerChannelCounted fn, const char *v_name, const In &x, const Vec &v, Out &y,
                                     std::vector<std::uint64_t> *channel_flat, std::size_t inner) const {
-    checked();
-    check_elements(x.data(), "x");
-    check_elements(v.data(), v_name);
-    check_elements(y.data(), "y");
-    const std::size_t outer = channel_outer(x.size(), v.size(), inner, v_name);
-    if (y.size() != x.size()) throw Error(ACTGEN_ERROR_INVALID_ARGUMENT, "actgen: x and y differ in size");
+    const std::size_t outer = per_channel_outer(v_name, x, v, y, inner);
     std::vector<std::uint64_t> flat(channel_flat ? v.size() : 0);
     actgen_counts counts = ACTGEN_COUNTS_INIT;
     check(fn(get(), outer, v.size(), inner, x.data(), v.data(), y.data(), &counts,
