@@ -124,6 +124,15 @@ actgen_status resolve_pin(const char *explicit_target, size_t *target, const cha
   return ACTGEN_OK;
 }
 
+actgen_status check_counts_struct(const char *call, const actgen_counts *counts) {
+  const size_t first_version = offsetof(actgen_counts, flat_inputs) + sizeof(counts->flat_inputs);
+  if (!counts) return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: counts is NULL", call);
+  if (counts->size < first_version)
+    return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: counts->size = %zu is smaller than the first actgen_counts (%zu "
+                "bytes): set it to sizeof(actgen_counts)", call, counts->size, first_version);
+  return ACTGEN_OK;
+}
+
 }  // namespace actgen::rt
 
 namespace {
@@ -326,11 +335,8 @@ actgen_status actgen_forward_counted(const actgen_kernel *kernel, const void *x,
                                      actgen_counts *counts) {
   actgen_status s = check_call(kernel, ACTGEN_FORWARD, n, nullptr, {{x, "x"}}, {y, "y"});
   if (s != ACTGEN_OK) return s;
-  const size_t first_version = offsetof(actgen_counts, flat_inputs) + sizeof(counts->flat_inputs);
-  if (!counts) return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: counts is NULL", kernel->name);
-  if (counts->size < first_version)
-    return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: counts->size = %zu is smaller than the first actgen_counts (%zu "
-                "bytes): set it to sizeof(actgen_counts)", kernel->name, counts->size, first_version);
+  s = check_counts_struct(kernel->name, counts);
+  if (s != ACTGEN_OK) return s;
   const CountedForwardFn fn = kernel->entry->forward_counted;
   if (!fn)
     return fail(ACTGEN_ERROR_UNSUPPORTED, "%s: no counting forward kernel in this build (built for the CPU "

@@ -612,29 +612,43 @@ void start_calls(const actgen_kernel *kernel, void *stream) {
   set_thread_stream(stream);
 }
 
+// Wraps pointers[k] as buffers[k] in layouts[k] (dims into dims[k]), k < count; *made: how many were wrapped
+// (to detach on a CUDA target, also after an error).
+actgen_status wrap_operands(const actgen_kernel *kernel, const CallLayout *const *layouts,
+                            const void *const *pointers, size_t count, halide_buffer_t *buffers,
+                            halide_dimension_t (*dims)[6], size_t *made) {
+  actgen_status s = ACTGEN_OK;
+  for (*made = 0; *made < count && s == ACTGEN_OK; ++*made) {
+    const CallLayout &l = *layouts[*made];
+    std::memcpy(dims[*made], l.dims, sizeof(l.dims));
+    s = bias_buffer(kernel, &buffers[*made], dims[*made], l.dimensions, pointers[*made], l.offset);
+  }
+  return s;
+}
+
+void detach_operands(const actgen_kernel *kernel, halide_buffer_t *buffers, size_t made) {
+  if (kTargets[kernel->form_entry->target].memory != ACTGEN_MEMORY_CUDA) return;
+  for (size_t k = 0; k < made; ++k) detach_device(&buffers[k]);
+}
+
 // Wraps operands[0] as v and operands[1 .. operand_count] as the x-like buffers of `layout`, runs
 // call(buffers, &v_buffer) and detaches what it wrapped (CUDA).
 template <typename Call>
 actgen_status call_with_layout(const actgen_kernel *kernel, const CallLayout &layout, const void *const *operands,
                                size_t operand_count, Call call) {
-  const bool on_device = kTargets[kernel->form_entry->target].memory == ACTGEN_MEMORY_CUDA;
+  const CallLayout *layouts[3] = {&layout, &layout, &layout};
   halide_dimension_t dims[3][6], vdims[2] = {layout.vdims[0], layout.vdims[1]};
   halide_buffer_t buffers[3], vb;
   size_t made = 0;
-  actgen_status s = ACTGEN_OK;
-  for (; made < operand_count && s == ACTGEN_OK; ++made) {
-    std::memcpy(dims[made], layout.dims, sizeof(layout.dims));
-    s = bias_buffer(kernel, &buffers[made], dims[made], layout.dimensions, operands[made + 1], layout.offset);
-  }
+  actgen_status s = wrap_operands(kernel, layouts, operands + 1, operand_count, buffers, dims, &made);
   if (s == ACTGEN_OK) {
     s = bias_buffer(kernel, &vb, vdims, 2, operands[0], layout.voffset);
     if (s == ACTGEN_OK) {
       s = call(buffers, &vb);
-      if (on_device) detach_device(&vb);
+      detach_operands(kernel, &vb, 1);
     }
   }
-  if (on_device)
-    for (size_t k = 0; k < made; ++k) detach_device(&buffers[k]);
+  detach_operands(kernel, buffers, made);
   return s;
 }
 
@@ -683,15 +697,19 @@ constexpr ChannelCall kBiasCall{ACTGEN_FORM_BIAS, "actgen_bias_forward", "actgen
 constexpr ChannelCall kChannelCall{ACTGEN_FORM_CHANNEL, "actgen_channel_forward", "actgen_channel_backward",
                                    "actgen_channel_forward_counted", "w", "dw"};
 
+// The forward calls' checks (y == x is allowed; y sharing b's elements is not); *n: outer * channels * inner.
+actgen_status check_channel_forward(const ChannelCall &form, const char *call, const actgen_kernel *kernel,
+                                    size_t outer, size_t channels, size_t inner, const void *x, const void *b,
+                                    const void *y, void *stream, size_t *n) {
+  const size_t count = n_of(outer, channels, inner), nb = outer && inner ? channels : 0;
+  return check_bias_call(kernel, form.form, ACTGEN_FORWARD, call, outer, channels, inner, stream,
+                         {{x, count, "x"}, {b, nb, form.v}}, {{y, count, "y"}}, {{y, x}}, n);
+}
+
 actgen_status channel_forward(const ChannelCall &form, const actgen_kernel *kernel, size_t outer, size_t channels,
                               size_t inner, const void *x, const void *b, void *y, void *stream) {
-  const char *call = form.forward;
   size_t n = 0;
-  // y == x is allowed; y sharing b's elements is not.
-  const size_t nb = outer && inner ? channels : 0;
-  actgen_status s = check_bias_call(kernel, form.form, ACTGEN_FORWARD, call, outer, channels, inner, stream,
-                                    {{x, n_of(outer, channels, inner), "x"}, {b, nb, form.v}},
-                                    {{y, n_of(outer, channels, inner), "y"}}, {{y, x}}, &n);
+  actgen_status s = check_channel_forward(form, form.forward, kernel, outer, channels, inner, x, b, y, stream, &n);
   if (s != ACTGEN_OK || n == 0) return s;
   const float *p = kernel->params;
   const auto fn = reinterpret_cast<ChannelForwardFn>(kernel->form_entry->forward);
@@ -785,11 +803,8 @@ actgen_status channel_backward(const ChannelCall &form, const actgen_kernel *ker
 actgen_status check_counts(const actgen_kernel *kernel, const char *call, const actgen_counts *counts,
                            const uint64_t *channel_flat, size_t channels,
                            std::initializer_list<std::pair<const void *, size_t>> others) {
-  const size_t first_version = offsetof(actgen_counts, flat_inputs) + sizeof(counts->flat_inputs);
-  if (!counts) return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: counts is NULL", call);
-  if (counts->size < first_version)
-    return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: counts->size = %zu is smaller than the first actgen_counts (%zu "
-                "bytes): set it to sizeof(actgen_counts)", call, counts->size, first_version);
+  const actgen_status s = check_counts_struct(call, counts);
+  if (s != ACTGEN_OK) return s;
   if (!kernel->form_entry->forward_counted)
     return fail(ACTGEN_ERROR_UNSUPPORTED, "%s: no counting kernel for %s in this build (built for the CPU targets "
                 "only)", call, kernel->name);
@@ -811,9 +826,7 @@ actgen_status channel_forward_counted(const ChannelCall &form, const actgen_kern
   const char *call = form.forward_counted;
   size_t n = 0;
   const size_t nb = outer && inner ? channels : 0;
-  actgen_status s = check_bias_call(kernel, form.form, ACTGEN_FORWARD, call, outer, channels, inner, nullptr,
-                                    {{x, n_of(outer, channels, inner), "x"}, {b, nb, form.v}},
-                                    {{y, n_of(outer, channels, inner), "y"}}, {{y, x}}, &n);
+  actgen_status s = check_channel_forward(form, call, kernel, outer, channels, inner, x, b, y, nullptr, &n);
   if (s != ACTGEN_OK) return s;
   const size_t size = element_size(kernel->form_entry->dtype);
   s = check_counts(kernel, call, counts, channel_flat, channels, {{x, n * size}, {y, n * size}, {b, nb * size}});
@@ -886,15 +899,13 @@ actgen_status gated_forward_counted(const actgen_kernel *kernel, size_t rows, si
   const auto fn = reinterpret_cast<GatedCountedFn>(kernel->form_entry->forward_counted);
   s = for_each_region(v, [&](const BiasPiece &piece, const BlockRegion &r) {
     const CallLayout in = region_layout(v, piece, r, in_stride), out = region_layout(v, piece, r, y_stride);
+    const CallLayout *layouts[3] = {&in, &in, &out};
+    const void *pointers[3] = {a, g, y};
     halide_dimension_t dims[3][6], cdims[4];
     halide_buffer_t b[3];
-    const void *pointers[3] = {a, g, y};
-    for (int k = 0; k < 3; ++k) {
-      const CallLayout &l = k < 2 ? in : out;
-      std::memcpy(dims[k], l.dims, sizeof(l.dims));
-      const actgen_status bs = bias_buffer(kernel, &b[k], dims[k], 6, pointers[k], l.offset);
-      if (bs != ACTGEN_OK) return bs;
-    }
+    size_t made = 0;
+    const actgen_status ws = wrap_operands(kernel, layouts, pointers, 3, b, dims, &made);
+    if (ws != ACTGEN_OK) return ws;  // a CPU kernel: nothing to detach
     halide_buffer_t c = sums_buffer(partial, halide_type_t(halide_type_int, 32, 1), r, piece, cdims);
     const int code = fn(&b[0], &b[1], ACTGEN_SCALAR_VALUES &b[2], &c);
     if (code != 0) return from_halide(code, kernel->name);

@@ -32,6 +32,8 @@ bool target_usable(const TargetInfo &t);
 bool verbose();
 // Resolves a kernel creation's target: explicit > actgen_set_target > ACTGEN_TARGET > automatic (SIZE_MAX).
 actgen_status resolve_pin(const char *explicit_target, size_t *target, const char **why);
+// A counting call's counts: not NULL, and counts->size at least the first actgen_counts (call: for messages).
+actgen_status check_counts_struct(const char *call, const actgen_counts *counts);
 
 }  // namespace actgen::rt
 
