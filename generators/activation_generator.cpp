@@ -43,7 +43,7 @@ class ActivationBackward : public ActivationBase<ActivationBackward> {
     Expr xf = to_f32(x(i));
     Expr dyf = to_f32(dy(i));
     Expr g = definition().backward(xf, dyf, params());
-    dx(i) = from_f32(propagate_nan(propagate_nan(g, xf), dyf), dx.type());
+    dx(i) = from_f32(propagate_nans(g, xf, dyf), dx.type());
     schedule_or_estimate(dx, i, {&x, &dy}, dx);
   }
 };

@@ -110,7 +110,7 @@ class GatedBackward : public FormBase<GatedBackward> {
     const std::vector<Expr> p = params();
     const Activation &act = definition();
     Expr dyg = dyf * gf;
-    Expr da = propagate_nan(propagate_nan(act.backward(af, dyg, p), af), dyg);
+    Expr da = propagate_nans(act.backward(af, dyg, p), af, dyg);
     Expr dg = dyf * propagate_nan(act.forward(af, p), af);
     grad(j, r) = Tuple(from_f32(da, grad.types()[0]), from_f32(dg, grad.types()[1]));
     if (get_auto_schedule()) {
@@ -396,13 +396,14 @@ class ChannelBackward : public ChannelFormBase<ChannelBackward> {
     const ChannelInputs in = channel_inputs(act, channel_vector, to_f32(x(j, k, ib, c, r, ob)),
                                             to_f32(v((ib * chunks + k) * lanes + j, c)), params());
     Expr dyf = to_f32(dy(j, k, ib, c, r, ob));
-    Expr dx_value = propagate_nan(propagate_nan(act.backward(in.z, dyf, in.p), in.z), dyf);
+    Expr dx_value = propagate_nans(act.backward(in.z, dyf, in.p), in.z, dyf);
     const bool bias = channel_vector == ChannelVector::Bias;
     Func grad("grad");
     if (bias)
       grad(j, k, ib, c, r, ob) = dx_value;
     else
-      grad(j, k, ib, c, r, ob) = Tuple(dx_value, propagate_nan(act.param_backward(in.z, dyf, in.p), in.z));
+      grad(j, k, ib, c, r, ob) =
+          Tuple(dx_value, propagate_nans(act.param_backward(in.z, dyf, in.p), in.z, dyf));
     Func value("value");
     value(j, k, ib, c, r, ob) = from_f32(bias ? Expr(grad(j, k, ib, c, r, ob)) : grad(j, k, ib, c, r, ob)[0],
                                          dx.type());

@@ -9,6 +9,7 @@
 #include "generators/dtype_convert.h"
 #include "generators/schedule.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 #include <iostream>
@@ -19,9 +20,40 @@ namespace actgen {
 
 using namespace Halide;
 
+// Whether `value` is NaN whenever `v` is, from its structure alone: v itself; an IEEE operation (+, -, *, /, fma
+// through llvm.fma.f32, a strict_float wrapper) with such an operand; a select whose two branches both are, whatever
+// its condition. Anything else counts as not: min and max (x86's return an operand, not NaN), bit operations,
+// conversions, and the conditions of selects (which way a comparison with NaN goes is left to the explicit select).
+// The kernels are built with strict_float, so Halide and LLVM keep these operations as written.
+inline bool propagates_nan(const Expr &value, const Expr &v) {
+  using namespace Halide::Internal;
+  if (value.same_as(v) || equal(value, v)) return true;
+  if (!value.type().is_float()) return false;
+  auto either = [&](const Expr &a, const Expr &b) { return propagates_nan(a, v) || propagates_nan(b, v); };
+  if (const Add *op = value.as<Add>()) return either(op->a, op->b);
+  if (const Sub *op = value.as<Sub>()) return either(op->a, op->b);
+  if (const Mul *op = value.as<Mul>()) return either(op->a, op->b);
+  if (const Div *op = value.as<Div>()) return either(op->a, op->b);
+  if (const Select *op = value.as<Select>())
+    return propagates_nan(op->true_value, v) && propagates_nan(op->false_value, v);
+  if (const Call *op = value.as<Call>()) {
+    if (op->is_intrinsic(Call::strict_float)) return propagates_nan(op->args[0], v);
+    if (op->name == "llvm.fma.f32")
+      return std::any_of(op->args.begin(), op->args.end(), [&](const Expr &a) { return propagates_nan(a, v); });
+  }
+  return false;
+}
+
 // The contract's NaN rule, for every activation: NaN in x (or dy) gives NaN out, whatever the definition's
-// comparisons would do with it.
-inline Expr propagate_nan(Expr value, Expr x) { return select(is_nan(x), x, value); }
+// comparisons would do with it. The explicit select (a compare and a blend per vector) only where the value does not
+// carry v's NaN by itself (propagates_nan): most backward definitions are dy times something, and carry dy's.
+inline Expr propagate_nan(Expr value, Expr v) {
+  return propagates_nan(value, v) ? value : select(is_nan(v), v, value);
+}
+
+// A backward value with the rule for both inputs: dy's first, so that its select is left out where the value carries
+// dy's NaN (x's select would hide that: its true branch is x). Where both are NaN the result is x's NaN.
+inline Expr propagate_nans(Expr value, Expr x, Expr dy) { return propagate_nan(propagate_nan(value, dy), x); }
 
 // The scalar inputs every generator declares where the kernel signature puts them (common/kernel_signature.h):
 // Input<float> p0{"p0"}; Input<float> p1{"p1"}; ...

@@ -231,6 +231,21 @@ bool build_params(size_t idx, const oracle::Entry &e, const std::string &spec, P
   return true;
 }
 
+// The parameter sets an activation is tested with: its defaults, then the oracle's variants (a set that cannot be
+// built is a test failure, and left out).
+std::vector<ParamSet> param_sets(const std::string &act, const oracle::Entry &e) {
+  std::vector<std::string> specs{""};
+  for (const std::string &v : e.variants) specs.push_back(v);
+  std::vector<ParamSet> sets;
+  for (const std::string &spec : specs) {
+    ParamSet ps;
+    std::string err;
+    if (build_params(catalog_index(act), e, spec, &ps, &err)) sets.push_back(ps);
+    else ADD_FAILURE() << act << ": " << err;
+  }
+  return sets;
+}
+
 class Accuracy : public ::testing::TestWithParam<std::string> {
  protected:
   void run(actgen_direction dir);
@@ -277,13 +292,9 @@ void Accuracy::run(actgen_direction dir) {
   std::vector<std::string> targets = available_targets();
   ASSERT_FALSE(targets.empty()) << "no available target";
 
-  std::vector<std::string> specs{""};
-  for (const std::string &v : e->variants) specs.push_back(v);
-
-  for (const std::string &spec : specs) {
-    ParamSet ps;
+  for (const ParamSet &ps : param_sets(act, *e)) {
+    const std::string &spec = ps.spec;
     std::string err;
-    ASSERT_TRUE(build_params(idx, *e, spec, &ps, &err)) << act << ": " << err;
     std::vector<float> x = make_inputs(e->kinks(ps.p.data()), name_seed(act + spec));
     const size_t n = x.size();
     std::vector<long double> exact(n);
@@ -350,6 +361,41 @@ void Accuracy::run(actgen_direction dir) {
 
 TEST_P(Accuracy, Forward) { run(ACTGEN_FORWARD); }
 TEST_P(Accuracy, Backward) { run(ACTGEN_BACKWARD); }
+
+// The contract's other half of "NaN in gives NaN out": a NaN dy gives a NaN dx for every x, also where f' is 0
+// (the flat regions, the kinks, the specials) and where the definition's own arithmetic would carry it anyway (the
+// generators leave out their explicit NaN select for dy only there: generators/generator_base.h). Whole vectors
+// and the scalar tail, every target, defaults and the oracle's variants; quiet NaNs of both signs.
+TEST_P(Accuracy, NanDyGivesNan) {
+  const std::string act = GetParam();
+  const oracle::Entry *e = oracle::find(act);
+  ASSERT_NE(e, nullptr);
+  for (const ParamSet &ps : param_sets(act, *e)) {
+    const std::string &spec = ps.spec;
+    std::string err;
+    std::vector<float> base = {0.0f, -0.0f, INFINITY, -INFINITY, NAN, -1e3f, -20.0f, -6.0f, -3.0f, -1.0f, -0.5f,
+                               -1e-30f, 1e-40f, 0.5f, 1.0f, 3.0f, 6.0f, 20.0f, 1e3f, FLT_MAX, -FLT_MAX};
+    for (long double k : e->kinks(ps.p.data()))
+      for (float d : {-1.0f, 0.0f, 1.0f}) base.push_back(std::nextafter((float)k, d * INFINITY));
+    std::vector<float> x, dy;
+    for (size_t i = 0; i < 4 * base.size() + 37; ++i) {  // several vectors' worth and a tail, NaNs of both signs
+      x.push_back(base[i % base.size()]);
+      dy.push_back(i % 2 ? NAN : -NAN);
+    }
+    for (const std::string &target : available_targets()) {
+      Kernel k = make_kernel(act, spec, ACTGEN_BACKWARD, target, &err);
+      ASSERT_TRUE(k) << act << " on " << target << ": " << err;
+      std::vector<float> dx(x.size(), 1.0f);
+      ASSERT_EQ(actgen_backward(k.get(), x.data(), dy.data(), dx.data(), x.size()), ACTGEN_OK) << actgen_last_error();
+      size_t bad = 0;
+      for (size_t i = 0; i < x.size(); ++i)
+        if (!std::isnan(dx[i]) && bad++ < 4)
+          ADD_FAILURE() << act << " [" << ps.label << "] on " << target << ": dy = NaN at x = " << fmt_float(x[i])
+                        << " gave dx = " << fmt_float(dx[i]);
+      EXPECT_EQ(bad, 0u) << act << " [" << ps.label << "] on " << target;
+    }
+  }
+}
 
 INSTANTIATE_TEST_SUITE_P(Catalog, Accuracy, ::testing::ValuesIn(catalog_names()),
                          [](const ::testing::TestParamInfo<std::string> &info) { return sanitize(info.param); });

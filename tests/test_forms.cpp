@@ -147,6 +147,58 @@ TEST_P(GatedAccuracy, AgainstOracleAndPlainComposition) {
 INSTANTIATE_TEST_SUITE_P(Catalog, GatedAccuracy, ::testing::ValuesIn(catalog_names()),
                          [](const ::testing::TestParamInfo<std::string> &i) { return sanitize(i.param); });
 
+// A NaN dy gives NaN gradients in every form, for every activation and x (the specials and the flat regions
+// included): the gated form's da and dg, the bias form's dx and db, the channel form's dx and dw (prelu).
+TEST_P(GatedAccuracy, NanDyGivesNan) {
+  const std::string act = GetParam();
+  const size_t rows = 5, d = 37, n = rows * d;  // whole vectors and a tail in every row
+  std::vector<float> a, g, dy;
+  make_inputs(n, 777 + act.size(), &a, &g, &dy);
+  for (size_t i = 0; i < n; ++i) dy[i] = i % 2 ? NAN : -NAN;
+  std::vector<float> x(2 * n);
+  for (size_t r = 0; r < rows; ++r)
+    for (size_t j = 0; j < d; ++j) {
+      x[r * 2 * d + j] = a[r * d + j];
+      x[r * 2 * d + d + j] = g[r * d + j];
+    }
+  auto count_numbers = [](const std::vector<float> &v) {
+    return (size_t)std::count_if(v.begin(), v.end(), [](float f) { return !std::isnan(f); });
+  };
+  for (const std::string &target : available_targets()) {
+    SCOPED_TRACE(act + " on " + target);
+    Kernel gated = make_form(act, ACTGEN_BACKWARD, target, "", ACTGEN_FORM_GATED);
+    ASSERT_TRUE(gated) << actgen_last_error();
+    std::vector<float> dx(2 * n, 1.0f);
+    ASSERT_EQ(actgen_gated_backward_packed(gated.get(), rows, d, x.data(), dy.data(), dx.data()), ACTGEN_OK)
+        << actgen_last_error();
+    EXPECT_EQ(count_numbers(dx), 0u) << "gated da/dg";
+    // Bias: NCHW-like [rows, 1, d] and channels-last [rows, d] (b = 0.5).
+    Kernel bias = make_form(act, ACTGEN_BACKWARD, target, "", ACTGEN_FORM_BIAS);
+    ASSERT_TRUE(bias) << actgen_last_error();
+    std::vector<float> b(d, 0.5f), db(d, 1.0f), bdx(n, 1.0f);
+    ASSERT_EQ(actgen_bias_backward(bias.get(), rows, d, 1, a.data(), b.data(), dy.data(), bdx.data(), db.data()),
+              ACTGEN_OK)
+        << actgen_last_error();
+    EXPECT_EQ(count_numbers(bdx) + count_numbers(db), 0u) << "bias dx/db, channels-last";
+    std::fill(bdx.begin(), bdx.end(), 1.0f);
+    db.assign(1, 1.0f);
+    ASSERT_EQ(actgen_bias_backward(bias.get(), rows, 1, d, a.data(), b.data(), dy.data(), bdx.data(), db.data()),
+              ACTGEN_OK)
+        << actgen_last_error();
+    EXPECT_EQ(count_numbers(bdx) + count_numbers(db), 0u) << "bias dx/db, [rows, 1, d]";
+    if (act != "prelu") continue;
+    Kernel channel = make_form(act, ACTGEN_BACKWARD, target, "", ACTGEN_FORM_CHANNEL);
+    ASSERT_TRUE(channel) << actgen_last_error();
+    std::vector<float> w(d, 0.25f), dw(d, 1.0f);
+    std::fill(bdx.begin(), bdx.end(), 1.0f);
+    ASSERT_EQ(actgen_channel_backward(channel.get(), rows, d, 1, a.data(), w.data(), dy.data(), bdx.data(),
+                                      dw.data()),
+              ACTGEN_OK)
+        << actgen_last_error();
+    EXPECT_EQ(count_numbers(bdx) + count_numbers(dw), 0u) << "channel dx/dw";
+  }
+}
+
 TEST(Gated, OrdersAndAliases) {
   const size_t rows = 5, d = 19;
   std::vector<float> x(rows * 2 * d), dy(rows * d);
