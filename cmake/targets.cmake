@@ -7,6 +7,8 @@
 # kernel takes device pointers and is only selected by name, never automatically) | optional: "<dtype> ... from
 # <target>", dtypes whose kernels (plain, counting, forms) are the named target's, because they would be the same
 # code (that target must generate them itself); the entry then generates only the other dtypes.
+# f16c in the features (x86): the target's f16 plain kernels run as its f32 kernels between the runtime's F16C
+# conversions (runtime/convert.h), which Halide 14 cannot put in a kernel (docs/halide14.md section 9).
 # The features field may be empty: such a target needs nothing the runtime detects (it runs wherever its processor
 # does; runtime/cpu_features.cpp detects nothing on architectures it does not know).
 # A build generates kernels for the entries whose processor is the one it builds for; any other processor is a
@@ -17,8 +19,8 @@
 # entry (unquoted here, so that the scripts reading this file do not take the example for a target)
 #   riscv-64-rv64gc|rv64gc|riscv-64-linux-strict_float|riscv64||host
 set(ACTGEN_TARGETS
-  "x86-64-avx512|avx512|x86-64-linux-avx-avx2-avx512-avx512_skylake-f16c-fma-sse41-strict_float|x86_64|avx512f avx512cd avx512bw avx512dq avx512vl avx2 fma|host"
-  "x86-64-avx2|avx2|x86-64-linux-avx-avx2-f16c-fma-sse41-strict_float|x86_64|avx2 fma|host"
+  "x86-64-avx512|avx512|x86-64-linux-avx-avx2-avx512-avx512_skylake-f16c-fma-sse41-strict_float|x86_64|avx512f avx512cd avx512bw avx512dq avx512vl avx2 fma f16c|host"
+  "x86-64-avx2|avx2|x86-64-linux-avx-avx2-f16c-fma-sse41-strict_float|x86_64|avx2 fma f16c|host"
   "x86-64-sse41|sse41|x86-64-linux-sse41-strict_float|x86_64|sse41|host"
   # ARMv8.2-FP16 (hwcaps fphp and asimdhp): Halide's arm_fp16 gives the f16 kernels the hardware's conversions
   # (fcvtl / fcvtn, generators/dtype_convert.h); its f32 and bf16 kernels would be the same code as arm-64-neon's,

@@ -9,9 +9,11 @@
 #include <mutex>
 #include <new>
 #include <string>
+#include <memory>
 #include <type_traits>
 
 #include "actgen/actgen.h"
+#include "runtime/convert.h"
 #include "runtime/cpu_features.h"
 #include "runtime/cuda.h"
 #include "runtime/error.h"
@@ -254,6 +256,88 @@ actgen_status run_pieces(const actgen_kernel *kernel, size_t n, void *stream,
   return ACTGEN_OK;
 }
 
+// The f32 kernels an f16 kernel runs between the runtime's F16C conversions: on a host target whose features list
+// f16c (cmake/targets.cmake), where the processor has it; nullptr elsewhere (the f16 kernel itself runs).
+const KernelEntry *converted_f16_entry(const KernelEntry *entry) {
+  const TargetInfo &t = kTargets[entry->target];
+  if (entry->dtype != ACTGEN_F16 || t.memory != ACTGEN_MEMORY_HOST || !f16c_conversions_usable()) return nullptr;
+  if ((" " + std::string(t.features) + " ").find(" f16c ") == std::string::npos) return nullptr;
+  return find_kernel(entry->activation, ACTGEN_F32, entry->target);
+}
+
+// Elements per block of a converted f16 call: the f32 copies of a backward's x and dy (64 KiB each) stay in L2,
+// and a kernel call costs a few hundred nanoseconds against microseconds of work.
+constexpr size_t kConvertBlock = 16384;
+
+// One converted call: inputs (f16) and the output (f16) of [0, n), the f32 kernel run on f32 copies block by block.
+struct ConvertedCall {
+  const actgen_kernel *kernel;
+  const uint16_t *in[2];
+  size_t inputs;
+  uint16_t *out;
+  size_t n;
+};
+
+// A converted block's return code when its thread has no scratch (Halide's codes are negative).
+constexpr int kNoScratch = 1;
+
+// Converts and runs blocks [first, last) of a converted call on this thread's scratch (allocated on the thread's
+// first converted call, kept for its next ones: 128 KiB).
+int run_converted_blocks(ConvertedCall *c, size_t first, size_t last) {
+  thread_local std::unique_ptr<float[]> scratch;
+  if (!scratch) scratch.reset(new (std::nothrow) float[2 * kConvertBlock]);
+  if (!scratch) return kNoScratch;
+  const KernelEntry *e = c->kernel->f32_entry;
+  const float *p = c->kernel->params;
+  for (size_t b = first; b < last; ++b) {
+    const size_t start = b * kConvertBlock, count = c->n - start < kConvertBlock ? c->n - start : kConvertBlock;
+    float *f[2] = {scratch.get(), scratch.get() + kConvertBlock};
+    for (size_t k = 0; k < c->inputs; ++k) f16_to_f32(c->in[k] + start, f[k], count);
+    halide_dimension_t dims[3];
+    halide_buffer_t buf[3];
+    for (size_t k = 0; k <= c->inputs; ++k) buf[k] = wrap(f[k < c->inputs ? k : 0], ACTGEN_F32, count, &dims[k]);
+    // The output is the first input's copy (in place, as every kernel allows).
+    const int code = c->inputs == 1 ? e->forward(&buf[0], ACTGEN_SCALAR_VALUES &buf[1])
+                                    : e->backward(&buf[0], &buf[1], ACTGEN_SCALAR_VALUES &buf[2]);
+    if (code != 0) return code;
+    f32_to_f16(f[0], c->out + start, count);
+  }
+  return 0;
+}
+
+// The thread pool's task: one task per group of blocks (the kernels' own parallel threshold and chunk: a task is
+// 2 blocks, 2^15 elements).
+constexpr size_t kConvertTaskBlocks = 2;
+constexpr size_t kConvertParallelThreshold = size_t{1} << 18;
+
+int converted_task(void *, int task, uint8_t *closure) {
+  ConvertedCall *c = reinterpret_cast<ConvertedCall *>(closure);
+  const size_t blocks = (c->n + kConvertBlock - 1) / kConvertBlock;
+  const size_t first = static_cast<size_t>(task) * kConvertTaskBlocks;
+  const size_t last = first + kConvertTaskBlocks < blocks ? first + kConvertTaskBlocks : blocks;
+  return run_converted_blocks(c, first, last);
+}
+
+// An f16 call on a kernel with f32_entry: reads the inputs before it writes any output element of the same block,
+// so in-place calls (the output is exactly an input) work as with the kernels.
+actgen_status run_converted(const actgen_kernel *kernel, std::initializer_list<const void *> inputs, void *out,
+                            size_t n) {
+  ConvertedCall c{kernel, {}, 0, static_cast<uint16_t *>(out), n};
+  for (const void *p : inputs) c.in[c.inputs++] = static_cast<const uint16_t *>(p);
+  const size_t blocks = (n + kConvertBlock - 1) / kConvertBlock;
+  int code = 0;
+  if (n >= kConvertParallelThreshold) {
+    // tasks < 2^31 for any n an address space holds (2^46 elements and more would be 128 TiB of f16).
+    const size_t tasks = (blocks + kConvertTaskBlocks - 1) / kConvertTaskBlocks;
+    code = halide_do_par_for(nullptr, converted_task, 0, static_cast<int>(tasks), reinterpret_cast<uint8_t *>(&c));
+  } else {
+    code = run_converted_blocks(&c, 0, blocks);
+  }
+  if (code == kNoScratch)
+    return fail(ACTGEN_ERROR_OUT_OF_MEMORY, "%s: no memory for the f32 copies of a block", kernel->name);
+  return code == 0 ? ACTGEN_OK : from_halide(code, kernel->name);
+}
+
 }  // namespace
 
 extern "C" {
@@ -289,18 +373,23 @@ actgen_status actgen_kernel_create_on(actgen_kernel **kernel, const char *activa
   if (!entry)
     return fail(ACTGEN_ERROR_UNSUPPORTED, "%s: no %s kernel for %s in this build", activation, dtype_name(dtype),
                 t_index == SIZE_MAX ? "any target this CPU supports" : kTargets[t_index].name);
+  const KernelEntry *f32_entry = converted_f16_entry(entry);
+  if (!entry->forward && !f32_entry)  // the manifest has no f16 kernel where the runtime converts
+    return fail(ACTGEN_ERROR_UNSUPPORTED, "%s: the %s kernels on %s are f32 kernels between F16C conversions, which "
+                "this processor or build does not have", activation, dtype_name(dtype), kTargets[entry->target].name);
   actgen_kernel *k = new (std::nothrow) actgen_kernel{};
   if (!k) return fail(ACTGEN_ERROR_OUT_OF_MEMORY, "out of memory creating a kernel");
   k->activation = a;
   k->entry = entry;
+  k->f32_entry = f32_entry;
   k->direction = direction;
   for (int j = 0; j < kMaxParams; ++j) k->params[j] = values[j];
   std::snprintf(k->name, sizeof k->name, "actgen_%s_%s_%s_%s", a->name, direction == ACTGEN_FORWARD ? "fwd" : "bwd",
                 dtype_name(dtype), kTargets[entry->target].name);
   if (verbose())
-    std::fprintf(stderr, "actgen: %s %s %s -> %s (%s; CPU features: %s)\n", a->name,
+    std::fprintf(stderr, "actgen: %s %s %s -> %s (%s; CPU features: %s)%s\n", a->name,
                  direction == ACTGEN_FORWARD ? "forward" : "backward", dtype_name(dtype), kTargets[entry->target].name,
-                 why, cpu_features().c_str());
+                 why, cpu_features().c_str(), k->f32_entry ? "; f32 kernel between F16C conversions" : "");
   *kernel = k;
   return ACTGEN_OK;
 }
@@ -315,6 +404,7 @@ void actgen_kernel_destroy(actgen_kernel *kernel) { delete kernel; }
 actgen_status actgen_forward_stream(const actgen_kernel *kernel, const void *x, void *y, size_t n, void *stream) {
   actgen_status s = check_call(kernel, ACTGEN_FORWARD, n, stream, {{x, "x"}}, {y, "y"});
   if (s != ACTGEN_OK || n == 0) return s;
+  if (kernel->f32_entry) return run_converted(kernel, {x}, y, n);
   const float *p = kernel->params;
   return run_pieces(kernel, n, stream, {x, y}, [&](halide_buffer_t *b) {
     return kernel->entry->forward(&b[0], ACTGEN_SCALAR_VALUES &b[1]);
@@ -325,6 +415,7 @@ actgen_status actgen_backward_stream(const actgen_kernel *kernel, const void *x,
                                      void *stream) {
   actgen_status s = check_call(kernel, ACTGEN_BACKWARD, n, stream, {{x, "x"}, {dy, "dy"}}, {dx, "dx"});
   if (s != ACTGEN_OK || n == 0) return s;
+  if (kernel->f32_entry) return run_converted(kernel, {x, dy}, dx, n);
   const float *p = kernel->params;
   return run_pieces(kernel, n, stream, {x, dy, dx}, [&](halide_buffer_t *b) {
     return kernel->entry->backward(&b[0], &b[1], ACTGEN_SCALAR_VALUES &b[2]);

@@ -27,7 +27,7 @@ std::vector<std::string> detect() {
       {"avx2", __builtin_cpu_supports("avx2") != 0},      {"fma", __builtin_cpu_supports("fma") != 0},
       {"avx512f", __builtin_cpu_supports("avx512f") != 0}, {"avx512cd", __builtin_cpu_supports("avx512cd") != 0},
       {"avx512bw", __builtin_cpu_supports("avx512bw") != 0}, {"avx512dq", __builtin_cpu_supports("avx512dq") != 0},
-      {"avx512vl", __builtin_cpu_supports("avx512vl") != 0},
+      {"avx512vl", __builtin_cpu_supports("avx512vl") != 0}, {"f16c", __builtin_cpu_supports("f16c") != 0},
   };
   for (const Feature &f : features)
     if (f.present) found.emplace_back(f.name);

@@ -13,6 +13,9 @@
 struct actgen_kernel {
   const actgen::rt::ActivationInfo *activation;
   const actgen::rt::KernelEntry *entry;  // the plain kernels of the same (activation, dtype, target)
+  // An f16 kernel on a target with f16c (cmake/targets.cmake): the f32 kernels it runs between the runtime's
+  // conversions (runtime/convert.h); nullptr otherwise.
+  const actgen::rt::KernelEntry *f32_entry;
   actgen_direction direction;
   float params[actgen::rt::kMaxParams];
   char name[96];  // the kernel's symbol, for messages

@@ -60,8 +60,8 @@ struct KernelEntry {
   size_t activation;
   actgen_dtype dtype;
   size_t target;
-  ForwardFn forward;
-  BackwardFn backward;
+  ForwardFn forward;    // nullptr for f16 on a target with f16c: its f32 kernels between the runtime's
+  BackwardFn backward;  // conversions (runtime/convert.h, cmake/generate.cmake)
   CountedForwardFn forward_counted;  // nullptr where not generated (CUDA)
 };
 

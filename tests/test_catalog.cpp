@@ -224,14 +224,14 @@ TEST(Catalog, TargetAvailabilityMatchesCpu) {
       }
     } else if (t == "x86-64-avx2") {
       if (!flags.empty()) {
-        EXPECT_EQ(av, has(flags, "avx2") && has(flags, "fma")) << t;
+        EXPECT_EQ(av, has(flags, "avx2") && has(flags, "fma") && has(flags, "f16c")) << t;
       }
       if (av) {
         EXPECT_TRUE(has(feats, "avx2")) << feats;
       }
     } else if (t == "x86-64-avx512") {
       bool cpu = has(flags, "avx512f") && has(flags, "avx512cd") && has(flags, "avx512bw") &&
-                 has(flags, "avx512dq") && has(flags, "avx512vl");
+                 has(flags, "avx512dq") && has(flags, "avx512vl") && has(flags, "f16c");
       if (!flags.empty()) {
         EXPECT_EQ(av, cpu) << t;
       }

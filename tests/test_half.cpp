@@ -191,6 +191,91 @@ TEST(HalfWrapper, Containers) {
 #endif
 }
 
+// The 16-bit kernels compute in f32 as the f32 kernels do and convert at the edges (in the kernel, or in the runtime
+// with F16C for f16 on the x86 targets whose features list f16c: runtime/convert.h), so every f16 and bf16 result
+// is the same target's f32 kernel's result on the decoded inputs, rounded to nearest even, bit for bit (a NaN for a
+// NaN). Held for sizes around the runtime's blocks (16384 elements; the thread pool from 2^18), unaligned
+// pointers, in place (y == x; dx == dy and dx == x), and 1, 2 and 7 threads.
+TEST(HalfKernels, EqualTheF32KernelsRounded) {
+  // Under qemu (ACTGEN_TEST_INPUT_SCALE < 1: the reference's long double is emulated too) the small sizes and two
+  // activations.
+  const bool scaled = input_stride() > 1;
+  std::vector<size_t> sizes{1, 7, 9, 16383, 16384, 16385, (size_t{1} << 18) + 16387};
+  if (scaled) sizes.resize(4);
+  std::vector<const char *> acts{"relu", "leaky_relu", "sigmoid", "gelu", "silu", "tanh"};
+  if (scaled) acts = {"relu", "gelu"};
+  for (actgen_dtype dtype : narrow_dtypes()) {
+    const halfcheck::Format f(dtype);
+    for (const char *act : acts)
+      for (const std::string &target : available_targets())
+        for (actgen_direction dir : {ACTGEN_FORWARD, ACTGEN_BACKWARD}) {
+          SCOPED_TRACE(std::string(act) + " " + (dir == ACTGEN_FORWARD ? "fwd " : "bwd ") +
+                       (dtype == ACTGEN_F16 ? "f16 " : "bf16 ") + target);
+          actgen_kernel *raw = nullptr;
+          ASSERT_EQ(actgen_kernel_create_on(&raw, act, "", dtype, dir, target.c_str()), ACTGEN_OK)
+              << actgen_last_error();
+          Kernel k16(raw);
+          Kernel k32 = make_kernel(act, "", dir, target);
+          ASSERT_TRUE(k32);
+          for (size_t n : sizes) {
+            SCOPED_TRACE("n = " + std::to_string(n));
+            // Patterns walked with an odd stride (every pattern once per 65536, NaNs and infinities included).
+            std::vector<uint16_t> x(n + 1), dy(n + 1);
+            std::vector<float> x32(n), dy32(n), y32(n);
+            for (size_t i = 0; i < n; ++i) {
+              x[i + 1] = (uint16_t)((i * 40503u + 7u) & 0xffffu);
+              dy[i + 1] = (uint16_t)((i * 11807u + 0x3c00u) & 0xffffu);
+              x32[i] = (float)f.decode(x[i + 1]);
+              dy32[i] = (float)f.decode(dy[i + 1]);
+            }
+            const bool fwd = dir == ACTGEN_FORWARD;
+            ASSERT_EQ(fwd ? actgen_forward(k32.get(), x32.data(), y32.data(), n)
+                          : actgen_backward(k32.get(), x32.data(), dy32.data(), y32.data(), n),
+                      ACTGEN_OK);
+            std::vector<uint16_t> want(n);
+            for (size_t i = 0; i < n; ++i) want[i] = halfcheck::encode(f, (long double)y32[i]);
+            auto check = [&](const uint16_t *got, const char *how) {
+              size_t bad = 0;
+              for (size_t i = 0; i < n; ++i) {
+                const bool same = std::isnan(y32[i]) ? f.is_nan(got[i]) : got[i] == want[i];
+                if (!same && bad++ < 3)
+                  ADD_FAILURE() << how << ": element " << i << " x = 0x" << std::hex << x[i + 1] << " got 0x"
+                                << got[i] << " want 0x" << want[i] << std::dec;
+              }
+            };
+            // Out of place, both pointers one element off their allocation's alignment.
+            std::vector<uint16_t> out(n + 1);
+            ASSERT_EQ(fwd ? actgen_forward(k16.get(), x.data() + 1, out.data() + 1, n)
+                          : actgen_backward(k16.get(), x.data() + 1, dy.data() + 1, out.data() + 1, n),
+                      ACTGEN_OK)
+                << actgen_last_error();
+            check(out.data() + 1, "out of place");
+            // In place.
+            std::vector<uint16_t> io = x;
+            ASSERT_EQ(fwd ? actgen_forward(k16.get(), io.data() + 1, io.data() + 1, n)
+                          : actgen_backward(k16.get(), io.data() + 1, dy.data() + 1, io.data() + 1, n),
+                      ACTGEN_OK);
+            check(io.data() + 1, fwd ? "y == x" : "dx == x");
+            if (!fwd) {
+              io = dy;
+              ASSERT_EQ(actgen_backward(k16.get(), x.data() + 1, io.data() + 1, io.data() + 1, n), ACTGEN_OK);
+              check(io.data() + 1, "dx == dy");
+            }
+            if (n < (size_t{1} << 18)) continue;
+            for (int threads : {2, 7}) {
+              ASSERT_EQ(actgen_set_num_threads(threads), ACTGEN_OK);
+              std::fill(out.begin(), out.end(), 0);
+              const actgen_status s = fwd ? actgen_forward(k16.get(), x.data() + 1, out.data() + 1, n)
+                                          : actgen_backward(k16.get(), x.data() + 1, dy.data() + 1, out.data() + 1, n);
+              ASSERT_EQ(actgen_set_num_threads(0), ACTGEN_OK);
+              ASSERT_EQ(s, ACTGEN_OK);
+              check(out.data() + 1, threads == 2 ? "2 threads" : "7 threads");
+            }
+          }
+        }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Catalog, Half, ::testing::ValuesIn(catalog_names()),
                          [](const ::testing::TestParamInfo<std::string> &i) { return sanitize(i.param); });
 
