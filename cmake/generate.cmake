@@ -243,8 +243,8 @@ foreach(act IN LISTS ACTGEN_ACTIVATIONS)
       set(fns "")
       foreach(dir fwd bwd)
         set(fn actgen_${act}_${dir}_${dtype_suffix}_${ksuffix})
-        # f16 on a target with f16c: its f32 kernels between the runtime's F16C conversions (runtime/convert.h),
-        # no kernel of its own (the manifest's nullptr).
+        # f16 on a target with f16c: its f32 kernels (the counting one too, below) between the runtime's F16C
+        # conversions (runtime/convert.h), no kernel of its own (the manifest's nullptr).
         if(dtype_suffix STREQUAL "f16" AND "f16c" IN_LIST tfeatures)
           set(fn nullptr)
         endif()
@@ -267,7 +267,7 @@ foreach(act IN LISTS ACTGEN_ACTIVATIONS)
       # The counting forward (actgen_forward_counted): host targets, every dtype.
       list(GET fields 5 memory)
       set(counted_fn nullptr)
-      if(memory STREQUAL "host")
+      if(memory STREQUAL "host" AND NOT (dtype_suffix STREQUAL "f16" AND "f16c" IN_LIST tfeatures))
         set(counted_fn actgen_${act}_fwdcount_${dtype_suffix}_${ksuffix})
         if(ksuffix STREQUAL suffix)
           actgen_add_kernel(${counted_fn} ${gen} actgen_forward_counted ${halide_target} ${act}

@@ -1,6 +1,7 @@
 // The C API: catalog queries, target selection, kernel creation and calls.
 #include <HalideRuntime.h>
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -256,6 +257,84 @@ actgen_status run_pieces(const actgen_kernel *kernel, size_t n, void *stream,
   return ACTGEN_OK;
 }
 
+// The return code of a helper below that found no memory for its scratch (Halide's codes are negative).
+constexpr int kNoScratch = 1;
+
+// The counting forward over [0, n) of x -> y with entry e's counting kernel (in e's dtype; y may be x), its counts
+// added to totals. Returns 0, a Halide error code, or kNoScratch.
+int counted_run(const KernelEntry *e, const float *p, const void *x, void *y, size_t n,
+                std::atomic<uint64_t> *totals) {
+  // The kernel sees whole blocks of whole rows of kCountLanes elements (generators/activation_generator.cpp:
+  // x and y as 3-D views (lane, row, block), no bounds tests in its loop): [0, n) goes as calls over whole
+  // kCountBlock blocks (pieces of at most kMaxPiece elements), then one call over the remaining whole rows (one
+  // block of them), then the last n % kCountLanes elements in a scratch row of kCountLanes, whose lanes past them
+  // are not added (lane j counts exactly element j there). Each block has kCountLanes int32 partial counts per
+  // statistic (at most kCountBlock / kCountLanes per lane: no overflow); the totals are exact. A block is one
+  // parallel task: 2^15 elements, the plain kernels' default parallel_chunk (generators/schedule.h).
+  constexpr size_t kCountBlock = size_t{1} << 15, kLanes = kCountLanes;
+  static_assert(kMaxPiece % kCountBlock == 0 && kCountBlock % kLanes == 0, "counting calls: whole blocks");
+  const size_t max_blocks = ((n < kMaxPiece ? n : kMaxPiece) + kCountBlock - 1) / kCountBlock;
+  int32_t small[2][4 * kLanes];
+  int32_t *partial = max_blocks <= 4 ? &small[0][0] : static_cast<int32_t *>(std::malloc(2 * max_blocks * kLanes * 4));
+  if (!partial) return kNoScratch;
+  const size_t size = element_size(e->dtype);
+  uint64_t sums[2] = {0, 0};
+  // One call over count elements (blocks of block elements) at x, y; adds the first used_lanes lanes of each
+  // block's counts.
+  auto call = [&](const void *xs, void *ys, size_t count, size_t block, size_t used_lanes) {
+    const size_t blocks = count / block;
+    const halide_dimension_t view[3] = {halide_dimension_t(0, static_cast<int32_t>(kLanes), 1),
+                                        halide_dimension_t(0, static_cast<int32_t>(block / kLanes), kLanes),
+                                        halide_dimension_t(0, static_cast<int32_t>(blocks), static_cast<int32_t>(block))};
+    halide_dimension_t xd[3] = {view[0], view[1], view[2]}, yd[3] = {view[0], view[1], view[2]}, flat, dims[2][2];
+    halide_buffer_t b[2] = {wrap(xs, e->dtype, count, &flat), wrap(ys, e->dtype, count, &flat)};
+    b[0].dimensions = b[1].dimensions = 3;
+    b[0].dim = xd;
+    b[1].dim = yd;
+    halide_buffer_t c[2];
+    for (int k = 0; k < 2; ++k) {
+      dims[k][0] = halide_dimension_t(0, static_cast<int32_t>(kLanes), 1);
+      dims[k][1] = halide_dimension_t(0, static_cast<int32_t>(blocks), static_cast<int32_t>(kLanes));
+      c[k] = halide_buffer_t{};
+      c[k].host = reinterpret_cast<uint8_t *>(partial + k * max_blocks * kLanes);
+      c[k].type = halide_type_t(halide_type_int, 32, 1);
+      c[k].dimensions = 2;
+      c[k].dim = dims[k];
+    }
+    const int code = e->forward_counted(&b[0], ACTGEN_SCALAR_VALUES &b[1], &c[0], &c[1]);
+    if (code == 0)
+      for (int k = 0; k < 2; ++k)
+        for (size_t i = 0; i < blocks * kLanes; ++i)
+          if (i % kLanes < used_lanes) sums[k] += static_cast<uint64_t>(partial[k * max_blocks * kLanes + i]);
+    return code;
+  };
+  const uint8_t *xb = static_cast<const uint8_t *>(x);
+  uint8_t *yb = static_cast<uint8_t *>(y);
+  int code = 0;
+  size_t done = 0;
+  for (; code == 0 && n - done >= kCountBlock;) {
+    const size_t left = n - done < kMaxPiece ? n - done : kMaxPiece;
+    const size_t count = left / kCountBlock * kCountBlock;
+    code = call(xb + done * size, yb + done * size, count, kCountBlock, kLanes);
+    done += count;
+  }
+  if (code == 0 && n - done >= kLanes) {
+    const size_t count = (n - done) / kLanes * kLanes;
+    code = call(xb + done * size, yb + done * size, count, count, kLanes);
+    done += count;
+  }
+  if (code == 0 && done < n) {
+    alignas(64) uint8_t xs[kLanes * 8] = {}, ys[kLanes * 8];
+    std::memcpy(xs, xb + done * size, (n - done) * size);
+    code = call(xs, ys, kLanes, kLanes, n - done);
+    if (code == 0) std::memcpy(yb + done * size, ys, (n - done) * size);
+  }
+  if (partial != &small[0][0]) std::free(partial);
+  if (code == 0)
+    for (int k = 0; k < 2; ++k) totals[k] += sums[k];
+  return code;
+}
+
 // The f32 kernels an f16 kernel runs between the runtime's F16C conversions: on a host target whose features list
 // f16c (cmake/targets.cmake), where the processor has it; nullptr elsewhere (the f16 kernel itself runs).
 const KernelEntry *converted_f16_entry(const KernelEntry *entry) {
@@ -276,10 +355,8 @@ struct ConvertedCall {
   size_t inputs;
   uint16_t *out;
   size_t n;
+  std::atomic<uint64_t> *totals;  // the counting forward's two counts; nullptr for the plain calls
 };
-
-// A converted block's return code when its thread has no scratch (Halide's codes are negative).
-constexpr int kNoScratch = 1;
 
 // Converts and runs blocks [first, last) of a converted call on this thread's scratch (allocated on the thread's
 // first converted call, kept for its next ones: 128 KiB).
@@ -297,10 +374,21 @@ int run_converted_blocks(ConvertedCall *c, size_t first, size_t last) {
     halide_buffer_t buf[3];
     for (size_t k = 0; k <= c->inputs; ++k) buf[k] = wrap(f[k < c->inputs ? k : 0], ACTGEN_F32, count, &dims[k]);
     // The output is the first input's copy (in place, as every kernel allows).
-    const int code = c->inputs == 1 ? e->forward(&buf[0], ACTGEN_SCALAR_VALUES &buf[1])
-                                    : e->backward(&buf[0], &buf[1], ACTGEN_SCALAR_VALUES &buf[2]);
+    // The counting forward's zero outputs are the f16 results' (an f32 result can round to +-0 in f16), counted
+    // after the conversion; its flat inputs the f32 kernel's (x converts exactly).
+    std::atomic<uint64_t> kernel_counts[2] = {0, 0};
+    const int code = c->totals ? counted_run(e, p, f[0], f[0], count, kernel_counts)
+                     : c->inputs == 1 ? e->forward(&buf[0], ACTGEN_SCALAR_VALUES &buf[1])
+                                      : e->backward(&buf[0], &buf[1], ACTGEN_SCALAR_VALUES &buf[2]);
     if (code != 0) return code;
-    f32_to_f16(f[0], c->out + start, count);
+    uint16_t *out = c->out + start;
+    f32_to_f16(f[0], out, count);
+    if (c->totals) {
+      uint64_t zeros = 0;
+      for (size_t i = 0; i < count; ++i) zeros += (out[i] & 0x7fffu) == 0;
+      c->totals[0] += zeros;
+      c->totals[1] += kernel_counts[1].load();
+    }
   }
   return 0;
 }
@@ -318,11 +406,12 @@ int converted_task(void *, int task, uint8_t *closure) {
   return run_converted_blocks(c, first, last);
 }
 
-// An f16 call on a kernel with f32_entry: reads the inputs before it writes any output element of the same block,
-// so in-place calls (the output is exactly an input) work as with the kernels.
-actgen_status run_converted(const actgen_kernel *kernel, std::initializer_list<const void *> inputs, void *out,
-                            size_t n) {
-  ConvertedCall c{kernel, {}, 0, static_cast<uint16_t *>(out), n};
+// An f16 call on a kernel with f32_entry (a counting forward where totals is given): reads the inputs before it
+// writes any output element of the same block, so in-place calls (the output is exactly an input) work as with
+// the kernels. Returns 0, a Halide error code, or kNoScratch.
+int run_converted(const actgen_kernel *kernel, std::initializer_list<const void *> inputs, void *out, size_t n,
+                  std::atomic<uint64_t> *totals = nullptr) {
+  ConvertedCall c{kernel, {}, 0, static_cast<uint16_t *>(out), n, totals};
   for (const void *p : inputs) c.in[c.inputs++] = static_cast<const uint16_t *>(p);
   const size_t blocks = (n + kConvertBlock - 1) / kConvertBlock;
   int code = 0;
@@ -333,8 +422,14 @@ actgen_status run_converted(const actgen_kernel *kernel, std::initializer_list<c
   } else {
     code = run_converted_blocks(&c, 0, blocks);
   }
+  return code;
+}
+
+// run_converted's result as a status.
+actgen_status converted_status(const actgen_kernel *kernel, int code) {
   if (code == kNoScratch)
-    return fail(ACTGEN_ERROR_OUT_OF_MEMORY, "%s: no memory for the f32 copies of a block", kernel->name);
+    return fail(ACTGEN_ERROR_OUT_OF_MEMORY, "%s: no memory for the call's scratch (f32 copies of a block, or the "
+                "counts' partial sums)", kernel->name);
   return code == 0 ? ACTGEN_OK : from_halide(code, kernel->name);
 }
 
@@ -404,7 +499,7 @@ void actgen_kernel_destroy(actgen_kernel *kernel) { delete kernel; }
 actgen_status actgen_forward_stream(const actgen_kernel *kernel, const void *x, void *y, size_t n, void *stream) {
   actgen_status s = check_call(kernel, ACTGEN_FORWARD, n, stream, {{x, "x"}}, {y, "y"});
   if (s != ACTGEN_OK || n == 0) return s;
-  if (kernel->f32_entry) return run_converted(kernel, {x}, y, n);
+  if (kernel->f32_entry) return converted_status(kernel, run_converted(kernel, {x}, y, n));
   const float *p = kernel->params;
   return run_pieces(kernel, n, stream, {x, y}, [&](halide_buffer_t *b) {
     return kernel->entry->forward(&b[0], ACTGEN_SCALAR_VALUES &b[1]);
@@ -415,7 +510,7 @@ actgen_status actgen_backward_stream(const actgen_kernel *kernel, const void *x,
                                      void *stream) {
   actgen_status s = check_call(kernel, ACTGEN_BACKWARD, n, stream, {{x, "x"}, {dy, "dy"}}, {dx, "dx"});
   if (s != ACTGEN_OK || n == 0) return s;
-  if (kernel->f32_entry) return run_converted(kernel, {x, dy}, dx, n);
+  if (kernel->f32_entry) return converted_status(kernel, run_converted(kernel, {x, dy}, dx, n));
   const float *p = kernel->params;
   return run_pieces(kernel, n, stream, {x, dy, dx}, [&](halide_buffer_t *b) {
     return kernel->entry->backward(&b[0], &b[1], ACTGEN_SCALAR_VALUES &b[2]);
@@ -428,78 +523,15 @@ actgen_status actgen_forward_counted(const actgen_kernel *kernel, const void *x,
   if (s != ACTGEN_OK) return s;
   s = check_counts_struct(kernel->name, counts);
   if (s != ACTGEN_OK) return s;
-  const CountedForwardFn fn = kernel->entry->forward_counted;
-  if (!fn)
+  const KernelEntry *e = kernel->f32_entry ? kernel->f32_entry : kernel->entry;
+  if (!e->forward_counted)
     return fail(ACTGEN_ERROR_UNSUPPORTED, "%s: no counting forward kernel in this build (built for the CPU "
                 "targets only)", kernel->name);
-  // The kernel sees whole blocks of whole rows of kCountLanes elements (generators/activation_generator.cpp:
-  // x and y as 3-D views (lane, row, block), no bounds tests in its loop): [0, n) goes as calls over whole
-  // kCountBlock blocks (pieces of at most kMaxPiece elements), then one call over the remaining whole rows (one
-  // block of them), then the last n % kCountLanes elements in a scratch row of kCountLanes, whose lanes past them
-  // are not added (lane j counts exactly element j there). Each block has kCountLanes int32 partial counts per
-  // statistic (at most kCountBlock / kCountLanes per lane: no overflow); the totals are exact. A block is one
-  // parallel task: 2^15 elements, the plain kernels' default parallel_chunk (generators/schedule.h).
-  constexpr size_t kCountBlock = size_t{1} << 15, kLanes = kCountLanes;
-  static_assert(kMaxPiece % kCountBlock == 0 && kCountBlock % kLanes == 0, "counting calls: whole blocks");
-  const size_t max_blocks = ((n < kMaxPiece ? n : kMaxPiece) + kCountBlock - 1) / kCountBlock;
-  int32_t small[2][4 * kLanes];
-  int32_t *partial = max_blocks <= 4 ? &small[0][0] : static_cast<int32_t *>(std::malloc(2 * max_blocks * kLanes * 4));
-  if (!partial) return fail(ACTGEN_ERROR_OUT_OF_MEMORY, "%s: no memory for the counts' partial sums", kernel->name);
-  const float *p = kernel->params;
-  const size_t size = element_size(kernel->entry->dtype);
-  uint64_t totals[2] = {0, 0};
-  // One call over count elements (blocks of block elements) at x, y; adds the first used_lanes lanes of each
-  // block's counts.
-  auto call = [&](const void *xs, void *ys, size_t count, size_t block, size_t used_lanes) {
-    const size_t blocks = count / block;
-    const halide_dimension_t view[3] = {halide_dimension_t(0, static_cast<int32_t>(kLanes), 1),
-                                        halide_dimension_t(0, static_cast<int32_t>(block / kLanes), kLanes),
-                                        halide_dimension_t(0, static_cast<int32_t>(blocks), static_cast<int32_t>(block))};
-    halide_dimension_t xd[3] = {view[0], view[1], view[2]}, yd[3] = {view[0], view[1], view[2]}, flat, dims[2][2];
-    halide_buffer_t b[2] = {wrap(xs, kernel->entry->dtype, count, &flat), wrap(ys, kernel->entry->dtype, count, &flat)};
-    b[0].dimensions = b[1].dimensions = 3;
-    b[0].dim = xd;
-    b[1].dim = yd;
-    halide_buffer_t c[2];
-    for (int k = 0; k < 2; ++k) {
-      dims[k][0] = halide_dimension_t(0, static_cast<int32_t>(kLanes), 1);
-      dims[k][1] = halide_dimension_t(0, static_cast<int32_t>(blocks), static_cast<int32_t>(kLanes));
-      c[k] = halide_buffer_t{};
-      c[k].host = reinterpret_cast<uint8_t *>(partial + k * max_blocks * kLanes);
-      c[k].type = halide_type_t(halide_type_int, 32, 1);
-      c[k].dimensions = 2;
-      c[k].dim = dims[k];
-    }
-    const int code = fn(&b[0], ACTGEN_SCALAR_VALUES &b[1], &c[0], &c[1]);
-    if (code == 0)
-      for (int k = 0; k < 2; ++k)
-        for (size_t e = 0; e < blocks * kLanes; ++e)
-          if (e % kLanes < used_lanes) totals[k] += static_cast<uint64_t>(partial[k * max_blocks * kLanes + e]);
-    return code;
-  };
-  const uint8_t *xb = static_cast<const uint8_t *>(x);
-  uint8_t *yb = static_cast<uint8_t *>(y);
-  int code = 0;
-  size_t done = 0;
-  for (; code == 0 && n - done >= kCountBlock;) {
-    const size_t left = n - done < kMaxPiece ? n - done : kMaxPiece;
-    const size_t count = left / kCountBlock * kCountBlock;
-    code = call(xb + done * size, yb + done * size, count, kCountBlock, kLanes);
-    done += count;
-  }
-  if (code == 0 && n - done >= kLanes) {
-    const size_t count = (n - done) / kLanes * kLanes;
-    code = call(xb + done * size, yb + done * size, count, count, kLanes);
-    done += count;
-  }
-  if (code == 0 && done < n) {
-    alignas(64) uint8_t xs[kLanes * 8] = {}, ys[kLanes * 8];
-    std::memcpy(xs, xb + done * size, (n - done) * size);
-    code = call(xs, ys, kLanes, kLanes, n - done);
-    if (code == 0) std::memcpy(yb + done * size, ys, (n - done) * size);
-  }
-  if (partial != &small[0][0]) std::free(partial);
-  if (code != 0) return from_halide(code, kernel->name);
+  std::atomic<uint64_t> totals[2] = {0, 0};
+  const int code = kernel->f32_entry ? run_converted(kernel, {x}, y, n, totals)
+                                     : counted_run(e, kernel->params, x, y, n, totals);
+  s = converted_status(kernel, code);
+  if (s != ACTGEN_OK) return s;
   counts->zero_outputs = totals[0];
   counts->flat_inputs = totals[1];
   return ACTGEN_OK;

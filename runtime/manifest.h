@@ -62,7 +62,7 @@ struct KernelEntry {
   size_t target;
   ForwardFn forward;    // nullptr for f16 on a target with f16c: its f32 kernels between the runtime's
   BackwardFn backward;  // conversions (runtime/convert.h, cmake/generate.cmake)
-  CountedForwardFn forward_counted;  // nullptr where not generated (CUDA)
+  CountedForwardFn forward_counted;  // nullptr where not generated (CUDA; f16 where the f32 one runs, above)
 };
 
 // A fused form's kernels (cmake/forms.cmake, generators/form_generators.cpp). Each form's functions have their

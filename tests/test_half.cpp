@@ -256,6 +256,23 @@ TEST(HalfKernels, EqualTheF32KernelsRounded) {
                           : actgen_backward(k16.get(), io.data() + 1, dy.data() + 1, io.data() + 1, n),
                       ACTGEN_OK);
             check(io.data() + 1, fwd ? "y == x" : "dx == x");
+            if (fwd) {  // the counting forward: the same outputs, zeros counted in the narrow type, flat inputs as f32's
+              actgen_counts c16 = ACTGEN_COUNTS_INIT, c32 = ACTGEN_COUNTS_INIT;
+              std::vector<float> y32c(n);
+              ASSERT_EQ(actgen_forward_counted(k32.get(), x32.data(), y32c.data(), n, &c32), ACTGEN_OK);
+              for (int threads : {1, 2}) {
+                ASSERT_EQ(actgen_set_num_threads(threads), ACTGEN_OK);
+                std::fill(out.begin(), out.end(), 0);
+                const actgen_status cs = actgen_forward_counted(k16.get(), x.data() + 1, out.data() + 1, n, &c16);
+                ASSERT_EQ(actgen_set_num_threads(0), ACTGEN_OK);
+                ASSERT_EQ(cs, ACTGEN_OK) << actgen_last_error();
+                check(out.data() + 1, "counted");
+                size_t zeros = 0;
+                for (size_t i = 0; i < n; ++i) zeros += (want[i] & 0x7fffu) == 0 && !std::isnan(y32[i]);
+                EXPECT_EQ(c16.zero_outputs, zeros) << threads << " threads";
+                EXPECT_EQ(c16.flat_inputs, c32.flat_inputs) << threads << " threads";
+              }
+            }
             if (!fwd) {
               io = dy;
               ASSERT_EQ(actgen_backward(k16.get(), x.data() + 1, io.data() + 1, io.data() + 1, n), ACTGEN_OK);
