@@ -510,6 +510,11 @@ def main():
     for r in errors:
         print(f"cost_report: {r['activation']} {r['direction']} {r['target']}: {r['error']}", file=sys.stderr)
     print(f"cost_report: {len(jobs)} kernels in {elapsed:.1f} s", file=sys.stderr)
+    converted = [t["name"] for t in tlist if args.dtype == "f16" and "f16c" in t["features"].split()]
+    if converted:
+        print("cost_report: note: the build has no f16 kernels for " + ", ".join(converted) + " (f16c in their "
+              "features): the runtime runs their f32 kernels between F16C conversions (runtime/convert.h); the "
+              "counts here are what in-kernel conversions would cost", file=sys.stderr)
     if args.format == "json":
         meta = {"dtype": args.dtype, "knobs": KNOBS, "gpu_knobs": GPU_KNOBS, "llvm_args": "-unroll-runtime=false",
                 "targets": [{k: t[k] for k in ("name", "suffix", "halide")} for t in tlist]}
