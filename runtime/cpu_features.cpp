@@ -3,7 +3,9 @@
 #include <sstream>
 #include <vector>
 
-#if defined(__aarch64__) && defined(__linux__)
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#elif defined(__aarch64__) && defined(__linux__)
 #include <asm/hwcap.h>
 #include <sys/auxv.h>
 #elif defined(__riscv) && defined(__linux__)
@@ -12,6 +14,15 @@
 
 namespace actgen::rt {
 namespace {
+
+#if defined(__x86_64__) || defined(__i386__)
+// F16C from cpuid leaf 1 (ECX bit 29): clang's __builtin_cpu_supports has no "f16c". Its instructions use the AVX
+// register state, whose OS support the "avx" check covers (the runtime asks for both).
+bool has_f16c() {
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  return __get_cpuid(1, &a, &b, &c, &d) && (c & (1u << 29)) != 0;
+}
+#endif
 
 std::vector<std::string> detect() {
   std::vector<std::string> found;
@@ -27,7 +38,7 @@ std::vector<std::string> detect() {
       {"avx2", __builtin_cpu_supports("avx2") != 0},      {"fma", __builtin_cpu_supports("fma") != 0},
       {"avx512f", __builtin_cpu_supports("avx512f") != 0}, {"avx512cd", __builtin_cpu_supports("avx512cd") != 0},
       {"avx512bw", __builtin_cpu_supports("avx512bw") != 0}, {"avx512dq", __builtin_cpu_supports("avx512dq") != 0},
-      {"avx512vl", __builtin_cpu_supports("avx512vl") != 0}, {"f16c", __builtin_cpu_supports("f16c") != 0},
+      {"avx512vl", __builtin_cpu_supports("avx512vl") != 0}, {"f16c", has_f16c()},
   };
   for (const Feature &f : features)
     if (f.present) found.emplace_back(f.name);
