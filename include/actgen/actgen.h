@@ -290,8 +290,8 @@ ACTGEN_API actgen_status actgen_bias_backward_stream(const actgen_kernel *kernel
  * dy * df/dp[k] at (x; p) (prelu: dy * x where x <= 0, PyTorch's convention), computed in the same pass as dx
  * on CPU targets (CUDA: a second launch). dw is deterministic as the bias form's db (same blocks), with the bound,
  * against the exact sum of the exact terms (t = dy * df/dp[k], each rounded once in f32 before it is summed; a
- * term beyond f32's range is +-inf, a term with NaN x or NaN dy is NaN (also where x > 0, where PyTorch's term is
- * 0), and a channel with a non-finite term gets a non-finite dw):
+ * term beyond f32's range is +-inf, a term with NaN x or NaN dy is NaN, and so is prelu's with an infinite dy where
+ * x > 0 (dy * 0; PyTorch's term is 0 in both cases); a channel with a non-finite term gets a non-finite dw):
  *   |dw[c] - sum t| <= 258 * 2^-24 * sum |t|
  * In place: y == x; dx == dy or dx == x on CPU targets (on CUDA dx must not share elements with x or dy: the
  * second launch reads them). Errors and zero elements as the bias form (dw is set to +0 for a call with zero
