@@ -197,11 +197,11 @@ TEST(HalfWrapper, Containers) {
 // NaN). Held for sizes around the runtime's blocks (16384 elements; the thread pool from 2^18), unaligned
 // pointers, in place (y == x; dx == dy and dx == x), and 1, 2 and 7 threads.
 TEST(HalfKernels, EqualTheF32KernelsRounded) {
-  // Under qemu (ACTGEN_TEST_INPUT_SCALE < 1: the reference's long double is emulated too) the small sizes and two
-  // activations.
+  // Under qemu (ACTGEN_TEST_INPUT_SCALE < 1: the reference's long double is emulated too; 82 s under qemu-riscv64
+  // with the sizes up to 16383) three small sizes and two activations: no target there converts in the runtime.
   const bool scaled = input_stride() > 1;
   std::vector<size_t> sizes{1, 7, 9, 16383, 16384, 16385, (size_t{1} << 18) + 16387};
-  if (scaled) sizes.resize(4);
+  if (scaled) sizes = {1, 9, 333};
   std::vector<const char *> acts{"relu", "leaky_relu", "sigmoid", "gelu", "silu", "tanh"};
   if (scaled) acts = {"relu", "gelu"};
   for (actgen_dtype dtype : narrow_dtypes()) {
