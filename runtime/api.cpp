@@ -9,8 +9,8 @@
 #include <cstring>
 #include <mutex>
 #include <new>
-#include <string>
 #include <memory>
+#include <string>
 #include <type_traits>
 
 #include "actgen/actgen.h"
@@ -261,9 +261,8 @@ actgen_status run_pieces(const actgen_kernel *kernel, size_t n, void *stream,
 constexpr int kNoScratch = 1;
 
 // The counting forward over [0, n) of x -> y with entry e's counting kernel (in e's dtype; y may be x), its counts
-// added to totals. Returns 0, a Halide error code, or kNoScratch.
-int counted_run(const KernelEntry *e, const float *p, const void *x, void *y, size_t n,
-                std::atomic<uint64_t> *totals) {
+// set into sums. Returns 0, a Halide error code, or kNoScratch.
+int counted_run(const KernelEntry *e, const float *p, const void *x, void *y, size_t n, uint64_t sums[2]) {
   // The kernel sees whole blocks of whole rows of kCountLanes elements (generators/activation_generator.cpp:
   // x and y as 3-D views (lane, row, block), no bounds tests in its loop): [0, n) goes as calls over whole
   // kCountBlock blocks (pieces of at most kMaxPiece elements), then one call over the remaining whole rows (one
@@ -278,7 +277,7 @@ int counted_run(const KernelEntry *e, const float *p, const void *x, void *y, si
   int32_t *partial = max_blocks <= 4 ? &small[0][0] : static_cast<int32_t *>(std::malloc(2 * max_blocks * kLanes * 4));
   if (!partial) return kNoScratch;
   const size_t size = element_size(e->dtype);
-  uint64_t sums[2] = {0, 0};
+  sums[0] = sums[1] = 0;
   // One call over count elements (blocks of block elements) at x, y; adds the first used_lanes lanes of each
   // block's counts.
   auto call = [&](const void *xs, void *ys, size_t count, size_t block, size_t used_lanes) {
@@ -330,17 +329,14 @@ int counted_run(const KernelEntry *e, const float *p, const void *x, void *y, si
     if (code == 0) std::memcpy(yb + done * size, ys, (n - done) * size);
   }
   if (partial != &small[0][0]) std::free(partial);
-  if (code == 0)
-    for (int k = 0; k < 2; ++k) totals[k] += sums[k];
   return code;
 }
 
-// The f32 kernels an f16 kernel runs between the runtime's F16C conversions: on a host target whose features list
-// f16c (cmake/targets.cmake), where the processor has it; nullptr elsewhere (the f16 kernel itself runs).
+// The f32 kernels an f16 kernel runs between the runtime's F16C conversions: where the manifest has no f16 kernel
+// (cmake/generate.cmake leaves it out on a target whose features list f16c) and the processor has the
+// conversions; nullptr elsewhere (the f16 kernel itself runs, or there is none).
 const KernelEntry *converted_f16_entry(const KernelEntry *entry) {
-  const TargetInfo &t = kTargets[entry->target];
-  if (entry->dtype != ACTGEN_F16 || t.memory != ACTGEN_MEMORY_HOST || !f16c_conversions_usable()) return nullptr;
-  if ((" " + std::string(t.features) + " ").find(" f16c ") == std::string::npos) return nullptr;
+  if (entry->forward || entry->dtype != ACTGEN_F16 || !f16c_conversions_usable()) return nullptr;
   return find_kernel(entry->activation, ACTGEN_F32, entry->target);
 }
 
@@ -376,7 +372,7 @@ int run_converted_blocks(ConvertedCall *c, size_t first, size_t last) {
     // The output is the first input's copy (in place, as every kernel allows).
     // The counting forward's zero outputs are the f16 results' (an f32 result can round to +-0 in f16), counted
     // after the conversion; its flat inputs the f32 kernel's (x converts exactly).
-    std::atomic<uint64_t> kernel_counts[2] = {0, 0};
+    uint64_t kernel_counts[2] = {0, 0};
     const int code = c->totals ? counted_run(e, p, f[0], f[0], count, kernel_counts)
                      : c->inputs == 1 ? e->forward(&buf[0], ACTGEN_SCALAR_VALUES &buf[1])
                                       : e->backward(&buf[0], &buf[1], ACTGEN_SCALAR_VALUES &buf[2]);
@@ -387,7 +383,7 @@ int run_converted_blocks(ConvertedCall *c, size_t first, size_t last) {
       uint64_t zeros = 0;
       for (size_t i = 0; i < count; ++i) zeros += (out[i] & 0x7fffu) == 0;
       c->totals[0] += zeros;
-      c->totals[1] += kernel_counts[1].load();
+      c->totals[1] += kernel_counts[1];
     }
   }
   return 0;
@@ -527,13 +523,14 @@ actgen_status actgen_forward_counted(const actgen_kernel *kernel, const void *x,
   if (!e->forward_counted)
     return fail(ACTGEN_ERROR_UNSUPPORTED, "%s: no counting forward kernel in this build (built for the CPU "
                 "targets only)", kernel->name);
-  std::atomic<uint64_t> totals[2] = {0, 0};
+  std::atomic<uint64_t> totals[2] = {0, 0};  // added to by the converted path's tasks
+  uint64_t sums[2] = {0, 0};
   const int code = kernel->f32_entry ? run_converted(kernel, {x}, y, n, totals)
-                                     : counted_run(e, kernel->params, x, y, n, totals);
+                                     : counted_run(e, kernel->params, x, y, n, sums);
   s = converted_status(kernel, code);
   if (s != ACTGEN_OK) return s;
-  counts->zero_outputs = totals[0];
-  counts->flat_inputs = totals[1];
+  counts->zero_outputs = kernel->f32_entry ? totals[0].load() : sums[0];
+  counts->flat_inputs = kernel->f32_entry ? totals[1].load() : sums[1];
   return ACTGEN_OK;
 }
 
