@@ -27,12 +27,15 @@
 //   onednn   (with oneDNN) the prelu primitive, forward and backward (diff_src and diff_weights);
 //   counted  (forward) actgen_channel_forward_counted, as the bias form's.
 // Channel names: "<fwd|bwd>/channel_prelu/<layout>/<variant>/<outputs>".
+// Every form in f16 and bf16 too (variants "f16", "bf16": the fused call on 16-bit copies of the same data; the
+// runtime runs the f32 form kernels between conversions), to be read against "fused" (f32) in the same run.
 // Names: "<fwd|bwd>/<activation>/<variant>/<outputs>". Counter ns_per_out: time per output element, on the calling
 // thread's CPU clock; everything runs on one thread (actgen_set_num_threads(1), omp_set_num_threads(1)).
 #include <actgen/actgen.h>
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <memory>
 #include <random>
@@ -41,6 +44,7 @@
 #include <vector>
 
 #include "bench_clock.h"
+#include "half_bits.h"
 
 #ifdef ACTGEN_PEER_ONEDNN
 #include <oneapi/dnnl/dnnl.hpp>
@@ -285,6 +289,70 @@ void bench_form_counted(benchmark::State &state, const char *act, actgen_form fo
   actgen_kernel_destroy(k);
 }
 
+// 16-bit copies (dtype) of a float vector, made once per (vector, dtype).
+const std::vector<uint16_t> &half_copy(const std::vector<float> &v, actgen_dtype dtype) {
+  static std::map<std::pair<const void *, int>, std::vector<uint16_t>> all;
+  auto &slot = all[{&v, static_cast<int>(dtype)}];
+  if (slot.size() != v.size()) {
+    slot.resize(v.size());
+    for (size_t i = 0; i < v.size(); ++i) slot[i] = benchhalf::to_half_bits(v[i], dtype);
+  }
+  return slot;
+}
+
+actgen_kernel *create_half(const char *act, actgen_form form, actgen_direction dir, actgen_dtype dtype) {
+  actgen_kernel_desc desc = ACTGEN_KERNEL_DESC_INIT;
+  desc.activation = act;
+  desc.form = form;
+  desc.direction = dir;
+  desc.dtype = dtype;
+  actgen_kernel *k = nullptr;
+  if (actgen_kernel_create_desc(&k, &desc) != ACTGEN_OK) return nullptr;
+  return k;
+}
+
+// The fused forms in a 16-bit dtype: form GATED over Shape {outer, channels} as rows x d, else the bias or channel
+// form over s.
+void bench_form_half(benchmark::State &state, const char *act, actgen_form form, BiasShape s, bool backward,
+                     actgen_dtype dtype) {
+  actgen_kernel *k = create_half(act, form, backward ? ACTGEN_BACKWARD : ACTGEN_FORWARD, dtype);
+  if (!k) {
+    state.SkipWithError(actgen_last_error());
+    return;
+  }
+  const size_t n = s.n();
+  std::vector<uint16_t> out(n), out2(n), sums(s.channels);
+  std::function<int()> run;
+  if (form == ACTGEN_FORM_GATED) {
+    Data &b = data_for(Shape{s.outer, s.channels});
+    const uint16_t *a = half_copy(b.a, dtype).data(), *g = half_copy(b.g, dtype).data(),
+                   *dy = half_copy(b.dy, dtype).data();
+    const size_t rows = s.outer, d = s.channels;
+    run = [=, &out, &out2] {
+      return backward ? actgen_gated_backward(k, rows, d, a, g, d, dy, d, out.data(), out2.data(), d)
+                      : actgen_gated_forward(k, rows, d, a, g, d, out.data(), d);
+    };
+  } else {
+    BiasData &b = bias_data_for(s);
+    const uint16_t *x = half_copy(b.x, dtype).data(), *v = half_copy(b.b, dtype).data(),
+                   *dy = half_copy(b.dy, dtype).data();
+    const bool bias = form == ACTGEN_FORM_BIAS;
+    run = [=, &out, &sums] {
+      if (backward)
+        return (bias ? actgen_bias_backward : actgen_channel_backward)(k, s.outer, s.channels, s.inner, x, v, dy,
+                                                                         out.data(), sums.data());
+      return (bias ? actgen_bias_forward : actgen_channel_forward)(k, s.outer, s.channels, s.inner, x, v, out.data());
+    };
+  }
+  if (run() != 0) {
+    state.SkipWithError(actgen_last_error());
+    return;
+  }
+  time_per_output(state, n, run);
+  state.SetLabel(actgen_kernel_target(k));
+  actgen_kernel_destroy(k);
+}
+
 // prelu with per-channel weights: the fused channel form, or (nchw) the plain kernels one row at a time.
 void bench_channel(benchmark::State &state, BiasShape s, bool backward, bool fused) {
   BiasData &d = bias_data_for(s);
@@ -466,6 +534,14 @@ int main(int argc, char **argv) {
           const std::string name = std::string(backward ? "bwd/" : "fwd/") + act + "/" + (fused ? "fused/" : "unfused/") +
                                    std::to_string(s.rows * s.d);
           benchmark::RegisterBenchmark(name.c_str(), bench_gated, act, s, backward, fused)->UseManualTime()->Unit(benchmark::kMicrosecond);
+          for (actgen_dtype dt : {ACTGEN_F16, ACTGEN_BF16})
+            if (fused)
+              benchmark::RegisterBenchmark((std::string(backward ? "bwd/" : "fwd/") + act + "/" +
+                                            (dt == ACTGEN_F16 ? "f16/" : "bf16/") + std::to_string(s.rows * s.d)).c_str(),
+                                           bench_form_half, act, ACTGEN_FORM_GATED, BiasShape{"", s.rows, s.d, 1},
+                                           backward, dt)
+                  ->UseManualTime()
+                  ->Unit(benchmark::kMicrosecond);
           if (!backward && fused)
             benchmark::RegisterBenchmark(("fwd/" + std::string(act) + "/counted/" + std::to_string(s.rows * s.d)).c_str(),
                                          bench_gated_counted, act, s)
@@ -489,6 +565,12 @@ int main(int argc, char **argv) {
                                        backward, fused)
               ->UseManualTime()
               ->Unit(benchmark::kMicrosecond);
+          for (actgen_dtype dt : {ACTGEN_F16, ACTGEN_BF16})
+            if (fused)
+              benchmark::RegisterBenchmark((stem + (dt == ACTGEN_F16 ? "f16" : "bf16") + size).c_str(), bench_form_half,
+                                           act, ACTGEN_FORM_BIAS, s, backward, dt)
+                  ->UseManualTime()
+                  ->Unit(benchmark::kMicrosecond);
           if (!backward && fused)
             benchmark::RegisterBenchmark((stem + "counted" + size).c_str(), bench_form_counted, act, ACTGEN_FORM_BIAS,
                                          s)
@@ -512,6 +594,11 @@ int main(int argc, char **argv) {
             ->UseManualTime()
             ->Unit(benchmark::kMicrosecond);
       }
+      for (actgen_dtype dt : {ACTGEN_F16, ACTGEN_BF16})
+        benchmark::RegisterBenchmark((stem + (dt == ACTGEN_F16 ? "f16" : "bf16") + size).c_str(), bench_form_half,
+                                     "prelu", ACTGEN_FORM_CHANNEL, s, backward, dt)
+            ->UseManualTime()
+            ->Unit(benchmark::kMicrosecond);
       if (!backward)
         benchmark::RegisterBenchmark((stem + "counted" + size).c_str(), bench_form_counted, "prelu",
                                      ACTGEN_FORM_CHANNEL, s)

@@ -9,7 +9,6 @@
 #include <cstring>
 #include <mutex>
 #include <new>
-#include <memory>
 #include <string>
 #include <type_traits>
 
@@ -354,17 +353,17 @@ struct ConvertedCall {
   std::atomic<uint64_t> *totals;  // the counting forward's two counts; nullptr for the plain calls
 };
 
-// Converts and runs blocks [first, last) of a converted call on this thread's scratch (allocated on the thread's
-// first converted call, kept for its next ones: 128 KiB).
+// Converts and runs blocks [first, last) of a converted call on this thread's scratch (128 KiB, kept for the
+// thread's next calls: runtime/convert.h).
 int run_converted_blocks(ConvertedCall *c, size_t first, size_t last) {
-  thread_local std::unique_ptr<float[]> scratch;
-  if (!scratch) scratch.reset(new (std::nothrow) float[2 * kConvertBlock]);
+  ScratchLease lease(2 * kConvertBlock * sizeof(float));
+  float *scratch = static_cast<float *>(lease.get());
   if (!scratch) return kNoScratch;
   const KernelEntry *e = c->kernel->f32_entry;
   const float *p = c->kernel->params;
   for (size_t b = first; b < last; ++b) {
     const size_t start = b * kConvertBlock, count = c->n - start < kConvertBlock ? c->n - start : kConvertBlock;
-    float *f[2] = {scratch.get(), scratch.get() + kConvertBlock};
+    float *f[2] = {scratch, scratch + kConvertBlock};
     for (size_t k = 0; k < c->inputs; ++k) f16_to_f32(c->in[k] + start, f[k], count);
     halide_dimension_t dims[3];
     halide_buffer_t buf[3];
@@ -473,6 +472,7 @@ actgen_status actgen_kernel_create_on(actgen_kernel **kernel, const char *activa
   k->activation = a;
   k->entry = entry;
   k->f32_entry = f32_entry;
+  k->dtype = dtype;
   k->direction = direction;
   for (int j = 0; j < kMaxParams; ++j) k->params[j] = values[j];
   std::snprintf(k->name, sizeof k->name, "actgen_%s_%s_%s_%s", a->name, direction == ACTGEN_FORWARD ? "fwd" : "bwd",

@@ -1,5 +1,6 @@
 #include "runtime/convert.h"
 
+#include <cstdlib>
 #include <cstring>
 
 #include "runtime/cpu_features.h"
@@ -52,5 +53,118 @@ void f16_to_f32(const uint16_t *, float *, size_t) {}
 void f32_to_f16(const float *, uint16_t *, size_t) {}
 
 #endif
+
+namespace {
+
+// The portable conversions: integer arithmetic on the bit patterns (the rules of generators/dtype_convert.h).
+uint32_t bits_of(float f) {
+  uint32_t u;
+  std::memcpy(&u, &f, sizeof u);
+  return u;
+}
+
+float float_of(uint32_t u) {
+  float f;
+  std::memcpy(&f, &u, sizeof f);
+  return f;
+}
+
+float f16_value(uint32_t h) {
+  const uint32_t sign = (h & 0x8000u) << 16, e = (h >> 10) & 0x1fu, m = h & 0x3ffu;
+  if (e == 31) return float_of(sign | 0x7f800000u | (m << 13));  // inf, or NaN with its payload
+  if (e != 0) return float_of(sign | ((e + 112) << 23) | (m << 13));
+  // Zero or subnormal: m x 2^-24, a normal f32 (or zero) made exactly; no f32 subnormal is involved.
+  const float magnitude = static_cast<float>(m) * 0x1p-24f;
+  return float_of(sign | bits_of(magnitude));
+}
+
+uint16_t f16_bits(float f) {
+  const uint32_t u = bits_of(f), sign = (u >> 16) & 0x8000u, a = u & 0x7fffffffu;
+  uint32_t h;
+  if (a > 0x7f800000u) {
+    h = 0x7e00u | ((a >> 13) & 0x3ffu);  // quiet NaN, the payload's high bits
+  } else if (a >= 0x477ff000u) {
+    h = 0x7c00u;  // rounds past 65504: inf
+  } else if (a >= 0x38800000u) {
+    const uint32_t r = a - (112u << 23);  // normal: rebias, round the 13 dropped bits to nearest even
+    h = (r + 0x0fffu + ((r >> 13) & 1u)) >> 13;
+  } else {
+    // Below 2^-14: the value in units of 2^-24 (f16's subnormal spacing), rounded to nearest even; 0x400 when it
+    // rounds up to the smallest normal. Below 2^-25 (f32 exponent field < 102) it rounds to 0.
+    const uint32_t e = a >> 23;
+    if (e < 102) {
+      h = 0;
+    } else {
+      const uint32_t mant = (a & 0x7fffffu) | 0x800000u, shift = 126 - e;  // 14 .. 24
+      h = (mant + ((1u << (shift - 1)) - 1) + ((mant >> shift) & 1u)) >> shift;
+    }
+  }
+  return static_cast<uint16_t>(h | sign);
+}
+
+uint16_t bf16_bits(float f) {
+  const uint32_t u = bits_of(f);
+  if ((u & 0x7fffffffu) > 0x7f800000u) return static_cast<uint16_t>((u >> 16) | 0x0040u);  // quiet NaN
+  return static_cast<uint16_t>((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);  // a carry into the exponent gives inf
+}
+
+}  // namespace
+
+void half_to_f32_portable(actgen_dtype dtype, const uint16_t *in, float *out, size_t n) {
+  if (dtype == ACTGEN_BF16) {
+    for (size_t i = 0; i < n; ++i) out[i] = float_of(static_cast<uint32_t>(in[i]) << 16);
+  } else {
+    for (size_t i = 0; i < n; ++i) out[i] = f16_value(in[i]);
+  }
+}
+
+void f32_to_half_portable(actgen_dtype dtype, const float *in, uint16_t *out, size_t n) {
+  if (dtype == ACTGEN_BF16) {
+    for (size_t i = 0; i < n; ++i) out[i] = bf16_bits(in[i]);
+  } else {
+    for (size_t i = 0; i < n; ++i) out[i] = f16_bits(in[i]);
+  }
+}
+
+void half_to_f32(actgen_dtype dtype, const uint16_t *in, float *out, size_t n) {
+  if (dtype == ACTGEN_F16 && f16c_conversions_usable()) return f16_to_f32(in, out, n);
+  half_to_f32_portable(dtype, in, out, n);
+}
+
+void f32_to_half(actgen_dtype dtype, const float *in, uint16_t *out, size_t n) {
+  if (dtype == ACTGEN_F16 && f16c_conversions_usable()) return f32_to_f16(in, out, n);
+  f32_to_half_portable(dtype, in, out, n);
+}
+
+namespace {
+struct ThreadScratch {
+  void *pointer = nullptr;
+  size_t bytes = 0;
+  bool leased = false;
+  ~ThreadScratch() { std::free(pointer); }
+};
+thread_local ThreadScratch t_scratch;
+}  // namespace
+
+ScratchLease::ScratchLease(size_t bytes) {
+  ThreadScratch &t = t_scratch;
+  if (t.leased) {
+    pointer_ = std::malloc(bytes);
+    owned_ = true;
+    return;
+  }
+  if (t.bytes < bytes) {
+    std::free(t.pointer);
+    t.pointer = std::malloc(bytes);
+    t.bytes = t.pointer ? bytes : 0;
+  }
+  pointer_ = t.pointer;
+  t.leased = pointer_ != nullptr;
+}
+
+ScratchLease::~ScratchLease() {
+  if (owned_) std::free(pointer_);
+  else if (pointer_) t_scratch.leased = false;
+}
 
 }  // namespace actgen::rt

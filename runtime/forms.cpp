@@ -3,15 +3,18 @@
 #include <HalideRuntime.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <new>
 #include <type_traits>
 
 #include "actgen/actgen.h"
+#include "runtime/convert.h"
 #include "runtime/cpu_features.h"
 #include "runtime/cuda.h"
 #include "runtime/error.h"
@@ -114,7 +117,7 @@ actgen_status check_form_call(const actgen_kernel *kernel, actgen_form form, act
         return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: %s's row stride %zu is less than d = %zu", call, o.name,
                     o.stride, d);
     }
-  const size_t size = element_size(kernel->form_entry->dtype);
+  const size_t size = element_size(kernel->dtype);
   for (const auto *list : {&inputs, &outputs})
     for (const Operand2 &o : *list)
       if (rows - 1 > (SIZE_MAX / size - d) / o.stride)
@@ -190,6 +193,232 @@ actgen_status run_pieces_2d(const actgen_kernel *kernel, size_t rows, size_t d, 
   return ACTGEN_OK;
 }
 
+// ==== Half-precision forms: the f32 form kernels between conversions =========================================
+// The forms are built for f32 only (cmake/forms.cmake). An f16 or bf16 form kernel (kernel->dtype 16-bit,
+// form_entry f32) runs the same target's f32 form kernels on f32 copies of its operands: the call's index space
+// (i, c, o) is cut into tiles of at most kHalfTile elements; each tile's x-like inputs are converted into dense
+// f32 copies (runtime/convert.h), the f32 form call runs on them (the same API call on an f32 view of the kernel),
+// and its x-like outputs are converted back. A tile reads its inputs before it writes its outputs, so in-place
+// calls work as with the kernels. Per-channel inputs (b, w) are converted once per call; per-channel outputs (db,
+// dw) are each tile's f32 sums added in double, in a fixed order (tiles in order within a task, tasks in order;
+// the tasks depend on the shape only), and rounded to the dtype at the end. Counts: each tile's flat inputs are
+// the f32 kernel's (x converts exactly); zero outputs are counted on the 16-bit results (an f32 result can round
+// to +-0). From kHalfParallel elements the tiles go to the thread pool in at most kHalfTasks tasks.
+constexpr size_t kHalfTile = 16384;
+constexpr size_t kHalfParallel = size_t{1} << 18;
+constexpr size_t kHalfTasks = 64;
+constexpr size_t kHalfMaxOperands = 5;  // the gated backward's a, g, dy, da, dg
+
+// Whether a form kernel's calls convert (a 16-bit kernel running f32 kernels).
+bool converts(const actgen_kernel *kernel) { return kernel->dtype != kernel->form_entry->dtype; }
+
+// The index space (i, c, o) of a converted call: an x-like operand's element (o, c, i) lies at o * row + c * xi + i
+// (row: that operand's). channels_last: the per-channel vectors run along i, else along c.
+struct HalfSpace {
+  size_t xi, xc, xo;
+  bool channels_last;
+};
+
+// An x-like operand of a converted call (the caller's 16-bit elements).
+struct HalfOperand {
+  const void *pointer;
+  size_t row;
+  bool output;
+};
+
+// One tile, as the per-form function sees it: the tile's place, its operands' f32 copies (dense [no][nc][ni],
+// operand order), and per-channel scratch for the tile's channels (channel0 + [0, channels)).
+struct HalfTile {
+  size_t i0, ni, c0, nc, o0, no;
+  size_t channel0, channels;
+  float *f[kHalfMaxOperands];
+  float *channel_sums;     // the f32 call's db / dw for the tile's channels
+  uint64_t *channel_flat;  // the f32 call's per-channel flat counts
+  actgen_counts counts;    // the f32 call's counts (counted calls)
+};
+
+struct HalfCall {
+  actgen_kernel f32;  // the kernel with its f32 dtype: the calls the tiles make
+  actgen_dtype dtype;
+  HalfSpace space;
+  HalfOperand operands[kHalfMaxOperands];
+  size_t operand_count;
+  int counted_output;  // the operand whose zeros are counted (counted calls), or -1
+  bool channel_sums;   // a backward with db / dw
+  size_t channels;     // of the per-channel vectors
+  size_t ti, tc, to, tiles, tasks;
+  double *sums;  // tasks x channels: each task's db / dw
+  std::atomic<uint64_t> zeros{0}, flat{0};
+  uint64_t *channel_flat;  // the per-channel flat counts (added to atomically), or nullptr
+  actgen_status (*run)(const HalfCall &, HalfTile &, const void *context);
+  const void *context;
+  std::mutex error_mutex;
+  actgen_status error = ACTGEN_OK;
+  char message[1024] = "";
+};
+
+// Converts and runs the tiles of task t.
+actgen_status run_half_task(HalfCall &c, size_t t) {
+  // The f32 copies (the operands' and the channel sums'), then the per-channel flat counts.
+  ScratchLease lease((kHalfMaxOperands + 1) * kHalfTile * sizeof(float) + kHalfTile * sizeof(uint64_t));
+  float *scratch = static_cast<float *>(lease.get());
+  if (!scratch) return fail(ACTGEN_ERROR_OUT_OF_MEMORY, "%s: no memory for the f32 copies of a tile", c.f32.name);
+  const HalfSpace &s = c.space;
+  const size_t nti = (s.xi + c.ti - 1) / c.ti, ntc = (s.xc + c.tc - 1) / c.tc;
+  const size_t size = element_size(c.dtype);
+  double *sums = c.channel_sums ? c.sums + t * c.channels : nullptr;
+  for (size_t tile = t * c.tiles / c.tasks; tile < (t + 1) * c.tiles / c.tasks; ++tile) {
+    HalfTile h{};
+    h.i0 = tile % nti * c.ti;
+    h.c0 = tile / nti % ntc * c.tc;
+    h.o0 = tile / (nti * ntc) * c.to;
+    h.ni = std::min(c.ti, s.xi - h.i0);
+    h.nc = std::min(c.tc, s.xc - h.c0);
+    h.no = std::min(c.to, s.xo - h.o0);
+    h.channel0 = s.channels_last ? h.i0 : h.c0;
+    h.channels = s.channels_last ? h.ni : h.nc;
+    for (size_t k = 0; k < kHalfMaxOperands; ++k) h.f[k] = scratch + k * kHalfTile;
+    h.channel_sums = scratch + kHalfMaxOperands * kHalfTile;
+    h.channel_flat = reinterpret_cast<uint64_t *>(scratch + (kHalfMaxOperands + 1) * kHalfTile);
+    auto element = [&](const HalfOperand &op, size_t o, size_t ch) {
+      return static_cast<const uint8_t *>(op.pointer) + ((h.o0 + o) * op.row + (h.c0 + ch) * s.xi + h.i0) * size;
+    };
+    for (size_t k = 0; k < c.operand_count; ++k)
+      if (!c.operands[k].output)
+        for (size_t o = 0; o < h.no; ++o)
+          for (size_t ch = 0; ch < h.nc; ++ch)
+            half_to_f32(c.dtype, reinterpret_cast<const uint16_t *>(element(c.operands[k], o, ch)),
+                        h.f[k] + (o * h.nc + ch) * h.ni, h.ni);
+    const actgen_status st = c.run(c, h, c.context);
+    if (st != ACTGEN_OK) return st;
+    uint64_t zeros = 0;
+    for (size_t k = 0; k < c.operand_count; ++k)
+      if (c.operands[k].output)
+        for (size_t o = 0; o < h.no; ++o)
+          for (size_t ch = 0; ch < h.nc; ++ch) {
+            uint16_t *out = const_cast<uint16_t *>(reinterpret_cast<const uint16_t *>(element(c.operands[k], o, ch)));
+            f32_to_half(c.dtype, h.f[k] + (o * h.nc + ch) * h.ni, out, h.ni);
+            if (static_cast<int>(k) == c.counted_output)
+              for (size_t j = 0; j < h.ni; ++j) zeros += (out[j] & 0x7fffu) == 0;
+          }
+    if (c.counted_output >= 0) {
+      c.zeros += zeros;
+      c.flat += h.counts.flat_inputs;
+      if (c.channel_flat)
+        for (size_t j = 0; j < h.channels; ++j)
+          __atomic_fetch_add(&c.channel_flat[h.channel0 + j], h.channel_flat[j], __ATOMIC_RELAXED);
+    }
+    if (sums)
+      for (size_t j = 0; j < h.channels; ++j) sums[h.channel0 + j] += h.channel_sums[j];
+  }
+  return ACTGEN_OK;
+}
+
+int half_task(void *, int task, uint8_t *closure) {
+  HalfCall &c = *reinterpret_cast<HalfCall *>(closure);
+  const actgen_status s = run_half_task(c, static_cast<size_t>(task));
+  if (s == ACTGEN_OK) return 0;
+  std::lock_guard<std::mutex> lock(c.error_mutex);
+  if (c.error == ACTGEN_OK) {
+    c.error = s;
+    std::snprintf(c.message, sizeof c.message, "%s", last_error());
+  }
+  return 1;
+}
+
+// Runs a converted call: c's kernel, dtype, space, operands, counted_output, channel_sums, channels, channel_flat,
+// run and context set by the caller. On success *sums (channel_sums) holds the per-channel totals (channels
+// doubles, the caller frees it).
+actgen_status run_half_call(HalfCall &c, double **sums) {
+  const HalfSpace &s = c.space;
+  const size_t n = s.xi * s.xc * s.xo;
+  if (n == 0) {  // no tiles; counts and sums stay zero
+    *sums = c.channel_sums ? static_cast<double *>(std::calloc(c.channels + 1, sizeof(double))) : nullptr;
+    return c.channel_sums && !*sums ? fail(ACTGEN_ERROR_OUT_OF_MEMORY, "%s: no memory", c.f32.name) : ACTGEN_OK;
+  }
+  c.ti = std::min(s.xi, kHalfTile);
+  c.tc = c.ti < s.xi ? 1 : std::min(s.xc, kHalfTile / s.xi);
+  c.to = c.tc < s.xc || c.ti < s.xi ? 1 : std::min(s.xo, kHalfTile / (s.xi * s.xc));
+  c.tiles = (s.xi + c.ti - 1) / c.ti * ((s.xc + c.tc - 1) / c.tc) * ((s.xo + c.to - 1) / c.to);
+  c.tasks = n < kHalfParallel ? 1 : std::min(c.tiles, kHalfTasks);
+  // The tasks' sums: at most 2^23 doubles (64 MiB) whatever the channel count.
+  if (c.channel_sums) c.tasks = std::max<size_t>(1, std::min(c.tasks, (size_t{1} << 23) / std::max<size_t>(c.channels, 1)));
+  c.sums = nullptr;
+  if (c.channel_sums) {
+    c.sums = static_cast<double *>(std::calloc(c.tasks * c.channels, sizeof(double)));
+    if (!c.sums) return fail(ACTGEN_ERROR_OUT_OF_MEMORY, "%s: no memory for the sums of %zu channels", c.f32.name,
+                             c.channels);
+  }
+  actgen_status st = ACTGEN_OK;
+  if (c.tasks == 1) {
+    st = run_half_task(c, 0);
+  } else if (halide_do_par_for(nullptr, half_task, 0, static_cast<int>(c.tasks), reinterpret_cast<uint8_t *>(&c)) != 0) {
+    st = fail(c.error == ACTGEN_OK ? ACTGEN_ERROR_INTERNAL : c.error, "%s", c.message);
+  }
+  if (st == ACTGEN_OK && c.channel_sums) {
+    for (size_t t = 1; t < c.tasks; ++t)
+      for (size_t ch = 0; ch < c.channels; ++ch) c.sums[ch] += c.sums[t * c.channels + ch];
+    *sums = c.sums;
+    return ACTGEN_OK;
+  }
+  std::free(c.sums);
+  return st;
+}
+
+// f32 copies of a per-channel vector (n elements of the kernel's 16-bit dtype), or nullptr (no memory: the
+// caller fails). n == 0 gives a valid pointer.
+float *half_vector(const actgen_kernel *kernel, const void *v, size_t n) {
+  float *f = static_cast<float *>(std::malloc(n * sizeof(float) + 1));
+  if (f) half_to_f32(kernel->dtype, static_cast<const uint16_t *>(v), f, n);
+  return f;
+}
+
+// A converted call's setup: the kernel's f32 view, and its 16-bit dtype.
+void start_half_call(HalfCall &c, const actgen_kernel *kernel) {
+  c.f32 = *kernel;
+  c.f32.dtype = kernel->form_entry->dtype;
+  c.dtype = kernel->dtype;
+  c.counted_output = -1;
+  c.channel_sums = false;
+  c.channels = 0;
+  c.channel_flat = nullptr;
+}
+
+// The gated calls, converted: [rows, d] as (i, c, o) = (d, 1, rows).
+struct GatedHalfArgs {
+  bool backward, counted;
+};
+
+actgen_status gated_half(const actgen_kernel *kernel, const GatedHalfArgs &args, size_t rows, size_t d,
+                         std::initializer_list<HalfOperand> operands, actgen_counts *counts) {
+  HalfCall c;
+  start_half_call(c, kernel);
+  c.space = {d, 1, rows, true};
+  c.operand_count = 0;
+  for (const HalfOperand &o : operands) c.operands[c.operand_count++] = o;
+  if (args.counted) c.counted_output = 2;
+  c.context = &args;
+  c.run = [](const HalfCall &call, HalfTile &t, const void *context) {
+    const GatedHalfArgs &a = *static_cast<const GatedHalfArgs *>(context);
+    const actgen_kernel *k = &call.f32;
+    if (a.backward)
+      return actgen_gated_backward_stream(k, t.no, t.ni, t.f[0], t.f[1], t.ni, t.f[2], t.ni, t.f[3], t.f[4], t.ni,
+                                          nullptr);
+    if (a.counted) {
+      t.counts.size = sizeof t.counts;
+      return actgen_gated_forward_counted(k, t.no, t.ni, t.f[0], t.f[1], t.ni, t.f[2], t.ni, &t.counts);
+    }
+    return actgen_gated_forward_stream(k, t.no, t.ni, t.f[0], t.f[1], t.ni, t.f[2], t.ni, nullptr);
+  };
+  double *unused = nullptr;
+  const actgen_status s = run_half_call(c, &unused);
+  if (s == ACTGEN_OK && counts) {
+    counts->zero_outputs = c.zeros.load();
+    counts->flat_inputs = c.flat.load();
+  }
+  return s;
+}
+
 }  // namespace
 
 extern "C" {
@@ -242,6 +471,16 @@ actgen_status actgen_kernel_create_desc(actgen_kernel **kernel, const actgen_ker
     return s;
   }
   const FormKernelEntry *entry = find_form_kernel(a_index, dd.dtype, dd.form, t_index);
+  // No 16-bit form kernel (the forms are built for f32 only): the f32 one between conversions, on a CPU target.
+  if (!entry && dd.dtype != ACTGEN_F32) {
+    entry = find_form_kernel(a_index, ACTGEN_F32, dd.form, t_index);
+    if (entry && kTargets[entry->target].memory != ACTGEN_MEMORY_HOST) {
+      actgen_kernel_destroy(plain);
+      return fail(ACTGEN_ERROR_UNSUPPORTED, "%s: the %s-form %s calls run the f32 form kernels between conversions "
+                  "on the host; %s has f32 form kernels only", name, form_name(dd.form), dtype_name(dd.dtype),
+                  kTargets[entry->target].name);
+    }
+  }
   if (!entry) {
     actgen_kernel_destroy(plain);
     return fail(ACTGEN_ERROR_UNSUPPORTED, "%s: no %s-form %s kernel for %s in this build", name, form_name(dd.form),
@@ -254,7 +493,8 @@ actgen_status actgen_kernel_create_desc(actgen_kernel **kernel, const actgen_ker
   std::snprintf(plain->name, sizeof plain->name, "actgen_%s_%s_%s_%s_%s", plain->activation->name, form_name(dd.form),
                 dd.direction == ACTGEN_FORWARD ? "fwd" : "bwd", dtype_name(dd.dtype), kTargets[entry->target].name);
   if (verbose())
-    std::fprintf(stderr, "actgen: %s -> %s (%s)\n", plain->name, kTargets[entry->target].name, why);
+    std::fprintf(stderr, "actgen: %s -> %s (%s)%s\n", plain->name, kTargets[entry->target].name, why,
+                 converts(plain) ? "; f32 form kernels between conversions" : "");
   *kernel = plain;
   return ACTGEN_OK;
 }
@@ -267,6 +507,9 @@ actgen_status actgen_gated_forward_stream(const actgen_kernel *kernel, size_t ro
   actgen_status s = check_form_call(kernel, ACTGEN_FORM_GATED, ACTGEN_FORWARD, "actgen_gated_forward", rows, d,
                                     stream, {ops[0], ops[1]}, {ops[2]});
   if (s != ACTGEN_OK || rows == 0) return s;
+  if (converts(kernel))
+    return gated_half(kernel, {false, false}, rows, d, {{a, in_stride, false}, {g, in_stride, false}, {y, y_stride, true}},
+                      nullptr);
   const float *p = kernel->params;
   const auto fn = reinterpret_cast<GatedForwardFn>(kernel->form_entry->forward);
   return run_pieces_2d(kernel, rows, d, stream, ops,
@@ -281,6 +524,11 @@ actgen_status actgen_gated_backward_stream(const actgen_kernel *kernel, size_t r
   actgen_status s = check_form_call(kernel, ACTGEN_FORM_GATED, ACTGEN_BACKWARD, "actgen_gated_backward", rows, d,
                                     stream, {ops[0], ops[1], ops[2]}, {ops[3], ops[4]});
   if (s != ACTGEN_OK || rows == 0) return s;
+  if (converts(kernel))
+    return gated_half(kernel, {true, false}, rows, d,
+                      {{a, in_stride, false}, {g, in_stride, false}, {dy, dy_stride, false}, {da, grad_stride, true},
+                       {dg, grad_stride, true}},
+                      nullptr);
   const float *p = kernel->params;
   const auto fn = reinterpret_cast<GatedBackwardFn>(kernel->form_entry->backward);
   return run_pieces_2d(kernel, rows, d, stream, ops, [&](halide_buffer_t *b) {
@@ -307,7 +555,7 @@ static size_t half_offset(const actgen_kernel *kernel, size_t d, bool activated)
 
 actgen_status actgen_gated_forward_packed(const actgen_kernel *kernel, size_t rows, size_t d, const void *x, void *y) {
   if (d > SIZE_MAX / 2) return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "actgen_gated_forward_packed: d = %zu is too large", d);
-  const size_t size = kernel && kernel->form_entry ? element_size(kernel->form_entry->dtype) : 4;
+  const size_t size = kernel && kernel->form_entry ? element_size(kernel->dtype) : 4;
   const uint8_t *base = static_cast<const uint8_t *>(x);
   const void *a = x && rows ? base + half_offset(kernel, d, true) * size : x;
   const void *g = x && rows ? base + half_offset(kernel, d, false) * size : x;
@@ -317,7 +565,7 @@ actgen_status actgen_gated_forward_packed(const actgen_kernel *kernel, size_t ro
 actgen_status actgen_gated_backward_packed(const actgen_kernel *kernel, size_t rows, size_t d, const void *x,
                                            const void *dy, void *dx) {
   if (d > SIZE_MAX / 2) return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "actgen_gated_backward_packed: d = %zu is too large", d);
-  const size_t size = kernel && kernel->form_entry ? element_size(kernel->form_entry->dtype) : 4;
+  const size_t size = kernel && kernel->form_entry ? element_size(kernel->dtype) : 4;
   const uint8_t *xb = static_cast<const uint8_t *>(x);
   uint8_t *db = static_cast<uint8_t *>(dx);
   const size_t ao = half_offset(kernel, d, true) * size, go = half_offset(kernel, d, false) * size;
@@ -504,7 +752,7 @@ actgen_status check_bias_call(const actgen_kernel *kernel, actgen_form form, act
   if (inner == 0 && outer > 0 && channels > 0)
     return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "%s: inner = 0 with outer = %zu and channels = %zu", call, outer,
                 channels);
-  const size_t size = element_size(kernel->form_entry->dtype);
+  const size_t size = element_size(kernel->dtype);
   for (const auto *list : {&inputs, &outputs})
     for (const BiasOperand &o : *list) {
       if (o.count == 0) continue;
@@ -669,7 +917,7 @@ halide_buffer_t sums_buffer(void *data, halide_type_t type, const BlockRegion &g
 
 // db (or dw) = 0 (a zero-element backward call with channels > 0).
 actgen_status zero_db(const actgen_kernel *kernel, void *db, size_t channels) {
-  const size_t size = element_size(kernel->form_entry->dtype);
+  const size_t size = element_size(kernel->dtype);
   if (kTargets[kernel->form_entry->target].memory != ACTGEN_MEMORY_CUDA) {
     std::memset(db, 0, channels * size);  // +0 in every dtype
     return ACTGEN_OK;
@@ -697,6 +945,11 @@ constexpr ChannelCall kBiasCall{ACTGEN_FORM_BIAS, "actgen_bias_forward", "actgen
 constexpr ChannelCall kChannelCall{ACTGEN_FORM_CHANNEL, "actgen_channel_forward", "actgen_channel_backward",
                                    "actgen_channel_forward_counted", "w", "dw"};
 
+actgen_status channel_half(const ChannelCall &form, const actgen_kernel *kernel, actgen_direction direction,
+                           bool counted, size_t outer, size_t channels, size_t inner,
+                           std::initializer_list<HalfOperand> operands, const void *v, void *dv,
+                           actgen_counts *counts, uint64_t *channel_flat);
+
 // The forward calls' checks (y == x is allowed; y sharing b's elements is not); *n: outer * channels * inner.
 actgen_status check_channel_forward(const ChannelCall &form, const char *call, const actgen_kernel *kernel,
                                     size_t outer, size_t channels, size_t inner, const void *x, const void *b,
@@ -711,6 +964,9 @@ actgen_status channel_forward(const ChannelCall &form, const actgen_kernel *kern
   size_t n = 0;
   actgen_status s = check_channel_forward(form, form.forward, kernel, outer, channels, inner, x, b, y, stream, &n);
   if (s != ACTGEN_OK || n == 0) return s;
+  if (converts(kernel))
+    return channel_half(form, kernel, ACTGEN_FORWARD, false, outer, channels, inner, {{x, 0, false}, {y, 0, true}}, b,
+                        nullptr, nullptr, nullptr);
   const float *p = kernel->params;
   const auto fn = reinterpret_cast<ChannelForwardFn>(kernel->form_entry->forward);
   const void *ops[3] = {b, x, y};
@@ -737,6 +993,9 @@ actgen_status channel_backward(const ChannelCall &form, const actgen_kernel *ker
                                     {{dx, count, "dx"}, {db, channels, form.dv}}, {{dx, dy}, {dx, x}}, &n);
   if (s != ACTGEN_OK) return s;
   if (n == 0) return channels > 0 ? zero_db(kernel, db, channels) : ACTGEN_OK;
+  if (converts(kernel))
+    return channel_half(form, kernel, ACTGEN_BACKWARD, false, outer, channels, inner,
+                        {{x, 0, false}, {dy, 0, false}, {dx, 0, true}}, b, db, nullptr, nullptr);
   const bool on_device = kTargets[kernel->form_entry->target].memory == ACTGEN_MEMORY_CUDA;
   // Scratch: the largest region's partials (f32) and one double per channel.
   const BiasView v = bias_view(outer, channels, inner);
@@ -828,9 +1087,12 @@ actgen_status channel_forward_counted(const ChannelCall &form, const actgen_kern
   const size_t nb = outer && inner ? channels : 0;
   actgen_status s = check_channel_forward(form, call, kernel, outer, channels, inner, x, b, y, nullptr, &n);
   if (s != ACTGEN_OK) return s;
-  const size_t size = element_size(kernel->form_entry->dtype);
+  const size_t size = element_size(kernel->dtype);
   s = check_counts(kernel, call, counts, channel_flat, channels, {{x, n * size}, {y, n * size}, {b, nb * size}});
   if (s != ACTGEN_OK) return s;
+  if (converts(kernel))
+    return channel_half(form, kernel, ACTGEN_FORWARD, true, outer, channels, inner, {{x, 0, false}, {y, 0, true}}, b,
+                        nullptr, counts, channel_flat);
   static_assert(kBiasBlockTerms < (1u << 16), "the packed counts hold 16 bits each");
   // Scratch: the largest region's partial counts (int32: the zero outputs + 2^16 x the flat inputs, at most 256
   // of each) and the exact per-channel flat counts, copied out at the end (outputs untouched on an error).
@@ -890,6 +1152,9 @@ actgen_status gated_forward_counted(const actgen_kernel *kernel, size_t rows, si
     counts->zero_outputs = counts->flat_inputs = 0;
     return ACTGEN_OK;
   }
+  if (converts(kernel))
+    return gated_half(kernel, {false, true}, rows, d, {{a, in_stride, false}, {g, in_stride, false}, {y, y_stride, true}},
+                      counts);
   const BiasView v{false, d, 1, rows, in_stride > y_stride ? in_stride : y_stride};
   const size_t most = most_partials(v);
   int32_t *partial = static_cast<int32_t *>(std::malloc(most * sizeof(int32_t) + 1));
@@ -921,6 +1186,75 @@ actgen_status gated_forward_counted(const actgen_kernel *kernel, size_t rows, si
     counts->flat_inputs = flat;
   }
   std::free(partial);
+  return s;
+}
+
+// The bias and channel calls, converted (see "Half-precision forms" at the top): the bias view's (i, c, o), each
+// tile an [outer, channels, inner] call of its own: [no, ni, 1] channels-last, [no, nc, ni] otherwise.
+struct ChannelHalfArgs {
+  const ChannelCall *form;
+  actgen_direction direction;
+  bool counted;
+  const float *v;  // the per-channel vector's f32 copy
+};
+
+actgen_status channel_half(const ChannelCall &form, const actgen_kernel *kernel, actgen_direction direction,
+                           bool counted, size_t outer, size_t channels, size_t inner,
+                           std::initializer_list<HalfOperand> operands, const void *v, void *dv,
+                           actgen_counts *counts, uint64_t *channel_flat) {
+  const size_t nv = outer && inner ? channels : 0;
+  float *vf = half_vector(kernel, v, nv);
+  uint64_t *flat = counted ? static_cast<uint64_t *>(std::calloc(channels + 1, sizeof(uint64_t))) : nullptr;
+  if (!vf || (counted && !flat)) {
+    std::free(vf);
+    std::free(flat);
+    return fail(ACTGEN_ERROR_OUT_OF_MEMORY, "%s: no memory for the f32 copy of %s (%zu channels)", kernel->name,
+                form.v, channels);
+  }
+  HalfCall c;
+  start_half_call(c, kernel);
+  const BiasView bv = bias_view(outer, channels, inner);
+  c.space = {bv.xi, bv.xc, bv.xo, bv.channels_last};
+  c.operand_count = 0;
+  for (HalfOperand o : operands) {
+    o.row = bv.row;
+    c.operands[c.operand_count++] = o;
+  }
+  c.counted_output = counted ? 1 : -1;  // the forward's y
+  c.channel_sums = direction == ACTGEN_BACKWARD;
+  c.channels = channels;
+  c.channel_flat = flat;
+  const ChannelHalfArgs args{&form, direction, counted, vf};
+  c.context = &args;
+  c.run = [](const HalfCall &call, HalfTile &t, const void *context) {
+    const ChannelHalfArgs &a = *static_cast<const ChannelHalfArgs *>(context);
+    const actgen_kernel *k = &call.f32;
+    const size_t inner = call.space.channels_last ? 1 : t.ni;
+    const float *vt = a.v + t.channel0;
+    if (a.direction == ACTGEN_BACKWARD)
+      return channel_backward(*a.form, k, t.no, t.channels, inner, t.f[0], vt, t.f[1], t.f[2], t.channel_sums,
+                              nullptr);
+    if (a.counted) {
+      t.counts.size = sizeof t.counts;
+      return channel_forward_counted(*a.form, k, t.no, t.channels, inner, t.f[0], vt, t.f[1], &t.counts,
+                                     t.channel_flat);
+    }
+    return channel_forward(*a.form, k, t.no, t.channels, inner, t.f[0], vt, t.f[1], nullptr);
+  };
+  double *sums = nullptr;
+  const actgen_status s = run_half_call(c, &sums);
+  if (s == ACTGEN_OK && direction == ACTGEN_BACKWARD) {
+    for (size_t ch = 0; ch < channels; ++ch) vf[ch] = static_cast<float>(sums[ch]);  // vf: no longer read
+    f32_to_half(kernel->dtype, vf, static_cast<uint16_t *>(dv), channels);
+  }
+  if (s == ACTGEN_OK && counted) {
+    counts->zero_outputs = c.zeros.load();
+    counts->flat_inputs = c.flat.load();
+    if (channel_flat && channels > 0) std::memcpy(channel_flat, flat, channels * sizeof(uint64_t));
+  }
+  std::free(sums);
+  std::free(vf);
+  std::free(flat);
   return s;
 }
 }  // namespace
@@ -991,7 +1325,7 @@ actgen_status actgen_gated_forward_packed_counted(const actgen_kernel *kernel, s
                                                   void *y, actgen_counts *counts) {
   if (d > SIZE_MAX / 2)
     return fail(ACTGEN_ERROR_INVALID_ARGUMENT, "actgen_gated_forward_packed_counted: d = %zu is too large", d);
-  const size_t size = kernel && kernel->form_entry ? element_size(kernel->form_entry->dtype) : 4;
+  const size_t size = kernel && kernel->form_entry ? element_size(kernel->dtype) : 4;
   const uint8_t *base = static_cast<const uint8_t *>(x);
   const void *a = x && rows ? base + half_offset(kernel, d, true) * size : x;
   const void *g = x && rows ? base + half_offset(kernel, d, false) * size : x;

@@ -16,11 +16,14 @@ struct actgen_kernel {
   // An f16 kernel on a target with f16c (cmake/targets.cmake): the f32 kernels it runs between the runtime's
   // conversions (runtime/convert.h); nullptr otherwise.
   const actgen::rt::KernelEntry *f32_entry;
+  actgen_dtype dtype;  // the caller's element type (a converted kernel's entries are f32)
   actgen_direction direction;
   float params[actgen::rt::kMaxParams];
   char name[96];  // the kernel's symbol, for messages
   // Fused forms (runtime/forms.cpp); ACTGEN_FORM_PLAIN (0) for a plain kernel.
   actgen_form form;
+  // f32 kernels where dtype is f16 or bf16: the forms are built for f32 only, and a 16-bit form call runs them
+  // between the runtime's conversions (runtime/forms.cpp, "Half-precision forms").
   const actgen::rt::FormKernelEntry *form_entry;
   bool second_half_activated;  // the packed gated calls activate x's second half (glu's order)
 };

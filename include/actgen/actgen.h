@@ -184,7 +184,16 @@ ACTGEN_API const char *actgen_version(void);
  *
  * Channel (ACTGEN_FORM_CHANNEL): an activation parameter learned per channel (prelu's weight, PyTorch's
  * F.prelu(x, weight) with C weights), and its backward with the parameter's gradient; see the channel calls
- * below. Only activations whose definition declares such a parameter take it (actgen_activation_channel_param). */
+ * below. Only activations whose definition declares such a parameter take it (actgen_activation_channel_param).
+ *
+ * Dtypes: every form in f32 on every target, and in f16 and bf16 on the CPU targets (CUDA targets: f32 only,
+ * ACTGEN_ERROR_UNSUPPORTED). A 16-bit call runs the target's f32 form kernels between the runtime's conversions
+ * (README, "Half precision": inputs decoded exactly, outputs rounded to nearest even): y, dx, da and dg are the f32
+ * form's results on the decoded inputs, rounded to the dtype; the counting calls count the zero outputs in the
+ * dtype. db and dw are the f32 sums over tiles of at most 16384 elements, added in double and rounded to the
+ * dtype: deterministic for any thread count; against the exact sum of the returned dx (db) or of the exact terms
+ * (dw), within the f32 bound below plus half an ulp of the dtype per dx term (dx is returned rounded) and half an
+ * ulp of the dtype for the result's own rounding. */
 #if defined(__cplusplus)
 #define ACTGEN_INT_ENUM : int
 #else
