@@ -463,6 +463,25 @@ TEST(HalfForms, CppWrapper) {
 #endif
 }
 
+// CUDA form kernels are f32 only: a 16-bit form on the CUDA target is refused (with a GPU: the runtime's reason
+// names the host conversions; without one the target itself is refused first).
+TEST(HalfForms, CudaRefusesSixteenBitForms) {
+  bool has_cuda = false;
+  for (const std::string &t : all_targets()) has_cuda = has_cuda || t == "cuda";
+  if (!has_cuda) GTEST_SKIP() << "no cuda target in this build";
+  for (actgen_dtype dtype : narrow_dtypes()) {
+    actgen_kernel_desc desc = ACTGEN_KERNEL_DESC_INIT;
+    desc.activation = "gelu";
+    desc.form = ACTGEN_FORM_BIAS;
+    desc.dtype = dtype;
+    desc.target = "cuda";
+    actgen_kernel *k = nullptr;
+    EXPECT_EQ(actgen_kernel_create_desc(&k, &desc), ACTGEN_ERROR_UNSUPPORTED) << dname(dtype);
+    EXPECT_EQ(k, nullptr);
+    EXPECT_GT(std::strlen(actgen_last_error()), 0u);
+  }
+}
+
 // The forms' checks count 16-bit elements: an output overlapping an input by one f16 element is refused.
 TEST(HalfForms, OverlapInElementsOfTheDtype) {
   const std::string target = available_targets().front();
