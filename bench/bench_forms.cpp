@@ -101,11 +101,12 @@ void time_per_output(benchmark::State &state, size_t n, Run run) {
   state.counters["ns_per_out"] = seconds * 1e9 / (double(state.iterations()) * n);
 }
 
-actgen_kernel *create(const char *act, actgen_form form, actgen_direction dir) {
+actgen_kernel *create(const char *act, actgen_form form, actgen_direction dir, actgen_dtype dtype = ACTGEN_F32) {
   actgen_kernel_desc desc = ACTGEN_KERNEL_DESC_INIT;
   desc.activation = act;
   desc.form = form;
   desc.direction = dir;
+  desc.dtype = dtype;
   actgen_kernel *k = nullptr;
   if (actgen_kernel_create_desc(&k, &desc) != ACTGEN_OK) return nullptr;
   return k;
@@ -300,22 +301,11 @@ const std::vector<uint16_t> &half_copy(const std::vector<float> &v, actgen_dtype
   return slot;
 }
 
-actgen_kernel *create_half(const char *act, actgen_form form, actgen_direction dir, actgen_dtype dtype) {
-  actgen_kernel_desc desc = ACTGEN_KERNEL_DESC_INIT;
-  desc.activation = act;
-  desc.form = form;
-  desc.direction = dir;
-  desc.dtype = dtype;
-  actgen_kernel *k = nullptr;
-  if (actgen_kernel_create_desc(&k, &desc) != ACTGEN_OK) return nullptr;
-  return k;
-}
-
 // The fused forms in a 16-bit dtype: form GATED over Shape {outer, channels} as rows x d, else the bias or channel
 // form over s.
 void bench_form_half(benchmark::State &state, const char *act, actgen_form form, BiasShape s, bool backward,
                      actgen_dtype dtype) {
-  actgen_kernel *k = create_half(act, form, backward ? ACTGEN_BACKWARD : ACTGEN_FORWARD, dtype);
+  actgen_kernel *k = create(act, form, backward ? ACTGEN_BACKWARD : ACTGEN_FORWARD, dtype);
   if (!k) {
     state.SkipWithError(actgen_last_error());
     return;

@@ -37,16 +37,6 @@ uint32_t input_stride() {
   return (uint32_t)std::lround(1.0 / d);
 }
 
-// The build's 16-bit dtypes, from the runtime's list (cmake/targets.cmake's ACTGEN_DTYPES).
-std::vector<actgen_dtype> narrow_dtypes() {
-  std::vector<actgen_dtype> v;
-  for (size_t i = 0; i < actgen_dtype_count(); ++i) {
-    actgen_dtype d = (actgen_dtype)actgen_dtype_at(i);
-    if (actgen_dtype_size(d) == 2) v.push_back(d);
-  }
-  return v;
-}
-
 // The oracle's parameters for the API string spec (catalog defaults overridden by spec), rounded to float.
 bool oracle_params(size_t idx, const oracle::Entry &e, const std::string &spec, std::vector<long double> *p,
                    std::string *err) {

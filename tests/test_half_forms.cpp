@@ -30,15 +30,6 @@ using namespace testsupport;
 
 namespace {
 
-std::vector<actgen_dtype> narrow_dtypes() {
-  std::vector<actgen_dtype> v;
-  for (size_t i = 0; i < actgen_dtype_count(); ++i) {
-    actgen_dtype d = (actgen_dtype)actgen_dtype_at(i);
-    if (actgen_dtype_size(d) == 2) v.push_back(d);
-  }
-  return v;
-}
-
 const char *dname(actgen_dtype d) { return d == ACTGEN_F16 ? "f16" : "bf16"; }
 
 // Under emulation (ACTGEN_TEST_INPUT_SCALE < 1) the small shapes only.
@@ -165,6 +156,17 @@ void expect_rounded(const halfcheck::Format &f, const uint16_t *got, const std::
   EXPECT_EQ(bad, 0u) << what;
 }
 
+// A 16-bit counting forward against the f32 one: the same outputs as the plain 16-bit call (y), zeros counted in
+// the 16-bit y, flat inputs as the f32 call's.
+void expect_counts(const std::vector<uint16_t> &counted_y, const std::vector<uint16_t> &y, const actgen_counts &c16,
+                   const actgen_counts &c32) {
+  EXPECT_EQ(counted_y, y);
+  size_t zeros = 0;
+  for (uint16_t e : y) zeros += (e & 0x7fffu) == 0;
+  EXPECT_EQ(c16.zero_outputs, zeros);
+  EXPECT_EQ(c16.flat_inputs, c32.flat_inputs);
+}
+
 // The channel sums: within one ulp of the dtype of the f32 sums rounded, plus 2^-20 of the sum of |terms|.
 void expect_sums(const halfcheck::Format &f, const std::vector<uint16_t> &got, const std::vector<float> &want,
                  const std::vector<double> &abs_terms, const char *what) {
@@ -258,11 +260,7 @@ TEST(HalfForms, GatedEqualTheF32FormRounded) {
           ASSERT_EQ(actgen_gated_forward_counted(f32.get(), s.rows, s.d, a32.data(), g32.data(), s.stride,
                                                  yc32.data(), s.d, &c32),
                     ACTGEN_OK);
-          EXPECT_EQ(std::memcmp(yc.data(), y.data(), m * 2), 0);
-          size_t zeros = 0;
-          for (uint16_t v : y) zeros += (v & 0x7fffu) == 0;
-          EXPECT_EQ(c16.zero_outputs, zeros);
-          EXPECT_EQ(c16.flat_inputs, c32.flat_inputs);
+          expect_counts(yc, y, c16, c32);
           // In place: y over a (rows of d, stride d).
           if (s.stride == s.d) {
             std::vector<uint16_t> io = a;
@@ -378,11 +376,7 @@ void check_vec_shape(const VecCase &v, actgen_dtype dtype, const std::string &ta
       << actgen_last_error();
   ASSERT_EQ(v.counted(f32.get(), s.outer, C, s.inner, x32.data(), b32v.data(), yc32.data(), &c32, flat32.data()),
             ACTGEN_OK);
-  EXPECT_EQ(std::memcmp(yc.data(), y.data(), n * 2), 0);
-  size_t zeros = 0;
-  for (uint16_t e : y) zeros += (e & 0x7fffu) == 0;
-  EXPECT_EQ(c16.zero_outputs, zeros);
-  EXPECT_EQ(c16.flat_inputs, c32.flat_inputs);
+  expect_counts(yc, y, c16, c32);
   EXPECT_EQ(flat16, flat32);
   // In place: y == x, and dx == dy.
   std::vector<uint16_t> io = x;

@@ -97,6 +97,16 @@ inline std::string sanitize(const std::string &s) {
 
 inline const char *dir_name(actgen_direction d) { return d == ACTGEN_FORWARD ? "fwd" : "bwd"; }
 
+// The build's 16-bit dtypes, from the runtime's list (cmake/targets.cmake's ACTGEN_DTYPES).
+inline std::vector<actgen_dtype> narrow_dtypes() {
+  std::vector<actgen_dtype> v;
+  for (size_t i = 0; i < actgen_dtype_count(); ++i) {
+    actgen_dtype d = (actgen_dtype)actgen_dtype_at(i);
+    if (actgen_dtype_size(d) == 2) v.push_back(d);
+  }
+  return v;
+}
+
 }  // namespace testsupport
 
 #endif
