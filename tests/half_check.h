@@ -102,6 +102,57 @@ inline uint16_t encode(const Format &f, long double v) {
   return (uint16_t)(f.finite_bits[i] | (r == 0 && std::signbit(v) ? 0x8000u : 0u));
 }
 
+// A 16-bit format in double (every f16/bf16 value and ulp is a double), for the tests that compare kernels with
+// each other rather than with the oracle: cheap to make, unlike Format's sorted table of long doubles, which costs
+// seconds per construction under qemu (long double is software quad on aarch64 and riscv64). test_half_forms holds
+// it and nearest() to Format and encode() on every pattern and around every rounding boundary.
+struct FastFormat {
+  int exp_bits, man_bits;
+  explicit FastFormat(actgen_dtype d) : exp_bits(d == ACTGEN_F16 ? 5 : 8), man_bits(d == ACTGEN_F16 ? 10 : 7) {}
+  int bias() const { return (1 << (exp_bits - 1)) - 1; }
+  bool is_nan(uint16_t b) const {
+    return ((b >> man_bits) & ((1u << exp_bits) - 1)) == (1u << exp_bits) - 1 && (b & ((1u << man_bits) - 1)) != 0;
+  }
+  double decode(uint16_t b) const {
+    const int e = (b >> man_bits) & ((1 << exp_bits) - 1);
+    const uint32_t m = b & ((1u << man_bits) - 1);
+    const double s = (b & 0x8000u) ? -1.0 : 1.0;
+    if (e == (1 << exp_bits) - 1) return m ? NAN : s * INFINITY;
+    if (e == 0) return s * std::ldexp((double)m, 1 - bias() - man_bits);
+    return s * std::ldexp((double)((1u << man_bits) | m), e - bias() - man_bits);
+  }
+  // The spacing of the format's values in |v|'s binade (the subnormal spacing below the normal range).
+  double ulp(double v) const {
+    const int min_exp = 1 - bias();
+    const int e = v == 0 || !std::isfinite(v) ? min_exp : std::max(std::ilogb(v), min_exp);
+    return std::ldexp(1.0, e - man_bits);
+  }
+};
+
+// The pattern nearest to v (ties to even) by scaling and the default rounding of rint: the tests' fast reference,
+// held to encode() (a search of the format's values) by test_half_forms. Fmt: FastFormat or Format.
+template <typename Fmt>
+inline uint16_t nearest(const Fmt &f, float v) {
+  const uint16_t inf = (uint16_t)(((1u << f.exp_bits) - 1) << f.man_bits), sign = std::signbit(v) ? 0x8000u : 0u;
+  if (std::isnan(v)) return (uint16_t)(inf | (1u << (f.man_bits - 1)));
+  const double a = std::fabs((double)v);
+  if (a == 0) return sign;
+  if (std::isinf(a)) return (uint16_t)(sign | inf);
+  const int min_exp = 1 - f.bias();
+  const int e = std::max(std::ilogb(a), min_exp);
+  double m = std::rint(std::ldexp(a, f.man_bits - e));  // the significand in units of the binade's ulp
+  int ee = e;
+  if (m >= std::ldexp(1.0, f.man_bits + 1)) {
+    m /= 2;
+    ++ee;
+  }
+  const uint32_t mi = (uint32_t)m;
+  if (ee == min_exp && mi < (1u << f.man_bits)) return (uint16_t)(sign | mi);  // subnormal (or zero)
+  const int field = ee + f.bias();
+  if (field >= (1 << f.exp_bits) - 1) return (uint16_t)(sign | inf);
+  return (uint16_t)(sign | ((uint32_t)field << f.man_bits) | (mi - (1u << f.man_bits)));
+}
+
 struct Worst {
   double ulp = 0;
   uint16_t x = 0, got = 0;

@@ -44,29 +44,6 @@ uint16_t nan_pattern(actgen_dtype d, uint32_t u) {
   return (uint16_t)(((u >> 16) & 0x8000u) | 0x7e00u | ((u >> 13) & 0x3ffu));
 }
 
-// The pattern nearest to v (ties to even) by scaling and the default rounding of rint: the tests' fast reference,
-// held to halfcheck::encode (a search of the format's values) on the conversion test's inputs.
-uint16_t nearest(const halfcheck::Format &f, float v) {
-  const uint16_t inf = (uint16_t)(((1u << f.exp_bits) - 1) << f.man_bits), sign = std::signbit(v) ? 0x8000u : 0u;
-  if (std::isnan(v)) return (uint16_t)(inf | (1u << (f.man_bits - 1)));
-  const double a = std::fabs((double)v);
-  if (a == 0) return sign;
-  if (std::isinf(a)) return (uint16_t)(sign | inf);
-  const int min_exp = 1 - f.bias();
-  const int e = std::max(std::ilogb(a), min_exp);
-  double m = std::rint(std::ldexp(a, f.man_bits - e));  // the significand in units of the binade's ulp
-  int ee = e;
-  if (m >= std::ldexp(1.0, f.man_bits + 1)) {
-    m /= 2;
-    ++ee;
-  }
-  const uint32_t mi = (uint32_t)m;
-  if (ee == min_exp && mi < (1u << f.man_bits)) return (uint16_t)(sign | mi);  // subnormal (or zero)
-  const int field = ee + f.bias();
-  if (field >= (1 << f.exp_bits) - 1) return (uint16_t)(sign | inf);
-  return (uint16_t)(sign | ((uint32_t)field << f.man_bits) | (mi - (1u << f.man_bits)));
-}
-
 TEST(HalfConversions, PortableAgainstTheFormatsAndF16C) {
   for (actgen_dtype d : narrow_dtypes()) {
     SCOPED_TRACE(dname(d));
@@ -81,7 +58,9 @@ TEST(HalfConversions, PortableAgainstTheFormatsAndF16C) {
       if (std::isnan(v)) {
         const uint32_t m = b & (d == ACTGEN_F16 ? 0x3ffu : 0x7fu);
         ASSERT_EQ(bits(wide[b]), ((b & 0x8000u) << 16) | 0x7f800000u | (m << (d == ACTGEN_F16 ? 13 : 16))) << b;
+        ASSERT_TRUE(halfcheck::FastFormat(d).is_nan((uint16_t)b)) << b;
       } else {
+        ASSERT_EQ((long double)halfcheck::FastFormat(d).decode((uint16_t)b), v) << "FastFormat's decode, pattern " << b;
         ASSERT_EQ((long double)wide[b], v) << b;
         ASSERT_EQ(std::signbit(wide[b]), (b & 0x8000u) != 0) << b;
       }
@@ -119,7 +98,7 @@ TEST(HalfConversions, PortableAgainstTheFormatsAndF16C) {
     size_t bad = 0;
     for (size_t i = 0; i < in.size() && bad < 5; ++i) {
       const uint16_t want = std::isnan(in[i]) ? nan_pattern(d, bits(in[i])) : halfcheck::encode(f, (long double)in[i]);
-      if (!std::isnan(in[i])) ASSERT_EQ(nearest(f, in[i]), want) << "the tests' reference, f32 0x" << std::hex << bits(in[i]);
+      if (!std::isnan(in[i])) ASSERT_EQ(halfcheck::nearest(f, in[i]), want) << "nearest(), f32 0x" << std::hex << bits(in[i]);
       if (got[i] != want) {
         ++bad;
         ADD_FAILURE() << "f32 0x" << std::hex << bits(in[i]) << " gave 0x" << got[i] << ", want 0x" << want;
@@ -133,7 +112,7 @@ TEST(HalfConversions, PortableAgainstTheFormatsAndF16C) {
 }
 
 // Random values of the dtype: uniform in [-r, r] rounded to it (finite), as patterns and decoded.
-void fill(const halfcheck::Format &f, size_t n, float r, uint64_t seed, std::vector<uint16_t> *h, std::vector<float> *w,
+void fill(const halfcheck::FastFormat &f, size_t n, float r, uint64_t seed, std::vector<uint16_t> *h, std::vector<float> *w,
           bool away_from_zero = false) {
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<float> u(away_from_zero ? 0.25f : -r, r);
@@ -142,16 +121,16 @@ void fill(const halfcheck::Format &f, size_t n, float r, uint64_t seed, std::vec
   for (size_t i = 0; i < n; ++i) {
     float v = u(rng);
     if (away_from_zero && (rng() & 1)) v = -v;
-    (*h)[i] = nearest(f, v);
+    (*h)[i] = halfcheck::nearest(f, v);
     (*w)[i] = (float)f.decode((*h)[i]);
   }
 }
 
 // got (16-bit) against want (f32) rounded, element by element; the first few differences reported.
-void expect_rounded(const halfcheck::Format &f, const uint16_t *got, const std::vector<float> &want, const char *what) {
+void expect_rounded(const halfcheck::FastFormat &f, const uint16_t *got, const std::vector<float> &want, const char *what) {
   size_t bad = 0;
   for (size_t i = 0; i < want.size(); ++i) {
-    const bool same = std::isnan(want[i]) ? f.is_nan(got[i]) : got[i] == nearest(f, want[i]);
+    const bool same = std::isnan(want[i]) ? f.is_nan(got[i]) : got[i] == halfcheck::nearest(f, want[i]);
     if (!same && bad++ < 3)
       ADD_FAILURE() << what << "[" << i << "]: got 0x" << std::hex << got[i] << " want " << want[i] << std::dec;
   }
@@ -170,10 +149,10 @@ void expect_counts(const std::vector<uint16_t> &counted_y, const std::vector<uin
 }
 
 // The channel sums: within one ulp of the dtype of the f32 sums rounded, plus 2^-20 of the sum of |terms|.
-void expect_sums(const halfcheck::Format &f, const std::vector<uint16_t> &got, const std::vector<float> &want,
+void expect_sums(const halfcheck::FastFormat &f, const std::vector<uint16_t> &got, const std::vector<float> &want,
                  const std::vector<double> &abs_terms, const char *what) {
   for (size_t c = 0; c < want.size(); ++c) {
-    const long double g = f.decode(got[c]), w = f.decode(nearest(f, want[c]));
+    const long double g = f.decode(got[c]), w = f.decode(halfcheck::nearest(f, want[c]));
     if (std::isnan(want[c])) {
       EXPECT_TRUE(std::isnan(g)) << what << "[" << c << "]";
       continue;
@@ -203,7 +182,7 @@ TEST(HalfForms, GatedEqualTheF32FormRounded) {
   std::vector<GatedShape> shapes{{1, 1, 1}, {3, 7, 9}, {2, 40000, 40000}, {700, 500, 503}};
   if (scaled()) shapes = {{1, 1, 1}, {3, 7, 9}, {5, 333, 333}};
   for (actgen_dtype dtype : narrow_dtypes()) {
-    const halfcheck::Format f(dtype);
+    const halfcheck::FastFormat f(dtype);
     for (const char *act : {"silu", "gelu", "relu"})
       for (const std::string &target : available_targets())
         for (const GatedShape &s : shapes) {
@@ -276,7 +255,7 @@ TEST(HalfForms, GatedEqualTheF32FormRounded) {
 // glu's order through the packed calls: y = x[:, :d] * sigmoid(x[:, d:]).
 TEST(HalfForms, PackedGlu) {
   for (actgen_dtype dtype : narrow_dtypes()) {
-    const halfcheck::Format f(dtype);
+    const halfcheck::FastFormat f(dtype);
     const std::string target = available_targets().front();
     Kernel k16 = make_form("glu", ACTGEN_FORM_GATED, ACTGEN_FORWARD, dtype, target);
     Kernel k32 = make_form("glu", ACTGEN_FORM_GATED, ACTGEN_FORWARD, ACTGEN_F32, target);
@@ -316,7 +295,7 @@ const VecCase kVecCases[] = {
 // 16-bit outputs (y, dx, db) for the thread-count comparison.
 void check_vec_shape(const VecCase &v, actgen_dtype dtype, const std::string &target, const VecShape &s,
                      std::vector<uint16_t> *outputs) {
-  const halfcheck::Format f(dtype);
+  const halfcheck::FastFormat f(dtype);
   Kernel f16 = make_form(v.activation, v.form, ACTGEN_FORWARD, dtype, target);
   Kernel b16 = make_form(v.activation, v.form, ACTGEN_BACKWARD, dtype, target);
   Kernel f32 = make_form(v.activation, v.form, ACTGEN_FORWARD, ACTGEN_F32, target);
@@ -431,7 +410,7 @@ TEST(HalfForms, BiasAndChannelEqualTheF32FormRounded) {
 // The C++ wrapper's form calls with 16-bit containers: uint16_t patterns, and _Float16 for f16 where the compiler
 // has it; a float container on a 16-bit kernel throws.
 TEST(HalfForms, CppWrapper) {
-  const halfcheck::Format f(ACTGEN_BF16);
+  const halfcheck::FastFormat f(ACTGEN_BF16);
   actgen::Kernel k = actgen::Kernel::bias("gelu", "", actgen::Direction::forward, actgen::DType::bf16);
   actgen::Kernel k32 = actgen::Kernel::bias("gelu", "", actgen::Direction::forward, actgen::DType::f32, k.target());
   std::vector<uint16_t> x, b, y(6 * 4);
@@ -446,7 +425,7 @@ TEST(HalfForms, CppWrapper) {
   std::vector<uint16_t> packed(3 * 8, 0x3f80), out(3 * 4);  // bf16 1.0
   g.gated_forward(packed, out, 4);
   const float silu1 = 0.7310585786f;  // silu(1) * 1
-  for (uint16_t o : out) EXPECT_EQ(o, nearest(f, silu1));
+  for (uint16_t o : out) EXPECT_EQ(o, halfcheck::nearest(f, silu1));
 #if defined(ACTGEN_HAS_FLOAT16)
   actgen::Kernel h = actgen::Kernel::channel("prelu", "", actgen::Direction::forward, actgen::DType::f16);
   std::vector<_Float16> hx{(_Float16)-2, (_Float16)3, (_Float16)-4, (_Float16)5}, hw{(_Float16)0.25, (_Float16)0.5},
