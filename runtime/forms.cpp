@@ -212,12 +212,20 @@ constexpr size_t kHalfMaxOperands = 5;  // the gated backward's a, g, dy, da, dg
 // Whether a form kernel's calls convert (a 16-bit kernel running f32 kernels).
 bool converts(const actgen_kernel *kernel) { return kernel->dtype != kernel->form_entry->dtype; }
 
-// The index space (i, c, o) of a converted call: an x-like operand's element (o, c, i) lies at o * row + c * xi + i
-// (row: that operand's). channels_last: the per-channel vectors run along i, else along c.
-struct HalfSpace {
-  size_t xi, xc, xo;
+// The forms' view of x (see "Bias and channel forms" below), shared by the converted calls: the index space (i, c,
+// o), an x-like operand's element (o, c, i) at o * row + c * xi + i (a converted call's operands each carry their
+// own row); channels_last: the per-channel vectors run along i, else along c.
+struct BiasView {
   bool channels_last;
+  size_t xi, xc, xo;  // the kernels' extents (i, c, o)
+  size_t row;         // elements from one o to the next: xi * xc, or (the gated form's) the largest row stride
 };
+
+BiasView bias_view(size_t outer, size_t channels, size_t inner) {
+  if (inner == 1) return {true, channels, 1, outer, channels};
+  return {false, inner, channels, outer, inner * channels};
+}
+
 
 // An x-like operand of a converted call (the caller's 16-bit elements).
 struct HalfOperand {
@@ -240,7 +248,7 @@ struct HalfTile {
 struct HalfCall {
   actgen_kernel f32;  // the kernel with its f32 dtype: the calls the tiles make
   actgen_dtype dtype;
-  HalfSpace space;
+  BiasView space;
   HalfOperand operands[kHalfMaxOperands];
   size_t operand_count;
   int counted_output;  // the operand whose zeros are counted (counted calls), or -1
@@ -263,7 +271,7 @@ actgen_status run_half_task(HalfCall &c, size_t t) {
   ScratchLease lease((kHalfMaxOperands + 1) * kHalfTile * sizeof(float) + kHalfTile * sizeof(uint64_t));
   float *scratch = static_cast<float *>(lease.get());
   if (!scratch) return fail(ACTGEN_ERROR_OUT_OF_MEMORY, "%s: no memory for the f32 copies of a tile", c.f32.name);
-  const HalfSpace &s = c.space;
+  const BiasView &s = c.space;
   const size_t nti = (s.xi + c.ti - 1) / c.ti, ntc = (s.xc + c.tc - 1) / c.tc;
   const size_t size = element_size(c.dtype);
   double *sums = c.channel_sums ? c.sums + t * c.channels : nullptr;
@@ -330,7 +338,7 @@ int half_task(void *, int task, uint8_t *closure) {
 // run and context set by the caller. On success *sums (channel_sums) holds the per-channel totals (channels
 // doubles, the caller frees it).
 actgen_status run_half_call(HalfCall &c, double **sums) {
-  const HalfSpace &s = c.space;
+  const BiasView &s = c.space;
   const size_t n = s.xi * s.xc * s.xo;
   if (n == 0) {  // no tiles; counts and sums stay zero
     *sums = c.channel_sums ? static_cast<double *>(std::calloc(c.channels + 1, sizeof(double))) : nullptr;
@@ -393,7 +401,7 @@ actgen_status gated_half(const actgen_kernel *kernel, const GatedHalfArgs &args,
                          std::initializer_list<HalfOperand> operands, actgen_counts *counts) {
   HalfCall c;
   start_half_call(c, kernel);
-  c.space = {d, 1, rows, true};
+  c.space = {true, d, 1, rows, 0};
   c.operand_count = 0;
   for (const HalfOperand &o : operands) c.operands[c.operand_count++] = o;
   if (args.counted) c.counted_output = 2;
@@ -592,17 +600,6 @@ constexpr size_t kBiasBlockTerms = 256;
 // The block lanes along inner (NCHW), and the unit channels-last lanes come in (common/kernel_signature.h); a
 // multiple of every target's vector.
 constexpr size_t kLanes = actgen::kBlockLanes;
-
-struct BiasView {
-  bool channels_last;
-  size_t xi, xc, xo;  // the kernels' extents (i, c, o)
-  size_t row;         // elements from one o to the next: xi * xc, or (the gated form's) the largest row stride
-};
-
-BiasView bias_view(size_t outer, size_t channels, size_t inner) {
-  if (inner == 1) return {true, channels, 1, outer, channels};
-  return {false, inner, channels, outer, inner * channels};
-}
 
 // One piece: i0 + [0, ni), c0 + [0, nc), o0 + [0, no) of the view.
 struct BiasPiece {
@@ -1213,11 +1210,10 @@ actgen_status channel_half(const ChannelCall &form, const actgen_kernel *kernel,
   }
   HalfCall c;
   start_half_call(c, kernel);
-  const BiasView bv = bias_view(outer, channels, inner);
-  c.space = {bv.xi, bv.xc, bv.xo, bv.channels_last};
+  c.space = bias_view(outer, channels, inner);
   c.operand_count = 0;
   for (HalfOperand o : operands) {
-    o.row = bv.row;
+    o.row = c.space.row;
     c.operands[c.operand_count++] = o;
   }
   c.counted_output = counted ? 1 : -1;  // the forward's y
