@@ -1,7 +1,6 @@
 // The C API: catalog queries, target selection, kernel creation and calls.
 #include <HalideRuntime.h>
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -14,6 +13,7 @@
 
 #include "actgen/actgen.h"
 #include "runtime/convert.h"
+#include "runtime/converted.h"
 #include "runtime/cpu_features.h"
 #include "runtime/cuda.h"
 #include "runtime/error.h"
@@ -256,7 +256,7 @@ actgen_status run_pieces(const actgen_kernel *kernel, size_t n, void *stream,
   return ACTGEN_OK;
 }
 
-// The return code of a helper below that found no memory for its scratch (Halide's codes are negative).
+// counted_run's return code when it found no memory for its partial counts (Halide's codes are negative).
 constexpr int kNoScratch = 1;
 
 // The counting forward over [0, n) of x -> y with entry e's counting kernel (in e's dtype; y may be x), its counts
@@ -339,93 +339,31 @@ const KernelEntry *converted_f16_entry(const KernelEntry *entry) {
   return find_kernel(entry->activation, ACTGEN_F32, entry->target);
 }
 
-// Elements per block of a converted f16 call: the f32 copies of a backward's x and dy (64 KiB each) stay in L2,
-// and a kernel call costs a few hundred nanoseconds against microseconds of work.
-constexpr size_t kConvertBlock = 16384;
-
-// One converted call: inputs (f16) and the output (f16) of [0, n), the f32 kernel run on f32 copies block by block.
-struct ConvertedCall {
-  const actgen_kernel *kernel;
-  const uint16_t *in[2];
-  size_t inputs;
-  uint16_t *out;
-  size_t n;
-  std::atomic<uint64_t> *totals;  // the counting forward's two counts; nullptr for the plain calls
-};
-
-// Converts and runs blocks [first, last) of a converted call on this thread's scratch (128 KiB, kept for the
-// thread's next calls: runtime/convert.h).
-int run_converted_blocks(ConvertedCall *c, size_t first, size_t last) {
-  ScratchLease lease(2 * kConvertBlock * sizeof(float));
-  float *scratch = static_cast<float *>(lease.get());
-  if (!scratch) return kNoScratch;
-  const KernelEntry *e = c->kernel->f32_entry;
-  const float *p = c->kernel->params;
-  for (size_t b = first; b < last; ++b) {
-    const size_t start = b * kConvertBlock, count = c->n - start < kConvertBlock ? c->n - start : kConvertBlock;
-    float *f[2] = {scratch, scratch + kConvertBlock};
-    for (size_t k = 0; k < c->inputs; ++k) f16_to_f32(c->in[k] + start, f[k], count);
-    halide_dimension_t dims[3];
-    halide_buffer_t buf[3];
-    for (size_t k = 0; k <= c->inputs; ++k) buf[k] = wrap(f[k < c->inputs ? k : 0], ACTGEN_F32, count, &dims[k]);
-    // The output is the first input's copy (in place, as every kernel allows).
-    // The counting forward's zero outputs are the f16 results' (an f32 result can round to +-0 in f16), counted
-    // after the conversion; its flat inputs the f32 kernel's (x converts exactly).
-    uint64_t kernel_counts[2] = {0, 0};
-    const int code = c->totals ? counted_run(e, p, f[0], f[0], count, kernel_counts)
-                     : c->inputs == 1 ? e->forward(&buf[0], ACTGEN_SCALAR_VALUES &buf[1])
-                                      : e->backward(&buf[0], &buf[1], ACTGEN_SCALAR_VALUES &buf[2]);
-    if (code != 0) return code;
-    uint16_t *out = c->out + start;
-    f32_to_f16(f[0], out, count);
-    if (c->totals) {
-      uint64_t zeros = 0;
-      for (size_t i = 0; i < count; ++i) zeros += (out[i] & 0x7fffu) == 0;
-      c->totals[0] += zeros;
-      c->totals[1] += kernel_counts[1];
+// An f16 call on a kernel with f32_entry: the f32 kernel's same API call on f32 copies, tile by tile
+// (runtime/converted.h), as a 1-D index space {n, 1, 1}. counts: a counting forward's (zeros counted on the f16
+// results, which can round to +-0 where the f32 ones do not; flat inputs the f32 kernel's).
+actgen_status run_converted(const actgen_kernel *kernel, std::initializer_list<const void *> inputs, void *out,
+                            size_t n, actgen_counts *counts = nullptr) {
+  HalfCall c;
+  start_half_call(c, kernel);
+  c.space = {true, n, 1, 1, n};
+  c.operand_count = 0;
+  for (const void *p : inputs) c.operands[c.operand_count++] = {p, n, false};
+  c.operands[c.operand_count++] = {out, n, true};
+  if (counts) c.counted_output = 1;
+  c.context = nullptr;
+  c.run = [](const HalfCall &call, HalfTile &t, const void *) {
+    const actgen_kernel *k = &call.f32;
+    // The output goes into x's copy (in place, as every kernel allows): one 64 KiB copy fewer in the cache.
+    float *out = t.f[call.operand_count - 1] = t.f[0];
+    if (call.counted_output >= 0) {
+      t.counts.size = sizeof t.counts;
+      return actgen_forward_counted(k, t.f[0], out, t.ni, &t.counts);
     }
-  }
-  return 0;
-}
-
-// The thread pool's task: one task per group of blocks (the kernels' own parallel threshold and chunk: a task is
-// 2 blocks, 2^15 elements).
-constexpr size_t kConvertTaskBlocks = 2;
-constexpr size_t kConvertParallelThreshold = size_t{1} << 18;
-
-int converted_task(void *, int task, uint8_t *closure) {
-  ConvertedCall *c = reinterpret_cast<ConvertedCall *>(closure);
-  const size_t blocks = (c->n + kConvertBlock - 1) / kConvertBlock;
-  const size_t first = static_cast<size_t>(task) * kConvertTaskBlocks;
-  const size_t last = first + kConvertTaskBlocks < blocks ? first + kConvertTaskBlocks : blocks;
-  return run_converted_blocks(c, first, last);
-}
-
-// An f16 call on a kernel with f32_entry (a counting forward where totals is given): reads the inputs before it
-// writes any output element of the same block, so in-place calls (the output is exactly an input) work as with
-// the kernels. Returns 0, a Halide error code, or kNoScratch.
-int run_converted(const actgen_kernel *kernel, std::initializer_list<const void *> inputs, void *out, size_t n,
-                  std::atomic<uint64_t> *totals = nullptr) {
-  ConvertedCall c{kernel, {}, 0, static_cast<uint16_t *>(out), n, totals};
-  for (const void *p : inputs) c.in[c.inputs++] = static_cast<const uint16_t *>(p);
-  const size_t blocks = (n + kConvertBlock - 1) / kConvertBlock;
-  int code = 0;
-  if (n >= kConvertParallelThreshold) {
-    // tasks < 2^31 for any n an address space holds (2^46 elements and more would be 128 TiB of f16).
-    const size_t tasks = (blocks + kConvertTaskBlocks - 1) / kConvertTaskBlocks;
-    code = halide_do_par_for(nullptr, converted_task, 0, static_cast<int>(tasks), reinterpret_cast<uint8_t *>(&c));
-  } else {
-    code = run_converted_blocks(&c, 0, blocks);
-  }
-  return code;
-}
-
-// run_converted's result as a status.
-actgen_status converted_status(const actgen_kernel *kernel, int code) {
-  if (code == kNoScratch)
-    return fail(ACTGEN_ERROR_OUT_OF_MEMORY, "%s: no memory for the call's scratch (f32 copies of a block, or the "
-                "counts' partial sums)", kernel->name);
-  return code == 0 ? ACTGEN_OK : from_halide(code, kernel->name);
+    return call.operand_count == 2 ? actgen_forward(k, t.f[0], out, t.ni)
+                                   : actgen_backward(k, t.f[0], t.f[1], out, t.ni);
+  };
+  return run_half_call_counts(c, counts);
 }
 
 }  // namespace
@@ -495,7 +433,7 @@ void actgen_kernel_destroy(actgen_kernel *kernel) { delete kernel; }
 actgen_status actgen_forward_stream(const actgen_kernel *kernel, const void *x, void *y, size_t n, void *stream) {
   actgen_status s = check_call(kernel, ACTGEN_FORWARD, n, stream, {{x, "x"}}, {y, "y"});
   if (s != ACTGEN_OK || n == 0) return s;
-  if (kernel->f32_entry) return converted_status(kernel, run_converted(kernel, {x}, y, n));
+  if (kernel->f32_entry) return run_converted(kernel, {x}, y, n);
   const float *p = kernel->params;
   return run_pieces(kernel, n, stream, {x, y}, [&](halide_buffer_t *b) {
     return kernel->entry->forward(&b[0], ACTGEN_SCALAR_VALUES &b[1]);
@@ -506,7 +444,7 @@ actgen_status actgen_backward_stream(const actgen_kernel *kernel, const void *x,
                                      void *stream) {
   actgen_status s = check_call(kernel, ACTGEN_BACKWARD, n, stream, {{x, "x"}, {dy, "dy"}}, {dx, "dx"});
   if (s != ACTGEN_OK || n == 0) return s;
-  if (kernel->f32_entry) return converted_status(kernel, run_converted(kernel, {x, dy}, dx, n));
+  if (kernel->f32_entry) return run_converted(kernel, {x, dy}, dx, n);
   const float *p = kernel->params;
   return run_pieces(kernel, n, stream, {x, dy, dx}, [&](halide_buffer_t *b) {
     return kernel->entry->backward(&b[0], &b[1], ACTGEN_SCALAR_VALUES &b[2]);
@@ -523,14 +461,14 @@ actgen_status actgen_forward_counted(const actgen_kernel *kernel, const void *x,
   if (!e->forward_counted)
     return fail(ACTGEN_ERROR_UNSUPPORTED, "%s: no counting forward kernel in this build (built for the CPU "
                 "targets only)", kernel->name);
-  std::atomic<uint64_t> totals[2] = {0, 0};  // added to by the converted path's tasks
+  if (kernel->f32_entry) return run_converted(kernel, {x}, y, n, counts);
   uint64_t sums[2] = {0, 0};
-  const int code = kernel->f32_entry ? run_converted(kernel, {x}, y, n, totals)
-                                     : counted_run(e, kernel->params, x, y, n, sums);
-  s = converted_status(kernel, code);
-  if (s != ACTGEN_OK) return s;
-  counts->zero_outputs = kernel->f32_entry ? totals[0].load() : sums[0];
-  counts->flat_inputs = kernel->f32_entry ? totals[1].load() : sums[1];
+  const int code = counted_run(e, kernel->params, x, y, n, sums);
+  if (code == kNoScratch)
+    return fail(ACTGEN_ERROR_OUT_OF_MEMORY, "%s: no memory for the counts' partial sums", kernel->name);
+  if (code != 0) return from_halide(code, kernel->name);
+  counts->zero_outputs = sums[0];
+  counts->flat_inputs = sums[1];
   return ACTGEN_OK;
 }
 

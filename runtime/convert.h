@@ -1,11 +1,12 @@
-// f16 / bf16 <-> f32 conversions done by the runtime, for the calls that run an f32 kernel between conversions:
+// f16 / bf16 <-> f32 conversions done by the runtime, for the calls that run an f32 kernel between conversions
+// (runtime/converted.h, tile by tile):
 // - the plain f16 kernels of the x86 targets whose features list "f16c" (cmake/targets.cmake): the target's f32
-//   kernel between the processor's own F16C instructions, block by block (runtime/api.cpp), because Halide 14
-//   cannot emit those instructions in a generated kernel (docs/halide14.md section 9) and its integer conversions
-//   cost more than the activation for the cheap kernels;
+//   kernel between the processor's own F16C instructions, because Halide 14 cannot emit those instructions in a
+//   generated kernel (docs/halide14.md section 9) and its integer conversions cost more than the activation for
+//   the cheap kernels;
 // - every f16 and bf16 fused-form call (runtime/forms.cpp): the forms' kernels are built for f32 only
-//   (cmake/forms.cmake), and a 16-bit call runs them on f32 copies, tile by tile. f16 uses F16C where the
-//   processor has it, and the portable integer code below elsewhere; bf16 always the portable code.
+//   (cmake/forms.cmake). f16 uses F16C where the processor has it, bf16 AVX2 integer code where the processor has
+//   AVX2, and the portable integer code below elsewhere.
 // Semantics are the kernels' own (generators/dtype_convert.h, README "Half precision"): round to nearest even
 // (whatever the floating-point environment says: the portable code is integer arithmetic, and vcvtps2ph takes
 // immediate 0), f16 subnormals kept both ways (also under FTZ/DAZ), overflow to +-inf, NaN kept as NaN with its

@@ -15,6 +15,7 @@
 
 #include "actgen/actgen.h"
 #include "runtime/convert.h"
+#include "runtime/converted.h"
 #include "runtime/cpu_features.h"
 #include "runtime/cuda.h"
 #include "runtime/error.h"
@@ -195,182 +196,18 @@ actgen_status run_pieces_2d(const actgen_kernel *kernel, size_t rows, size_t d, 
 
 // ==== Half-precision forms: the f32 form kernels between conversions =========================================
 // The forms are built for f32 only (cmake/forms.cmake). An f16 or bf16 form kernel (kernel->dtype 16-bit,
-// form_entry f32) runs the same target's f32 form kernels on f32 copies of its operands: the call's index space
-// (i, c, o) is cut into tiles of at most kHalfTile elements; each tile's x-like inputs are converted into dense
-// f32 copies (runtime/convert.h), the f32 form call runs on them (the same API call on an f32 view of the kernel),
-// and its x-like outputs are converted back. A tile reads its inputs before it writes its outputs, so in-place
-// calls work as with the kernels. Per-channel inputs (b, w) are converted once per call; per-channel outputs (db,
-// dw) are each tile's f32 sums added in double, in a fixed order (tiles in order within a task, tasks in order;
-// the tasks depend on the shape only), and rounded to the dtype at the end. Counts: each tile's flat inputs are
-// the f32 kernel's (x converts exactly); zero outputs are counted on the 16-bit results (an f32 result can round
-// to +-0). From kHalfParallel elements the tiles go to the thread pool in at most kHalfTasks tasks.
-constexpr size_t kHalfTile = 16384;
-constexpr size_t kHalfParallel = size_t{1} << 18;
-constexpr size_t kHalfTasks = 64;
-constexpr size_t kHalfMaxOperands = 5;  // the gated backward's a, g, dy, da, dg
+// form_entry f32) runs the same target's f32 form kernels on f32 copies of its operands, tile by tile
+// (runtime/converted.h): each tile makes the same API call on an f32 view of the kernel. Per-channel inputs (b, w)
+// are converted once per call; per-channel outputs (db, dw) are summed in double and rounded to the dtype here.
 
 // Whether a form kernel's calls convert (a 16-bit kernel running f32 kernels).
 bool converts(const actgen_kernel *kernel) { return kernel->dtype != kernel->form_entry->dtype; }
 
-// The forms' view of x (see "Bias and channel forms" below), shared by the converted calls: the index space (i, c,
-// o), an x-like operand's element (o, c, i) at o * row + c * xi + i (a converted call's operands each carry their
-// own row); channels_last: the per-channel vectors run along i, else along c.
-struct BiasView {
-  bool channels_last;
-  size_t xi, xc, xo;  // the kernels' extents (i, c, o)
-  size_t row;         // elements from one o to the next: xi * xc, or (the gated form's) the largest row stride
-};
-
+// The bias and channel calls' index space (runtime/converted.h's BiasView): channels-last [outer, C] (inner = 1)
+// has the channels along i, NCHW [outer, C, inner] along c.
 BiasView bias_view(size_t outer, size_t channels, size_t inner) {
   if (inner == 1) return {true, channels, 1, outer, channels};
   return {false, inner, channels, outer, inner * channels};
-}
-
-
-// An x-like operand of a converted call (the caller's 16-bit elements).
-struct HalfOperand {
-  const void *pointer;
-  size_t row;
-  bool output;
-};
-
-// One tile, as the per-form function sees it: the tile's place, its operands' f32 copies (dense [no][nc][ni],
-// operand order), and per-channel scratch for the tile's channels (channel0 + [0, channels)).
-struct HalfTile {
-  size_t i0, ni, c0, nc, o0, no;
-  size_t channel0, channels;
-  float *f[kHalfMaxOperands];
-  float *channel_sums;     // the f32 call's db / dw for the tile's channels
-  uint64_t *channel_flat;  // the f32 call's per-channel flat counts
-  actgen_counts counts;    // the f32 call's counts (counted calls)
-};
-
-struct HalfCall {
-  actgen_kernel f32;  // the kernel with its f32 dtype: the calls the tiles make
-  actgen_dtype dtype;
-  BiasView space;
-  HalfOperand operands[kHalfMaxOperands];
-  size_t operand_count;
-  int counted_output;  // the operand whose zeros are counted (counted calls), or -1
-  bool channel_sums;   // a backward with db / dw
-  size_t channels;     // of the per-channel vectors
-  size_t ti, tc, to, tiles, tasks;
-  double *sums;  // tasks x channels: each task's db / dw
-  std::atomic<uint64_t> zeros{0}, flat{0};
-  uint64_t *channel_flat;  // the per-channel flat counts (added to atomically), or nullptr
-  actgen_status (*run)(const HalfCall &, HalfTile &, const void *context);
-  const void *context;
-  std::mutex error_mutex;
-  actgen_status error = ACTGEN_OK;
-  char message[1024] = "";
-};
-
-// Converts and runs the tiles of task t.
-actgen_status run_half_task(HalfCall &c, size_t t) {
-  // The f32 copies (the operands' and the channel sums'), then the per-channel flat counts.
-  ScratchLease lease((kHalfMaxOperands + 1) * kHalfTile * sizeof(float) + kHalfTile * sizeof(uint64_t));
-  float *scratch = static_cast<float *>(lease.get());
-  if (!scratch) return fail(ACTGEN_ERROR_OUT_OF_MEMORY, "%s: no memory for the f32 copies of a tile", c.f32.name);
-  const BiasView &s = c.space;
-  const size_t nti = (s.xi + c.ti - 1) / c.ti, ntc = (s.xc + c.tc - 1) / c.tc;
-  const size_t size = element_size(c.dtype);
-  double *sums = c.channel_sums ? c.sums + t * c.channels : nullptr;
-  for (size_t tile = t * c.tiles / c.tasks; tile < (t + 1) * c.tiles / c.tasks; ++tile) {
-    HalfTile h{};
-    h.i0 = tile % nti * c.ti;
-    h.c0 = tile / nti % ntc * c.tc;
-    h.o0 = tile / (nti * ntc) * c.to;
-    h.ni = std::min(c.ti, s.xi - h.i0);
-    h.nc = std::min(c.tc, s.xc - h.c0);
-    h.no = std::min(c.to, s.xo - h.o0);
-    h.channel0 = s.channels_last ? h.i0 : h.c0;
-    h.channels = s.channels_last ? h.ni : h.nc;
-    for (size_t k = 0; k < kHalfMaxOperands; ++k) h.f[k] = scratch + k * kHalfTile;
-    h.channel_sums = scratch + kHalfMaxOperands * kHalfTile;
-    h.channel_flat = reinterpret_cast<uint64_t *>(scratch + (kHalfMaxOperands + 1) * kHalfTile);
-    auto element = [&](const HalfOperand &op, size_t o, size_t ch) {
-      return static_cast<const uint8_t *>(op.pointer) + ((h.o0 + o) * op.row + (h.c0 + ch) * s.xi + h.i0) * size;
-    };
-    for (size_t k = 0; k < c.operand_count; ++k)
-      if (!c.operands[k].output)
-        for (size_t o = 0; o < h.no; ++o)
-          for (size_t ch = 0; ch < h.nc; ++ch)
-            half_to_f32(c.dtype, reinterpret_cast<const uint16_t *>(element(c.operands[k], o, ch)),
-                        h.f[k] + (o * h.nc + ch) * h.ni, h.ni);
-    const actgen_status st = c.run(c, h, c.context);
-    if (st != ACTGEN_OK) return st;
-    uint64_t zeros = 0;
-    for (size_t k = 0; k < c.operand_count; ++k)
-      if (c.operands[k].output)
-        for (size_t o = 0; o < h.no; ++o)
-          for (size_t ch = 0; ch < h.nc; ++ch) {
-            uint16_t *out = const_cast<uint16_t *>(reinterpret_cast<const uint16_t *>(element(c.operands[k], o, ch)));
-            f32_to_half(c.dtype, h.f[k] + (o * h.nc + ch) * h.ni, out, h.ni);
-            if (static_cast<int>(k) == c.counted_output)
-              for (size_t j = 0; j < h.ni; ++j) zeros += (out[j] & 0x7fffu) == 0;
-          }
-    if (c.counted_output >= 0) {
-      c.zeros += zeros;
-      c.flat += h.counts.flat_inputs;
-      if (c.channel_flat)
-        for (size_t j = 0; j < h.channels; ++j)
-          __atomic_fetch_add(&c.channel_flat[h.channel0 + j], h.channel_flat[j], __ATOMIC_RELAXED);
-    }
-    if (sums)
-      for (size_t j = 0; j < h.channels; ++j) sums[h.channel0 + j] += h.channel_sums[j];
-  }
-  return ACTGEN_OK;
-}
-
-int half_task(void *, int task, uint8_t *closure) {
-  HalfCall &c = *reinterpret_cast<HalfCall *>(closure);
-  const actgen_status s = run_half_task(c, static_cast<size_t>(task));
-  if (s == ACTGEN_OK) return 0;
-  std::lock_guard<std::mutex> lock(c.error_mutex);
-  if (c.error == ACTGEN_OK) {
-    c.error = s;
-    std::snprintf(c.message, sizeof c.message, "%s", last_error());
-  }
-  return 1;
-}
-
-// Runs a converted call: c's kernel, dtype, space, operands, counted_output, channel_sums, channels, channel_flat,
-// run and context set by the caller. On success *sums (channel_sums) holds the per-channel totals (channels
-// doubles, the caller frees it).
-actgen_status run_half_call(HalfCall &c, double **sums) {
-  const BiasView &s = c.space;
-  const size_t n = s.xi * s.xc * s.xo;
-  if (n == 0) {  // no tiles; counts and sums stay zero
-    *sums = c.channel_sums ? static_cast<double *>(std::calloc(c.channels + 1, sizeof(double))) : nullptr;
-    return c.channel_sums && !*sums ? fail(ACTGEN_ERROR_OUT_OF_MEMORY, "%s: no memory", c.f32.name) : ACTGEN_OK;
-  }
-  c.ti = std::min(s.xi, kHalfTile);
-  c.tc = c.ti < s.xi ? 1 : std::min(s.xc, kHalfTile / s.xi);
-  c.to = c.tc < s.xc || c.ti < s.xi ? 1 : std::min(s.xo, kHalfTile / (s.xi * s.xc));
-  c.tiles = (s.xi + c.ti - 1) / c.ti * ((s.xc + c.tc - 1) / c.tc) * ((s.xo + c.to - 1) / c.to);
-  c.tasks = n < kHalfParallel ? 1 : std::min(c.tiles, kHalfTasks);
-  // The tasks' sums: at most 2^23 doubles (64 MiB) whatever the channel count.
-  if (c.channel_sums) c.tasks = std::max<size_t>(1, std::min(c.tasks, (size_t{1} << 23) / std::max<size_t>(c.channels, 1)));
-  c.sums = nullptr;
-  if (c.channel_sums) {
-    c.sums = static_cast<double *>(std::calloc(c.tasks * c.channels, sizeof(double)));
-    if (!c.sums) return fail(ACTGEN_ERROR_OUT_OF_MEMORY, "%s: no memory for the sums of %zu channels", c.f32.name,
-                             c.channels);
-  }
-  actgen_status st = ACTGEN_OK;
-  if (c.tasks == 1) {
-    st = run_half_task(c, 0);
-  } else if (halide_do_par_for(nullptr, half_task, 0, static_cast<int>(c.tasks), reinterpret_cast<uint8_t *>(&c)) != 0) {
-    st = fail(c.error == ACTGEN_OK ? ACTGEN_ERROR_INTERNAL : c.error, "%s", c.message);
-  }
-  if (st == ACTGEN_OK && c.channel_sums) {
-    for (size_t t = 1; t < c.tasks; ++t)
-      for (size_t ch = 0; ch < c.channels; ++ch) c.sums[ch] += c.sums[t * c.channels + ch];
-    *sums = c.sums;
-    return ACTGEN_OK;
-  }
-  std::free(c.sums);
-  return st;
 }
 
 // f32 copies of a per-channel vector (n elements of the kernel's 16-bit dtype), or nullptr (no memory: the
@@ -379,17 +216,6 @@ float *half_vector(const actgen_kernel *kernel, const void *v, size_t n) {
   float *f = static_cast<float *>(std::malloc(n * sizeof(float) + 1));
   if (f) half_to_f32(kernel->dtype, static_cast<const uint16_t *>(v), f, n);
   return f;
-}
-
-// A converted call's setup: the kernel's f32 view, and its 16-bit dtype.
-void start_half_call(HalfCall &c, const actgen_kernel *kernel) {
-  c.f32 = *kernel;
-  c.f32.dtype = kernel->form_entry->dtype;
-  c.dtype = kernel->dtype;
-  c.counted_output = -1;
-  c.channel_sums = false;
-  c.channels = 0;
-  c.channel_flat = nullptr;
 }
 
 // The gated calls, converted: [rows, d] as (i, c, o) = (d, 1, rows).
@@ -418,13 +244,7 @@ actgen_status gated_half(const actgen_kernel *kernel, const GatedHalfArgs &args,
     }
     return actgen_gated_forward_stream(k, t.no, t.ni, t.f[0], t.f[1], t.ni, t.f[2], t.ni, nullptr);
   };
-  double *unused = nullptr;
-  const actgen_status s = run_half_call(c, &unused);
-  if (s == ACTGEN_OK && counts) {
-    counts->zero_outputs = c.zeros.load();
-    counts->flat_inputs = c.flat.load();
-  }
-  return s;
+  return run_half_call_counts(c, counts);
 }
 
 }  // namespace
