@@ -5,8 +5,10 @@
 //   generated kernel (docs/halide14.md section 9) and its integer conversions cost more than the activation for
 //   the cheap kernels;
 // - every f16 and bf16 fused-form call (runtime/forms.cpp): the forms' kernels are built for f32 only
-//   (cmake/forms.cmake). f16 uses F16C where the processor has it, bf16 AVX2 integer code where the processor has
-//   AVX2, and the portable integer code below elsewhere.
+//   (cmake/forms.cmake).
+// f16 uses F16C where an x86 processor has it and FCVTL / FCVTN on AArch64 (under an FPCR set for them); bf16 AVX2
+// integer code where an x86 processor has AVX2; the portable integer code below elsewhere (bf16 on AArch64, which
+// the compiler vectorizes; riscv64) and for the tails.
 // Semantics are the kernels' own (generators/dtype_convert.h, README "Half precision"): round to nearest even
 // (whatever the floating-point environment says: the portable code is integer arithmetic, and vcvtps2ph takes
 // immediate 0), f16 subnormals kept both ways (also under FTZ/DAZ), overflow to +-inf, NaN kept as NaN with its
@@ -28,7 +30,7 @@ void f16_to_f32(const uint16_t *in, float *out, size_t n);
 void f32_to_f16(const float *in, uint16_t *out, size_t n);
 
 // Any processor: n elements of a 16-bit dtype (ACTGEN_F16 or ACTGEN_BF16) to f32 (exact), and n f32 values to it
-// (rounded to nearest even). F16C for f16 where usable, the portable code otherwise.
+// (rounded to nearest even), with the vector code above where there is one.
 void half_to_f32(actgen_dtype dtype, const uint16_t *in, float *out, size_t n);
 void f32_to_half(actgen_dtype dtype, const float *in, uint16_t *out, size_t n);
 // The portable code alone (what the two above use where F16C is not usable; tests hold it to F16C and to the

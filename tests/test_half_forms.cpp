@@ -65,7 +65,8 @@ TEST(HalfConversions, PortableAgainstTheFormatsAndF16C) {
         ASSERT_EQ(std::signbit(wide[b]), (b & 0x8000u) != 0) << b;
       }
     }
-    // The dispatching conversion (F16C for f16, AVX2 for bf16 where the processor has them), at offsets and
+    // The dispatching conversion (x86: F16C for f16, AVX2 for bf16 where the processor has them; AArch64: FCVTL /
+    // FCVTN for f16, also under an FPCR with flush-to-zero and round-toward-zero set), at offsets and
     // lengths that leave vector tails: the portable results bit for bit (NaN: NaN, F16C may quiet a signalling one).
     for (size_t off : {0, 3})
       for (size_t len : {size_t(65536) - off, size_t(13)}) {
@@ -108,6 +109,26 @@ TEST(HalfConversions, PortableAgainstTheFormatsAndF16C) {
       actgen::rt::f32_to_half(d, in.data() + off, ref.data() + off, in.size() - off);
       for (size_t i = off; i < in.size(); ++i) ASSERT_EQ(got[i], ref[i]) << std::hex << bits(in[i]);
     }
+#if defined(__aarch64__)
+    // FPCR with AHP, DN, FZ, FZ16 and round toward zero set: the conversions set their own and restore the caller's.
+    uint64_t fpcr = 0;
+    asm volatile("mrs %0, fpcr" : "=r"(fpcr) : : "memory");
+    const uint64_t odd = fpcr | (uint64_t{1} << 26) | (uint64_t{1} << 25) | (uint64_t{1} << 24) | (uint64_t{3} << 22) |
+                         (uint64_t{1} << 19);
+    asm volatile("msr fpcr, %0" : : "r"(odd) : "memory");
+    std::fill(ref.begin(), ref.end(), 0);
+    actgen::rt::f32_to_half(d, in.data(), ref.data(), in.size());
+    std::fill(hw.begin(), hw.end(), 0.0f);
+    actgen::rt::half_to_f32(d, all.data(), hw.data(), all.size());
+    uint64_t after = 0;
+    asm volatile("mrs %0, fpcr" : "=r"(after) : : "memory");
+    asm volatile("msr fpcr, %0" : : "r"(fpcr) : "memory");
+    EXPECT_EQ(after, odd) << "the caller's FPCR is restored";
+    for (size_t i = 0; i < in.size(); ++i) ASSERT_EQ(got[i], ref[i]) << "odd FPCR, f32 " << std::hex << bits(in[i]);
+    for (uint32_t b = 0; b < 65536; ++b)
+      if (f.is_nan((uint16_t)b)) ASSERT_TRUE(std::isnan(hw[b])) << b;
+      else ASSERT_EQ(bits(hw[b]), bits(wide[b])) << "odd FPCR, pattern " << b;
+#endif
   }
 }
 
