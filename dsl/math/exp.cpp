@@ -103,8 +103,10 @@ Expr expm1(Expr x) {
   Expr res = mad(P, p, P - 1.0f);
   Expr big = (P * (1.0f + p)) * detail::pow2i(max(k - 127, 0));
   res = select(k > 127, big, res);
-  // The result has x's sign (-0 -> -0); NaN propagates.
-  return detail::strict(select(detail::is_nan_bits(x), x, detail::copysign(res, x)));
+  // The result has x's sign: res has it for x != 0 (e^x - 1 and x agree in sign, and every step keeps it), and
+  // +-0 and NaN return x itself (one compare, equal-or-unordered, and one blend where a NaN select and copysign
+  // took five).
+  return detail::strict(select(x == 0.0f || is_nan(x), x, res));
 }
 
 Expr expm1_nonpos(Expr x) {
@@ -121,8 +123,9 @@ Expr expm1_nonpos(Expr x) {
   Expr p = mad(r * r, detail::exp_quadratic_tail(r), r);  // e^r - 1
   Expr P = detail::pow2i(k);
   Expr res = mad(P, p, P - 1.0f);
-  // The result has x's sign (-0 -> -0, +0 -> +0); NaN propagates.
-  return detail::strict(select(is_nan(x), x, detail::copysign(res, x)));
+  // x < 0 gives res < 0; +-0 and NaN return x itself (x > 0 gives res = +0, as the clamp makes it 0): one compare
+  // and one blend where a NaN select and copysign took five.
+  return detail::strict(select(x == 0.0f || is_nan(x), x, res));
 }
 
 }  // namespace actgen::math

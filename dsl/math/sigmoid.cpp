@@ -76,10 +76,18 @@ Expr quotient_by_one_plus_e(const Expr &num, const detail::SigmoidParts &p) {
   return detail::mad(detail::neg_bits(q0 * p.dl), detail::mad(p.D, Expr(-0.5f), Expr(1.5f)), q0);
 }
 
-// The result's sign is a's in every case (sigmoid > 0), restored bitwise so that zero results keep it; NaN a or t
-// gives NaN.
+// +-0 with a's sign (the callers' zero results).
+Expr signed_zero(const Expr &a) {
+  return reinterpret(Float(32), reinterpret(UInt(32), a) & Internal::make_const(UInt(32), 0x80000000u));
+}
+
+// The result's sign is a's in every case (sigmoid > 0). With the FMA path r has it already: a times positive
+// factors and divided by D > 0, each rounding keeping the sign (zeros and underflows included), and the callers'
+// zero results are signed_zero(a). Without it the quotient's correction (q0 - q0 dl / D) can turn -0 into +0, so
+// the sign is restored bitwise (3 operations). NaN a or t gives NaN.
 Expr finish_mul_sigmoid(const Expr &r, const Expr &a, const DF &t) {
-  return detail::strict(select(is_nan(a) || is_nan(t.hi), a + t.hi, detail::copysign(r, a)));
+  Expr signed_r = detail::use_fma() ? r : detail::copysign(r, a);
+  return detail::strict(select(is_nan(a) || is_nan(t.hi), a + t.hi, signed_r));
 }
 
 Expr sigmoid_impl(const Expr &hi, const Expr &lo) {
@@ -108,7 +116,7 @@ Expr mul_sigmoid(Expr a, const DF &t) {
   Expr q = quotient_by_one_plus_e(a * select(p.neg, p.E, 1.0f), p);
   Expr r = detail::scale_pow2_nonpos(q, select(p.neg, p.kr, 0));
   // a = +-inf: the limit (a for t >= 0, a signed 0 for t < 0); the formula above would give inf - inf.
-  return finish_mul_sigmoid(select(detail::is_finite_bits(a), r, select(p.neg, 0.0f, a)), a, t);
+  return finish_mul_sigmoid(select(detail::is_finite_bits(a), r, select(p.neg, signed_zero(a), a)), a, t);
 }
 
 Expr mul_sigmoid_small(Expr a, const DF &t) {
@@ -123,7 +131,7 @@ Expr mul_sigmoid_small(Expr a, const DF &t) {
   // a = +-inf (so t = +-inf): the limit, a or 0; t < -120: 0. The plain quotient (FMA path) gives a itself for an
   // infinite a (D = 1 there); the correction would give inf - inf.
   if (!detail::use_fma()) r = select(detail::is_finite_bits(a), r, a);
-  return finish_mul_sigmoid(select(t.hi < -120.0f, 0.0f, r), a, t);
+  return finish_mul_sigmoid(select(t.hi < -120.0f, signed_zero(a), r), a, t);
 }
 
 }  // namespace actgen::math
