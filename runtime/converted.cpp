@@ -15,6 +15,13 @@ namespace actgen::rt {
 
 namespace {
 
+// Size arithmetic without a division where the common shapes allow: a 64-bit division costs tens of cycles, and
+// a call of one tile made about a dozen (measured: ~70 ns more per call than the f16 path before the tiles, at
+// n = 1024).
+inline size_t quot(size_t a, size_t b) { return b == 1 ? a : a < b ? 0 : a / b; }
+inline size_t rem(size_t a, size_t b) { return b == 1 ? 0 : a < b ? a : a % b; }
+inline size_t ceil_quot(size_t a, size_t b) { return a <= b ? (a != 0) : (a - 1) / b + 1; }
+
 // Converts and runs the tiles of task t.
 actgen_status run_half_task(HalfCall &c, size_t t) {
   // The f32 copies (the operands' and the channel sums'), then the per-channel flat counts.
@@ -22,14 +29,15 @@ actgen_status run_half_task(HalfCall &c, size_t t) {
   float *scratch = static_cast<float *>(lease.get());
   if (!scratch) return fail(ACTGEN_ERROR_OUT_OF_MEMORY, "%s: no memory for the f32 copies of a tile", c.f32.name);
   const BiasView &s = c.space;
-  const size_t nti = (s.xi + c.ti - 1) / c.ti, ntc = (s.xc + c.tc - 1) / c.tc;
+  const size_t nti = ceil_quot(s.xi, c.ti), ntc = ceil_quot(s.xc, c.tc);
   const size_t size = element_size(c.dtype);
   double *sums = c.channel_sums ? c.sums + t * c.channels : nullptr;
-  for (size_t tile = t * c.tiles / c.tasks; tile < (t + 1) * c.tiles / c.tasks; ++tile) {
+  const size_t first = quot(t * c.tiles, c.tasks), last = quot((t + 1) * c.tiles, c.tasks);
+  for (size_t tile = first; tile < last; ++tile) {
     HalfTile h{};
-    h.i0 = tile % nti * c.ti;
-    h.c0 = tile / nti % ntc * c.tc;
-    h.o0 = tile / (nti * ntc) * c.to;
+    h.i0 = rem(tile, nti) * c.ti;
+    h.c0 = rem(quot(tile, nti), ntc) * c.tc;
+    h.o0 = quot(tile, nti * ntc) * c.to;
     h.ni = std::min(c.ti, s.xi - h.i0);
     h.nc = std::min(c.tc, s.xc - h.c0);
     h.no = std::min(c.to, s.xo - h.o0);
@@ -109,9 +117,9 @@ actgen_status run_half_call(HalfCall &c, double **sums) {
     return c.channel_sums && !*sums ? fail(ACTGEN_ERROR_OUT_OF_MEMORY, "%s: no memory", c.f32.name) : ACTGEN_OK;
   }
   c.ti = std::min(s.xi, kHalfTile);
-  c.tc = c.ti < s.xi ? 1 : std::min(s.xc, kHalfTile / s.xi);
-  c.to = c.tc < s.xc || c.ti < s.xi ? 1 : std::min(s.xo, kHalfTile / (s.xi * s.xc));
-  c.tiles = (s.xi + c.ti - 1) / c.ti * ((s.xc + c.tc - 1) / c.tc) * ((s.xo + c.to - 1) / c.to);
+  c.tc = c.ti < s.xi ? 1 : std::min(s.xc, quot(kHalfTile, s.xi));
+  c.to = c.tc < s.xc || c.ti < s.xi ? 1 : std::min(s.xo, quot(kHalfTile, s.xi * s.xc));
+  c.tiles = ceil_quot(s.xi, c.ti) * ceil_quot(s.xc, c.tc) * ceil_quot(s.xo, c.to);
   c.tasks = n < kHalfParallel ? 1 : std::min(c.tiles, kHalfTasks);
   // The tasks' sums: at most 2^23 doubles (64 MiB) whatever the channel count.
   if (c.channel_sums) c.tasks = std::max<size_t>(1, std::min(c.tasks, (size_t{1} << 23) / std::max<size_t>(c.channels, 1)));
