@@ -84,7 +84,8 @@ Expr sigmoid(const DF &x);
 Expr mul_sigmoid(Expr a, const DF &t);
 // a * sigmoid(t) for |a| <= |t| (x sigmoid(c x) with |c| >= 1: silu, quick_gelu, gelu_tanh), as mul_sigmoid with
 // fewer operations (the product formed 2^64 high instead of a split scaling). Max 3 ulp. Special values as
-// mul_sigmoid; below t = -120 the result is a signed 0.
+// mul_sigmoid but for a NaN t with a number a, which is the caller's to select (each caller's t is c a, NaN only
+// with a, and the generators' NaN rule selects x); below t = -120 the result is a signed 0.
 Expr mul_sigmoid_small(Expr a, const DF &t);
 // tanh x. Max 2.5 ulp (measured 1.88 sse41, 1.86 FMA). NaN -> NaN, +-inf -> +-1, -0 -> -0.
 Expr tanh(Expr x);

@@ -85,9 +85,10 @@ Expr signed_zero(const Expr &a) {
 // factors and divided by D > 0, each rounding keeping the sign (zeros and underflows included), and the callers'
 // zero results are signed_zero(a). Without it the quotient's correction (q0 - q0 dl / D) can turn -0 into +0, so
 // the sign is restored bitwise (3 operations). NaN a or t gives NaN.
+Expr signed_result(const Expr &r, const Expr &a) { return detail::use_fma() ? r : detail::copysign(r, a); }
+
 Expr finish_mul_sigmoid(const Expr &r, const Expr &a, const DF &t) {
-  Expr signed_r = detail::use_fma() ? r : detail::copysign(r, a);
-  return detail::strict(select(is_nan(a) || is_nan(t.hi), a + t.hi, signed_r));
+  return detail::strict(select(is_nan(a) || is_nan(t.hi), a + t.hi, signed_result(r, a)));
 }
 
 Expr sigmoid_impl(const Expr &hi, const Expr &lo) {
@@ -131,7 +132,9 @@ Expr mul_sigmoid_small(Expr a, const DF &t) {
   // a = +-inf (so t = +-inf): the limit, a or 0; t < -120: 0. The plain quotient (FMA path) gives a itself for an
   // infinite a (D = 1 there); the correction would give inf - inf.
   if (!detail::use_fma()) r = select(detail::is_finite_bits(a), r, a);
-  return finish_mul_sigmoid(select(t.hi < -120.0f, signed_zero(a), r), a, t);
+  // No NaN select (3 operations): a NaN a comes out as NaN (the NaN product, or a itself above without FMA); a
+  // NaN t with a number a is the caller's to select (math.h).
+  return detail::strict(signed_result(select(t.hi < -120.0f, signed_zero(a), r), a));
 }
 
 }  // namespace actgen::math
