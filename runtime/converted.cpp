@@ -16,8 +16,8 @@ namespace actgen::rt {
 namespace {
 
 // Size arithmetic without a division where the common shapes allow: a 64-bit division costs tens of cycles, and
-// a call of one tile made about a dozen (measured: ~70 ns more per call than the f16 path before the tiles, at
-// n = 1024).
+// a call of one tile made about a dozen (measured: an f16 relu call of n = 1024 took ~13 ns less without them;
+// the tiles still cost ~55 ns per call more than the block loop they replaced, in their layers).
 inline size_t quot(size_t a, size_t b) { return b == 1 ? a : a < b ? 0 : a / b; }
 inline size_t rem(size_t a, size_t b) { return b == 1 ? 0 : a < b ? a : a % b; }
 inline size_t ceil_quot(size_t a, size_t b) { return a <= b ? (a != 0) : (a - 1) / b + 1; }

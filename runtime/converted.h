@@ -25,7 +25,11 @@
 
 namespace actgen::rt {
 
-constexpr size_t kHalfTile = 16384;  // elements: a tile's f32 copies (64 KiB each) stay in L2
+// Elements per tile: a tile's f32 copies (64 KiB each) stay in L2. Smaller tiles, to stay in L1, were measured
+// slower (2026-12-05, AVX2, one thread, f16 relu / sigmoid / gelu forward and backward at 64K and 16M: 4096 took
+// 1.00-1.07x and 8192 1.02-1.14x the time of 16384): each tile's kernel call and conversion setup costs more than
+// the L1 saves.
+constexpr size_t kHalfTile = 16384;
 constexpr size_t kHalfParallel = size_t{1} << 18;
 constexpr size_t kHalfTasks = 64;
 constexpr size_t kHalfMaxOperands = 5;  // the gated backward's a, g, dy, da, dg
