@@ -20,10 +20,23 @@ namespace actgen {
 
 using namespace Halide;
 
+// Whether c is true whenever v is a NaN: is_nan(v) itself, or an Or with such a side (expm1's
+// `x == 0 || is_nan(x)`).
+inline bool true_for_nan(const Expr &c, const Expr &v) {
+  using namespace Halide::Internal;
+  if (const Or *op = c.as<Or>()) return true_for_nan(op->a, v) || true_for_nan(op->b, v);
+  const Call *op = c.as<Call>();
+  if (!op || op->name != "is_nan_f32" || op->args.size() != 1) return false;
+  Expr a = op->args[0];
+  if (const Call *s = a.as<Call>(); s && s->is_intrinsic(Call::strict_float)) a = s->args[0];
+  return a.same_as(v) || equal(a, v);
+}
+
 // Whether `value` is NaN whenever `v` is, from its structure alone: v itself; an IEEE operation (+, -, *, /, fma
 // through llvm.fma.f32, a strict_float wrapper) with such an operand; a select whose two branches both are, whatever
-// its condition. Anything else counts as not: min and max (x86's return an operand, not NaN), bit operations,
-// conversions, and the conditions of selects (which way a comparison with NaN goes is left to the explicit select).
+// its condition, or whose condition is true for a NaN v (true_for_nan) and whose true branch is. Anything else
+// counts as not: min and max (x86's return an operand, not NaN), bit operations, conversions, and the other
+// conditions of selects (which way a comparison with NaN goes is left to the explicit select).
 // The kernels are built with strict_float, so Halide and LLVM keep these operations as written.
 inline bool propagates_nan(const Expr &value, const Expr &v) {
   using namespace Halide::Internal;
@@ -35,7 +48,8 @@ inline bool propagates_nan(const Expr &value, const Expr &v) {
   if (const Mul *op = value.as<Mul>()) return either(op->a, op->b);
   if (const Div *op = value.as<Div>()) return either(op->a, op->b);
   if (const Select *op = value.as<Select>())
-    return propagates_nan(op->true_value, v) && propagates_nan(op->false_value, v);
+    return propagates_nan(op->true_value, v) &&
+           (true_for_nan(op->condition, v) || propagates_nan(op->false_value, v));
   if (const Call *op = value.as<Call>()) {
     if (op->is_intrinsic(Call::strict_float)) return propagates_nan(op->args[0], v);
     if (op->name == "llvm.fma.f32")
