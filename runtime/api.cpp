@@ -355,11 +355,11 @@ actgen_status backward_pieces(const actgen_kernel *kernel, const void *x, const 
   });
 }
 
-// The counting forward after its checks (entry e's counting kernel), its counts into *counts.
-actgen_status forward_counted_unchecked(const actgen_kernel *kernel, const KernelEntry *e, const void *x, void *y,
-                                        size_t n, actgen_counts *counts) {
+// The counting forward after its checks (the kernel entry's counting kernel), its counts into *counts.
+actgen_status forward_counted_unchecked(const actgen_kernel *kernel, const void *x, void *y, size_t n,
+                                        actgen_counts *counts) {
   uint64_t sums[2] = {0, 0};
-  const int code = counted_run(e, kernel->params, x, y, n, sums);
+  const int code = counted_run(kernel->entry, kernel->params, x, y, n, sums);
   if (code == kNoScratch)
     return fail(ACTGEN_ERROR_OUT_OF_MEMORY, "%s: no memory for the counts' partial sums", kernel->name);
   if (code != 0) return from_halide(code, kernel->name);
@@ -387,7 +387,7 @@ actgen_status run_converted(const actgen_kernel *kernel, std::initializer_list<c
     const actgen_kernel *k = &call.f32;
     // The output goes into x's copy (in place, as every kernel allows): one 64 KiB copy fewer in the cache.
     float *out = t.f[call.operand_count - 1] = t.f[0];
-    if (call.counted_output >= 0) return forward_counted_unchecked(k, k->entry, t.f[0], out, t.ni, &t.counts);
+    if (call.counted_output >= 0) return forward_counted_unchecked(k, t.f[0], out, t.ni, &t.counts);
     return call.operand_count == 2 ? forward_pieces(k, t.f[0], out, t.ni, nullptr)
                                    : backward_pieces(k, t.f[0], t.f[1], out, t.ni, nullptr);
   };
@@ -484,7 +484,7 @@ actgen_status actgen_forward_counted(const actgen_kernel *kernel, const void *x,
     return fail(ACTGEN_ERROR_UNSUPPORTED, "%s: no counting forward kernel in this build (built for the CPU "
                 "targets only)", kernel->name);
   if (kernel->f32_entry) return run_converted(kernel, {x}, y, n, counts);
-  return forward_counted_unchecked(kernel, e, x, y, n, counts);
+  return forward_counted_unchecked(kernel, x, y, n, counts);
 }
 
 actgen_status actgen_forward(const actgen_kernel *kernel, const void *x, void *y, size_t n) {

@@ -216,44 +216,28 @@ void f32_to_half_portable(actgen_dtype dtype, const float *in, uint16_t *out, si
   }
 }
 
+// The vector code where there is one converts a prefix (a multiple of its lanes, or all of it); the portable code
+// the rest.
 void half_to_f32(actgen_dtype dtype, const uint16_t *in, float *out, size_t n) {
   if (dtype == ACTGEN_F16 && f16c_conversions_usable()) return f16_to_f32(in, out, n);
+  size_t done = 0;
 #if defined(__x86_64__)
-  if (dtype == ACTGEN_BF16 && bf16_avx2_usable()) {
-    const size_t done = bf16_to_f32_avx2(in, out, n);
-    in += done;
-    out += done;
-    n -= done;
-  }
+  if (dtype == ACTGEN_BF16 && bf16_avx2_usable()) done = bf16_to_f32_avx2(in, out, n);
 #elif defined(__aarch64__)
-  if (dtype == ACTGEN_F16) {
-    const size_t done = f16_to_f32_neon(in, out, n);
-    in += done;
-    out += done;
-    n -= done;
-  }
+  if (dtype == ACTGEN_F16) done = f16_to_f32_neon(in, out, n);
 #endif
-  half_to_f32_portable(dtype, in, out, n);
+  half_to_f32_portable(dtype, in + done, out + done, n - done);
 }
 
 void f32_to_half(actgen_dtype dtype, const float *in, uint16_t *out, size_t n) {
   if (dtype == ACTGEN_F16 && f16c_conversions_usable()) return f32_to_f16(in, out, n);
+  size_t done = 0;
 #if defined(__x86_64__)
-  if (dtype == ACTGEN_BF16 && bf16_avx2_usable()) {
-    const size_t done = f32_to_bf16_avx2(in, out, n);
-    in += done;
-    out += done;
-    n -= done;
-  }
+  if (dtype == ACTGEN_BF16 && bf16_avx2_usable()) done = f32_to_bf16_avx2(in, out, n);
 #elif defined(__aarch64__)
-  if (dtype == ACTGEN_F16) {
-    const size_t done = f32_to_f16_neon(in, out, n);
-    in += done;
-    out += done;
-    n -= done;
-  }
+  if (dtype == ACTGEN_F16) done = f32_to_f16_neon(in, out, n);
 #endif
-  f32_to_half_portable(dtype, in, out, n);
+  f32_to_half_portable(dtype, in + done, out + done, n - done);
 }
 
 namespace {
