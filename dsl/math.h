@@ -42,6 +42,10 @@ void set_contracting(bool on);
 // True for targets whose backend contracts regardless of strict_float: CUDA.
 bool target_contracts(const Halide::Target &t);
 
+// c + a * b rounded once (llvm.fma.f32) while fma_enabled(), else rounded twice: for accumulations outside the
+// math routines (the channel form's dw sums).
+Expr add_product(Expr c, Expr a, Expr b);
+
 // A value hi + lo represented as two floats.
 struct DF {
   Expr hi;

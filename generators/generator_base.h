@@ -32,11 +32,29 @@ inline bool true_for_nan(const Expr &c, const Expr &v) {
   return a.same_as(v) || equal(a, v);
 }
 
+// Whether c is false whenever v is a NaN: an ordered comparison (<, <=, >, >=, ==) with v itself as an operand
+// (IEEE: every ordered comparison with a NaN is false; != is not one), or an And with such a side.
+inline bool false_for_nan(const Expr &c, const Expr &v) {
+  using namespace Halide::Internal;
+  if (const And *op = c.as<And>()) return false_for_nan(op->a, v) || false_for_nan(op->b, v);
+  auto is_v = [&](Expr a) {
+    if (const Call *s = a.as<Call>(); s && s->is_intrinsic(Call::strict_float)) a = s->args[0];
+    return a.same_as(v) || equal(a, v);
+  };
+  if (const LT *op = c.as<LT>()) return is_v(op->a) || is_v(op->b);
+  if (const LE *op = c.as<LE>()) return is_v(op->a) || is_v(op->b);
+  if (const GT *op = c.as<GT>()) return is_v(op->a) || is_v(op->b);
+  if (const GE *op = c.as<GE>()) return is_v(op->a) || is_v(op->b);
+  if (const EQ *op = c.as<EQ>()) return is_v(op->a) || is_v(op->b);
+  return false;
+}
+
 // Whether `value` is NaN whenever `v` is, from its structure alone: v itself; an IEEE operation (+, -, *, /, fma
 // through llvm.fma.f32, a strict_float wrapper) with such an operand; a select whose two branches both are, whatever
-// its condition, or whose condition is true for a NaN v (true_for_nan) and whose true branch is. Anything else
-// counts as not: min and max (x86's return an operand, not NaN), bit operations, conversions, and the other
-// conditions of selects (which way a comparison with NaN goes is left to the explicit select).
+// its condition, or whose condition is true for a NaN v (true_for_nan) and whose true branch is, or whose
+// condition is false for it (false_for_nan: prelu's dw term dy * select(x > 0, 0, x)) and whose false branch is.
+// Anything else counts as not: min and max (x86's return an operand, not NaN), bit operations, conversions, and the
+// other conditions of selects (which way those go with a NaN is left to the explicit select).
 // The kernels are built with strict_float, so Halide and LLVM keep these operations as written.
 inline bool propagates_nan(const Expr &value, const Expr &v) {
   using namespace Halide::Internal;
@@ -47,9 +65,10 @@ inline bool propagates_nan(const Expr &value, const Expr &v) {
   if (const Sub *op = value.as<Sub>()) return either(op->a, op->b);
   if (const Mul *op = value.as<Mul>()) return either(op->a, op->b);
   if (const Div *op = value.as<Div>()) return either(op->a, op->b);
-  if (const Select *op = value.as<Select>())
-    return propagates_nan(op->true_value, v) &&
-           (true_for_nan(op->condition, v) || propagates_nan(op->false_value, v));
+  if (const Select *op = value.as<Select>()) {
+    const bool t = propagates_nan(op->true_value, v), f = propagates_nan(op->false_value, v);
+    return (t && (f || true_for_nan(op->condition, v))) || (f && false_for_nan(op->condition, v));
+  }
   if (const Call *op = value.as<Call>()) {
     if (op->is_intrinsic(Call::strict_float)) return propagates_nan(op->args[0], v);
     if (op->name == "llvm.fma.f32")

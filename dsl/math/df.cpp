@@ -31,6 +31,8 @@ bool target_has_fma(const Target &t) {
          t.has_feature(Target::AVX512_SapphireRapids);
 }
 
+Expr add_product(Expr c, Expr a, Expr b) { return detail::add_mul(c, a, b); }
+
 namespace detail {
 bool use_fma() { return g_fma.load(); }
 bool contracting() { return g_contracting.load(); }

@@ -298,10 +298,14 @@ ACTGEN_API actgen_status actgen_bias_backward_stream(const actgen_kernel *kernel
  * there is ignored). Backward: dx = dy * df/dx (x; p), and dw[c] = the sum over o < outer, i < inner of
  * dy * df/dp[k] at (x; p) (prelu: dy * x where x <= 0, PyTorch's convention), computed in the same pass as dx
  * on CPU targets (CUDA: a second launch). dw is deterministic as the bias form's db (same blocks), with the bound,
- * against the exact sum of the exact terms (t = dy * df/dp[k], each rounded once in f32 before it is summed; a
- * term beyond f32's range is +-inf, a term with NaN x or NaN dy is NaN, and so is prelu's with an infinite dy where
- * x > 0 (dy * 0; PyTorch's term is 0 in both cases); a channel with a non-finite term gets a non-finite dw):
+ * against the exact sum of the exact terms t = dy * df/dp[k]:
  *   |dw[c] - sum t| <= 258 * 2^-24 * sum |t|
+ * Where the target has FMA (x86-64-avx2, x86-64-avx512, AArch64, CUDA) prelu's term dy * x is added to its
+ * block's running sum with one rounding (fma); elsewhere each term is rounded to f32 first. A term with NaN x or
+ * NaN dy is NaN, and so is prelu's with an infinite dy where x > 0 (dy * 0; PyTorch's term is 0 in both cases); a
+ * channel with such a term, or with a term beyond f32's range, gets a non-finite dw (with fma, a term beyond
+ * the range that the running sum brings back inside it, |t| < 2^129, is kept finite: the sum is then within the
+ * bound above).
  * In place: y == x; dx == dy or dx == x on CPU targets (on CUDA dx must not share elements with x or dy: the
  * second launch reads them). Errors and zero elements as the bias form (dw is set to +0 for a call with zero
  * elements and channels > 0). */
