@@ -157,6 +157,16 @@ int main(int argc, char **argv) {
   // which ptxas keeps as written, so the PTX (`-e assembly`) is what the GPU computes. (LLVM's own fusion is
   // not affected: see math::set_contracting.) Halide hands HL_LLVM_ARGS to LLVM once, before compiling.
   std::string llvm_args = "-nvptx-fma-level=0";
+  // AArch64: Halide scalarizes the math library's llvm.fma.f32 calls (docs/halide14.md section 3) and LLVM 14's
+  // SLP vectorizer puts them back together as 2-lane halves of the 4-lane vectors, because it costs the 4-lane
+  // trees above their scalar code (opt-14 -passes=slp-vectorizer on the scalar IR: 2-lane at the default
+  // threshold and at -50, 4-lane from -100). Seen at one native vector per operation (bench/cost_report.py's
+  // setting: the NEON hot loops lose 17-45% of their instructions with -slp-threshold=-1000, sigmoid's forward
+  // 53 -> 36, gelu's 160 -> 88, none gains); the shipped schedules' 16-lane operations were already whole vectors
+  // (within -2 .. +0.75 instructions per vector of the default schedule). The threshold only decides which trees
+  // SLP vectorizes; the operations stay the same.
+  for (int i = 1; i < argc; ++i)
+    if (std::strncmp(argv[i], "target=arm-64", 13) == 0) llvm_args += " -slp-threshold=-1000";
   if (const char *user = std::getenv("HL_LLVM_ARGS"); user && *user) llvm_args += std::string(" ") + user;
   setenv("HL_LLVM_ARGS", llvm_args.c_str(), 1);
   return Halide::Internal::generate_filter_main(argc, argv, std::cerr);
