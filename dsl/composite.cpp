@@ -9,6 +9,10 @@ using Halide::select;
 
 Expr slope_below_zero(Expr x, Expr s) { return select(x > 0.0f, x, select(s == 0.0f, 0.0f, x * s)); }
 
+Expr at_least(Expr x, Expr lo) { return select(x < lo, lo, x); }
+Expr at_most(Expr x, Expr hi) { return select(x > hi, hi, x); }
+Expr clamp_keeping_x(Expr x, Expr lo, Expr hi) { return at_most(at_least(x, lo), hi); }
+
 Expr sigmoid_slope(const DF &t) {
   // E / (1 + E)^2 with E = e^-|t| from one reduction (math::detail::sigmoid_parts; with the clamp at 104, where
   // the slope rounds to 0, E is e^-|t| itself, subnormal values rounded once).

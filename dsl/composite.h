@@ -13,6 +13,15 @@ using math::DF;
 // x > 0 ? x : s x (leaky_relu, prelu), with the limit 0 at x = -inf when s = 0 (not inf * 0 = NaN).
 Expr slope_below_zero(Expr x, Expr s);
 
+// x clamped to [lo, hi] as PyTorch's clamp: x < lo ? lo : x > hi ? hi : x, so x itself at a bound (relu6(-0) =
+// -0) and a NaN x passes through (IEEE comparisons with a NaN are false). The generators' NaN rule then needs no
+// select of its own (generators/generator_base.h, propagates_nan); on x86 each bound is one maxps / minps with x
+// as the operand returned for a NaN, where Halide's clamp (max and min) is two plus the NaN compare and blend.
+// at_least and at_most are the one-sided versions.
+Expr at_least(Expr x, Expr lo);
+Expr at_most(Expr x, Expr hi);
+Expr clamp_keeping_x(Expr x, Expr lo, Expr hi);
+
 // d/dx [x * sigmoid(t(x))] = sigmoid(t) + x * dt * sigmoid(t) * sigmoid(-t), where dt = t'(x).
 Expr d_x_sigmoid(Expr x, const DF &t, Expr dt);
 

@@ -32,8 +32,12 @@ inline bool true_for_nan(const Expr &c, const Expr &v) {
   return a.same_as(v) || equal(a, v);
 }
 
-// Whether c is false whenever v is a NaN: an ordered comparison (<, <=, >, >=, ==) with v itself as an operand
-// (IEEE: every ordered comparison with a NaN is false; != is not one), or an And with such a side.
+// Whether c is false whenever v is a NaN: a < or > comparison with v itself (IEEE ordered comparisons with a NaN
+// are false), or an And with such a side. Not <= or >=: Halide's simplifier rewrites a <= b as !(b < a) and then
+// swaps the select's branches (it assumes no NaN), so select(x <= c, a, x) comes out as select(c < x, x, a), which
+// gives a for a NaN x (seen in the x86 assembly of such a definition: vcmpltps and a blend). Only v itself: a
+// comparison of a value computed from v is not trusted (softplus's select(x < 0, L, x + L) inside a larger
+// expression came out NaN-free, 1.7e-38 for a NaN x, when it was).
 inline bool false_for_nan(const Expr &c, const Expr &v) {
   using namespace Halide::Internal;
   if (const And *op = c.as<And>()) return false_for_nan(op->a, v) || false_for_nan(op->b, v);
@@ -42,17 +46,40 @@ inline bool false_for_nan(const Expr &c, const Expr &v) {
     return a.same_as(v) || equal(a, v);
   };
   if (const LT *op = c.as<LT>()) return is_v(op->a) || is_v(op->b);
-  if (const LE *op = c.as<LE>()) return is_v(op->a) || is_v(op->b);
   if (const GT *op = c.as<GT>()) return is_v(op->a) || is_v(op->b);
-  if (const GE *op = c.as<GE>()) return is_v(op->a) || is_v(op->b);
-  if (const EQ *op = c.as<EQ>()) return is_v(op->a) || is_v(op->b);
+  return false;
+}
+
+// Whether value is a one-sided clamp of an expression a that carries v's NaN, written as PyTorch's clamp and
+// dsl/composite.h's at_least / at_most: select(a < lo, lo, a) or select(a > hi, hi, a), lo and hi not computed
+// from v. A NaN a fails the comparison and comes out as itself; on x86 each is one maxps / minps with a as the
+// operand returned for NaN (checked in the assembly of relu6, hardtanh, hardsigmoid, hardswish, softshrink and
+// squared_relu, and by the suite's NaN inputs on every target).
+inline bool propagates_nan(const Expr &value, const Expr &v);
+// A constant or a scalar parameter, possibly negated or wrapped (a clamp's bound: 6, p[0], -p[0]).
+inline bool is_bound(const Expr &e) {
+  using namespace Halide::Internal;
+  if (is_const(e) || e.as<Variable>()) return true;
+  if (const Call *c = e.as<Call>(); c && c->is_intrinsic(Call::strict_float)) return is_bound(c->args[0]);
+  if (const Sub *op = e.as<Sub>()) return is_bound(op->a) && is_bound(op->b);
+  if (const Mul *op = e.as<Mul>()) return is_bound(op->a) && is_bound(op->b);
+  return false;
+}
+inline bool is_nan_keeping_clamp(const Halide::Internal::Select *op, const Expr &v) {
+  using namespace Halide::Internal;
+  auto clamp_of = [&](const Expr &a, const Expr &bound) {
+    return equal(a, op->false_value) && equal(bound, op->true_value) && is_bound(bound) && propagates_nan(a, v);
+  };
+  if (const LT *c = op->condition.as<LT>()) return clamp_of(c->a, c->b);
+  if (const GT *c = op->condition.as<GT>()) return clamp_of(c->a, c->b);
   return false;
 }
 
 // Whether `value` is NaN whenever `v` is, from its structure alone: v itself; an IEEE operation (+, -, *, /, fma
 // through llvm.fma.f32, a strict_float wrapper) with such an operand; a select whose two branches both are, whatever
 // its condition, or whose condition is true for a NaN v (true_for_nan) and whose true branch is, or whose
-// condition is false for it (false_for_nan: prelu's dw term dy * select(x > 0, 0, x)) and whose false branch is.
+// condition is false for it (false_for_nan: prelu's dw term dy * select(x > 0, 0, x)) and whose false branch is;
+// a clamp that keeps a NaN (is_nan_keeping_clamp: dsl/composite.h's clamp_keeping_x).
 // Anything else counts as not: min and max (x86's return an operand, not NaN), bit operations, conversions, and the
 // other conditions of selects (which way those go with a NaN is left to the explicit select).
 // The kernels are built with strict_float, so Halide and LLVM keep these operations as written.
@@ -67,7 +94,8 @@ inline bool propagates_nan(const Expr &value, const Expr &v) {
   if (const Div *op = value.as<Div>()) return either(op->a, op->b);
   if (const Select *op = value.as<Select>()) {
     const bool t = propagates_nan(op->true_value, v), f = propagates_nan(op->false_value, v);
-    return (t && (f || true_for_nan(op->condition, v))) || (f && false_for_nan(op->condition, v));
+    return (t && (f || true_for_nan(op->condition, v))) || (f && false_for_nan(op->condition, v)) ||
+           is_nan_keeping_clamp(op, v);
   }
   if (const Call *op = value.as<Call>()) {
     if (op->is_intrinsic(Call::strict_float)) return propagates_nan(op->args[0], v);
