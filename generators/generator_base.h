@@ -35,9 +35,9 @@ inline bool true_for_nan(const Expr &c, const Expr &v) {
 // Whether c is false whenever v is a NaN: a < or > comparison with v itself (IEEE ordered comparisons with a NaN
 // are false), or an And with such a side. Not <= or >=: Halide's simplifier rewrites a <= b as !(b < a) and then
 // swaps the select's branches (it assumes no NaN), so select(x <= c, a, x) comes out as select(c < x, x, a), which
-// gives a for a NaN x (seen in the x86 assembly of such a definition: vcmpltps and a blend). Only v itself: a
-// comparison of a value computed from v is not trusted (softplus's select(x < 0, L, x + L) inside a larger
-// expression came out NaN-free, 1.7e-38 for a NaN x, when it was).
+// gives a for a NaN x (seen in the x86 assembly of such a definition: vcmpltps and a blend). Only v itself: with
+// comparisons of values computed from v trusted too, softplus's forward gave 1.7e-38 for a NaN x in a trial build
+// (the suite's NaN inputs caught it; which select lost the NaN was not traced).
 inline bool false_for_nan(const Expr &c, const Expr &v) {
   using namespace Halide::Internal;
   if (const And *op = c.as<And>()) return false_for_nan(op->a, v) || false_for_nan(op->b, v);
