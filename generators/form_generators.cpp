@@ -401,7 +401,7 @@ class ChannelBackward : public ChannelFormBase<ChannelBackward> {
     Func grad("grad");
     // The param form's term as its two factors where it is a product (prelu's dy * select(x > 0, 0, x)), so that
     // the sum takes it with one fma where the target has FMA (one rounding per term instead of two, and one
-    // instruction instead of two); otherwise the term and 1.
+    // instruction instead of two); otherwise the term itself.
     Expr pterm = bias ? Expr() : propagate_nans(act.param_backward(in.z, dyf, in.p), in.z, dyf);
     const Internal::Mul *product = pterm.defined() && math::fma_enabled() ? pterm.as<Internal::Mul>() : nullptr;
     if (bias)
@@ -418,22 +418,18 @@ class ChannelBackward : public ChannelFormBase<ChannelBackward> {
     // The channel sums' terms: grad itself on the CPU (one loop with dx, below); on the GPU a second launch: bias
     // reads the stored dx back (an in-place call has overwritten dy or x by then), param recomputes its term from
     // x and dy (the channel form's CUDA backward is not in place: actgen.h).
-    Func term("term");
-    auto factors = [&](FuncRef g) { return product ? Tuple(g[1], g[2]) : Tuple(g[1]); };
     if (t.has_gpu_feature()) {
       dx(j, k, ib, c, r, ob) = value(j, k, ib, c, r, ob);
-      if (bias)
-        term(j, k, ib, c, r, ob) = to_f32(Func(dx)(j, k, ib, c, r, ob));
-      else
-        term(j, k, ib, c, r, ob) = factors(grad(j, k, ib, c, r, ob));
     } else {
       dx(j, k, ib, c, r, ob) = undef(dx.type());
       dx(j, clamp(R.x, 0, chunks - 1), ib, c, clamp(R.y, 0, rows - 1), ob) = value(j, R.x, ib, c, R.y, ob);
-      if (bias)
-        term(j, k, ib, c, r, ob) = Expr(grad(j, k, ib, c, r, ob));
-      else
-        term(j, k, ib, c, r, ob) = factors(grad(j, k, ib, c, r, ob));
     }
+    Func term("term");
+    FuncRef g = grad(j, k, ib, c, r, ob);
+    if (bias)
+      term(j, k, ib, c, r, ob) = t.has_gpu_feature() ? to_f32(Func(dx)(j, k, ib, c, r, ob)) : Expr(g);
+    else
+      term(j, k, ib, c, r, ob) = product ? Tuple(g[1], g[2]) : Tuple(g[1]);
     partial(j, c, ib, ob) = 0.0f;
     FuncRef at = term(j, R.x, ib, c, R.y, ob);
     if (product)

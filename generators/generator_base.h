@@ -20,16 +20,20 @@ namespace actgen {
 
 using namespace Halide;
 
+// Whether a is v, with or without a strict_float wrapper.
+inline bool is_value(Expr a, const Expr &v) {
+  using namespace Halide::Internal;
+  if (const Call *s = a.as<Call>(); s && s->is_intrinsic(Call::strict_float)) a = s->args[0];
+  return a.same_as(v) || equal(a, v);
+}
+
 // Whether c is true whenever v is a NaN: is_nan(v) itself, or an Or with such a side (expm1's
 // `x == 0 || is_nan(x)`).
 inline bool true_for_nan(const Expr &c, const Expr &v) {
   using namespace Halide::Internal;
   if (const Or *op = c.as<Or>()) return true_for_nan(op->a, v) || true_for_nan(op->b, v);
   const Call *op = c.as<Call>();
-  if (!op || op->name != "is_nan_f32" || op->args.size() != 1) return false;
-  Expr a = op->args[0];
-  if (const Call *s = a.as<Call>(); s && s->is_intrinsic(Call::strict_float)) a = s->args[0];
-  return a.same_as(v) || equal(a, v);
+  return op && op->name == "is_nan_f32" && op->args.size() == 1 && is_value(op->args[0], v);
 }
 
 // Whether c is false whenever v is a NaN: a < or > comparison with v itself (IEEE ordered comparisons with a NaN
@@ -41,21 +45,13 @@ inline bool true_for_nan(const Expr &c, const Expr &v) {
 inline bool false_for_nan(const Expr &c, const Expr &v) {
   using namespace Halide::Internal;
   if (const And *op = c.as<And>()) return false_for_nan(op->a, v) || false_for_nan(op->b, v);
-  auto is_v = [&](Expr a) {
-    if (const Call *s = a.as<Call>(); s && s->is_intrinsic(Call::strict_float)) a = s->args[0];
-    return a.same_as(v) || equal(a, v);
-  };
-  if (const LT *op = c.as<LT>()) return is_v(op->a) || is_v(op->b);
-  if (const GT *op = c.as<GT>()) return is_v(op->a) || is_v(op->b);
+  if (const LT *op = c.as<LT>()) return is_value(op->a, v) || is_value(op->b, v);
+  if (const GT *op = c.as<GT>()) return is_value(op->a, v) || is_value(op->b, v);
   return false;
 }
 
-// Whether value is a one-sided clamp of an expression a that carries v's NaN, written as PyTorch's clamp and
-// dsl/composite.h's at_least / at_most: select(a < lo, lo, a) or select(a > hi, hi, a), lo and hi not computed
-// from v. A NaN a fails the comparison and comes out as itself; on x86 each is one maxps / minps with a as the
-// operand returned for NaN (checked in the assembly of relu6, hardtanh, hardsigmoid, hardswish, softshrink and
-// squared_relu, and by the suite's NaN inputs on every target).
 inline bool propagates_nan(const Expr &value, const Expr &v);
+
 // A constant or a scalar parameter, possibly negated or wrapped (a clamp's bound: 6, p[0], -p[0]).
 inline bool is_bound(const Expr &e) {
   using namespace Halide::Internal;
@@ -65,6 +61,12 @@ inline bool is_bound(const Expr &e) {
   if (const Mul *op = e.as<Mul>()) return is_bound(op->a) && is_bound(op->b);
   return false;
 }
+
+// Whether value is a one-sided clamp of an expression a that carries v's NaN, written as PyTorch's clamp and
+// dsl/composite.h's at_least / at_most: select(a < lo, lo, a) or select(a > hi, hi, a), lo and hi bounds
+// (is_bound). A NaN a fails the comparison and comes out as itself; on x86 each is one maxps / minps with a as the
+// operand returned for NaN (checked in the assembly of relu6, hardtanh, hardsigmoid, hardswish, softshrink and
+// squared_relu, and by the suite's NaN inputs on every target).
 inline bool is_nan_keeping_clamp(const Halide::Internal::Select *op, const Expr &v) {
   using namespace Halide::Internal;
   auto clamp_of = [&](const Expr &a, const Expr &bound) {
