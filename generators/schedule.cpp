@@ -6,9 +6,14 @@ namespace actgen {
 
 using namespace Halide;
 
+bool vector_code(const Target &target) {
+  if (target.arch == Target::RISCV) return false;
+  return !(target.arch == Target::WebAssembly && !target.has_feature(Target::WasmSimd128));
+}
+
 void vectorize_loop(Stage s, const VarOrRVar &v, const Target &target, int vectors, int unroll) {
   const int natural = target.natural_vector_size<float>();
-  vectors = std::max(1, vectors);
+  vectors = vector_code(target) ? std::max(1, vectors) : 1;
   unroll = std::max(1, unroll);
   if (target.arch != Target::ARM) {
     // x86: native vectors only, `vectors * unroll` of them unrolled.

@@ -40,8 +40,16 @@ struct ScheduleKnobs {
 // bytes and unpacking them before each blend, which cost AVX2 1.5x the instructions on average (hardswish 57
 // instead of 2 x 10 per 16 floats, and 3x the time); see docs/halide14.md, "Wide vectors". On ARM the wide vector
 // is kept: there it needs fewer instructions than the unrolled native ones (bench/cost_report.py --knobs).
+// Where Halide emits no vector code for the target (vector_code below), one native vector (natural lanes, which
+// LLVM splits into scalar operations: natural-way unrolled scalar code) whatever `vectors` says: `vectors` of them
+// were the same work in `vectors` times the code (riscv64: gelu's forward 138 KB instead of 33, generated in 2.5 s
+// instead of 0.55).
 void vectorize_loop(Halide::Stage s, const Halide::VarOrRVar &v, const Halide::Target &target, int vectors,
                     int unroll);
+
+// Whether Halide 14 emits vector instructions for the target: not for RISC-V (its back end asks LLVM 14 for a
+// feature name LLVM no longer knows, docs/halide14.md section 12) nor for WebAssembly without simd128.
+bool vector_code(const Halide::Target &target);
 
 // Schedules out(i) over [0, extent). Tails use GuardWithIf: ShiftInwards would recompute the last elements
 // from an input that an in-place call (y == x) has already overwritten.
