@@ -2,8 +2,8 @@
 # Runs every test: sets up and builds if needed, runs the CTest suites (unit, accuracy, memory, errors, math
 # library, libm check, command-line tool, thread stress), then installs the package and builds and runs
 # examples/consumer against it with find_package(actgen), and checks the pkg-config file; then the reliability runs
-# (scripts/test_sanitizers.sh: ASan+UBSan suites, TSan stress, 60 s of libFuzzer) and the cross builds with their
-# suites under qemu-user: aarch64 (arm-64-neon) and riscv64 (scripts/test_cross.sh).
+# (scripts/test_sanitizers.sh: ASan+UBSan suites, TSan stress, 30 s of libFuzzer on every core) and the cross
+# builds with their suites under qemu-user: aarch64 (arm-64-neon) and riscv64 (scripts/test_cross.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
