@@ -50,8 +50,86 @@ inline bool false_for_nan(const Expr &c, const Expr &v) {
   return false;
 }
 
-inline bool propagates_nan(const Expr &value, const Expr &v);
+// How a value carries v's NaN (nan_carry): not shown to (kNone); as a NaN whose bits are fixed by v's alone, the
+// same whatever order the compiler gives the operands of an operation: v's own sign (kSame), flipped (kFlip), set
+// (kSet) or cleared (kClear), or one of those chosen by a select (kChosen); or a NaN whose sign may depend on the order
+// of two NaN operands (kUnordered: x86 returns the first operand's NaN, and LLVM may commute them differently in
+// the serial, parallel and tail loops, so a size-1 call could differ from a long one in the NaN's sign bit).
+enum NanCarry { kNone, kSame, kFlip, kSet, kClear, kChosen, kUnordered };
 
+inline NanCarry nan_carry(const Expr &value, const Expr &v);
+inline bool propagates_nan(const Expr &value, const Expr &v) {
+  const NanCarry c = nan_carry(value, v);
+  return c != kNone && c != kUnordered;
+}
+
+// The carry of an IEEE operation's result from its operands': the one carrying operand's, or that of several that
+// carry the same kSame / kFlip / kSet / kClear NaN (its payload is v's, quieted, whichever operand the processor
+// returns). Two different ones are kUnordered: exact_prod's fma(a, b, -p) with a NaN a has a and -p as NaNs of
+// opposite signs.
+inline NanCarry nan_combine(NanCarry a, NanCarry b) {
+  if (a == kNone) return b;
+  if (b == kNone) return a;
+  return a == b && a != kChosen && a != kUnordered ? a : kUnordered;
+}
+
+// The carry of a float's bits (a UInt(32) expression): reinterpret(UInt(32), a) carries a's; | m with m a constant
+// with only the sign bit sets it, & c with c keeping the 31 other bits clears it, ^ m flips it, and | (bits(v) &
+// 0x80000000) on cleared bits gives v's own sign back (the math library's -|t|, abs, neg_bits, copysign_nonneg). A
+// NaN stays a NaN through each: its exponent and payload bits are not touched.
+inline NanCarry nan_carry_bits(const Expr &bits, const Expr &v) {
+  using namespace Halide::Internal;
+  constexpr uint64_t kSign = 0x80000000u, kRest = 0x7fffffffu;
+  if (bits.type() != UInt(32)) return kNone;
+  const Call *op = bits.as<Call>();
+  if (!op) return kNone;
+  if (op->is_intrinsic(Call::reinterpret)) return op->args[0].type().is_float() ? nan_carry(op->args[0], v) : kNone;
+  if (op->args.size() != 2) return kNone;
+  auto constant = [](const Expr &e, uint64_t *c) {
+    const uint64_t *u = as_const_uint(e);
+    if (u) *c = *u;
+    return u != nullptr;
+  };
+  // m = bits(s) & 0x80000000 for some s: *s is set.
+  auto sign_of = [&](const Expr &m, Expr *s) {
+    const Call *a = m.as<Call>();
+    if (!a || !a->is_intrinsic(Call::bitwise_and)) return false;
+    for (int k = 0; k < 2; ++k) {
+      uint64_t mask = 0;
+      const Call *r = a->args[1 - k].as<Call>();
+      if (constant(a->args[k], &mask) && mask == kSign && r && r->is_intrinsic(Call::reinterpret)) {
+        *s = r->args[0];
+        return true;
+      }
+    }
+    return false;
+  };
+  for (int k = 0; k < 2; ++k) {
+    const Expr &x = op->args[k], &m = op->args[1 - k];
+    uint64_t c = 0;
+    Expr s;
+    const bool sign_constant = constant(m, &c) && (c & kRest) == 0;
+    if (op->is_intrinsic(Call::bitwise_or) && sign_constant) {
+      const NanCarry in = nan_carry_bits(x, v);
+      return in == kNone || in == kUnordered ? in : c == 0 ? in : kSet;
+    }
+    if (op->is_intrinsic(Call::bitwise_or) && sign_of(m, &s)) {
+      const NanCarry in = nan_carry_bits(x, v);
+      if (in == kNone || in == kUnordered) return in;
+      return in == kClear && is_value(s, v) ? kSame : kUnordered;
+    }
+    if (op->is_intrinsic(Call::bitwise_xor) && sign_constant) {
+      const NanCarry in = nan_carry_bits(x, v);
+      if (c == 0 || in == kNone || in == kUnordered) return in;
+      return in == kSame ? kFlip : in == kFlip ? kSame : in == kSet ? kClear : in == kClear ? kSet : kUnordered;
+    }
+    if (op->is_intrinsic(Call::bitwise_and) && constant(m, &c) && (c & kRest) == kRest) {
+      const NanCarry in = nan_carry_bits(x, v);
+      return in == kNone || in == kUnordered ? in : (c & kSign) ? in : kClear;
+    }
+  }
+  return kNone;
+}
 // A constant or a scalar parameter, possibly negated or wrapped (a clamp's bound: 6, p[0], -p[0]).
 inline bool is_bound(const Expr &e) {
   using namespace Halide::Internal;
@@ -77,34 +155,48 @@ inline bool is_nan_keeping_clamp(const Halide::Internal::Select *op, const Expr 
   return false;
 }
 
-// Whether `value` is NaN whenever `v` is, from its structure alone: v itself; an IEEE operation (+, -, *, /, fma
-// through llvm.fma.f32, a strict_float wrapper) with such an operand; a select whose two branches both are, whatever
-// its condition, or whose condition is true for a NaN v (true_for_nan) and whose true branch is, or whose
-// condition is false for it (false_for_nan: prelu's dw term dy * select(x > 0, 0, x)) and whose false branch is;
-// a clamp that keeps a NaN (is_nan_keeping_clamp: dsl/composite.h's clamp_keeping_x).
-// Anything else counts as not: min and max (x86's return an operand, not NaN), bit operations, conversions, and the
-// other conditions of selects (which way those go with a NaN is left to the explicit select).
+// How `value` carries v's NaN (NanCarry), from its structure alone: v itself (kSame); an IEEE operation (+, -, *, /,
+// fma through llvm.fma.f32, a strict_float wrapper) with such an operand (nan_combine); a select whose condition is
+// true for a NaN v (true_for_nan) and whose true branch carries it, or whose condition is false for it
+// (false_for_nan: prelu's dw term dy * select(x > 0, 0, x)) and whose false branch does, or whose two branches both
+// do, whatever its condition; a clamp that keeps a NaN (is_nan_keeping_clamp: dsl/composite.h's
+// clamp_keeping_x); abs; a float whose bits are such a value's with only the sign bit changed (nan_carry_bits).
+// Anything else counts as not: min and max (x86's return an operand, not NaN), other bit operations, conversions,
+// and the other conditions of selects (which way those go with a NaN is left to the explicit select). Operands
+// that carry no NaN of v's are assumed not to be NaNs of their own (the math library's scale factors built from
+// integer bits have a zero mantissa: at worst an infinity).
 // The kernels are built with strict_float, so Halide and LLVM keep these operations as written.
-inline bool propagates_nan(const Expr &value, const Expr &v) {
+inline NanCarry nan_carry(const Expr &value, const Expr &v) {
   using namespace Halide::Internal;
-  if (value.same_as(v) || equal(value, v)) return true;
-  if (!value.type().is_float()) return false;
-  auto either = [&](const Expr &a, const Expr &b) { return propagates_nan(a, v) || propagates_nan(b, v); };
-  if (const Add *op = value.as<Add>()) return either(op->a, op->b);
-  if (const Sub *op = value.as<Sub>()) return either(op->a, op->b);
-  if (const Mul *op = value.as<Mul>()) return either(op->a, op->b);
-  if (const Div *op = value.as<Div>()) return either(op->a, op->b);
+  if (value.same_as(v) || equal(value, v)) return kSame;
+  if (!value.type().is_float()) return kNone;
+  auto both = [&](const Expr &a, const Expr &b) { return nan_combine(nan_carry(a, v), nan_carry(b, v)); };
+  if (const Add *op = value.as<Add>()) return both(op->a, op->b);
+  if (const Sub *op = value.as<Sub>()) return both(op->a, op->b);
+  if (const Mul *op = value.as<Mul>()) return both(op->a, op->b);
+  if (const Div *op = value.as<Div>()) return both(op->a, op->b);
   if (const Select *op = value.as<Select>()) {
-    const bool t = propagates_nan(op->true_value, v), f = propagates_nan(op->false_value, v);
-    return (t && (f || true_for_nan(op->condition, v))) || (f && false_for_nan(op->condition, v)) ||
-           is_nan_keeping_clamp(op, v);
+    const NanCarry t = nan_carry(op->true_value, v), f = nan_carry(op->false_value, v);
+    if (t != kNone && true_for_nan(op->condition, v)) return t;
+    if (f != kNone && false_for_nan(op->condition, v)) return f;
+    if (is_nan_keeping_clamp(op, v)) return nan_carry(op->false_value, v);
+    if (t == kNone || f == kNone) return kNone;
+    return t == f ? t : t == kUnordered || f == kUnordered ? kUnordered : kChosen;
   }
   if (const Call *op = value.as<Call>()) {
-    if (op->is_intrinsic(Call::strict_float)) return propagates_nan(op->args[0], v);
-    if (op->name == "llvm.fma.f32")
-      return std::any_of(op->args.begin(), op->args.end(), [&](const Expr &a) { return propagates_nan(a, v); });
+    if (op->is_intrinsic(Call::strict_float)) return nan_carry(op->args[0], v);
+    if (op->is_intrinsic(Call::abs)) {
+      const NanCarry in = nan_carry(op->args[0], v);
+      return in == kNone || in == kUnordered ? in : kClear;
+    }
+    if (op->is_intrinsic(Call::reinterpret)) return nan_carry_bits(op->args[0], v);
+    if (op->name == "llvm.fma.f32") {
+      NanCarry c = kNone;
+      for (const Expr &a : op->args) c = nan_combine(c, nan_carry(a, v));
+      return c;
+    }
   }
-  return false;
+  return kNone;
 }
 
 // The contract's NaN rule, for every activation: NaN in x (or dy) gives NaN out, whatever the definition's
@@ -115,7 +207,10 @@ inline Expr propagate_nan(Expr value, Expr v) {
 }
 
 // A backward value with the rule for both inputs: dy's first, so that its select is left out where the value carries
-// dy's NaN (x's select would hide that: its true branch is x). Where both are NaN the result is x's NaN.
+// dy's NaN (x's select would hide that: its true branch is x). With x and dy both NaN the result is a NaN, x's or
+// dy's: where the value carries both (dy * f'(x) with an f' that carries x's), which one depends on the operand order
+// the compiler picks for that multiply (include/actgen/actgen.h says so). One NaN input gives the same bits from every
+// loop of a kernel (nan_carry).
 inline Expr propagate_nans(Expr value, Expr x, Expr dy) { return propagate_nan(propagate_nan(value, dy), x); }
 
 // The scalar inputs every generator declares where the kernel signature puts them (common/kernel_signature.h):

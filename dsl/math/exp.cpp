@@ -41,10 +41,10 @@ Pow2Split pow2_split(const Expr &tb, const Expr &k) {
 }
 }  // namespace
 
-DF exp_core_df(const Expr &hi, const Expr &lo) {
+DF exp_core_df(const Expr &hi, const Expr &lo, bool keep_nan) {
   // k = round(h / ln 2) by the 1.5 * 2^23 shifter: the sum's low bits hold k, so no float->int conversion
   // (a NaN reaching fptosi is poison to LLVM, which then folds NaN tests away); h is clamped so k is in [-150, 128].
-  Expr h = clamp(hi, -104.0f, 89.0f);
+  Expr h = keep_nan ? clamp_keeping_nan(hi, Expr(-104.0f), Expr(89.0f)) : clamp(hi, -104.0f, 89.0f);
   const float shifter = 12582912.0f;  // 1.5 * 2^23, bits 0x4b400000
   Expr t = h * kLog2e + shifter;
   Expr kf = t - shifter;
@@ -60,12 +60,13 @@ DF exp_core_df(const Expr &hi, const Expr &lo) {
   return {(y.hi * sc.S) * sc.C, (y.lo * sc.S) * sc.C};
 }
 
-Expr exp_core(const Expr &hi, const Expr &lo) {
-  if (!use_fma()) return exp_core_df(hi, lo).hi;
+Expr exp_core(const Expr &hi, const Expr &lo, bool keep_nan) {
+  if (!use_fma()) return exp_core_df(hi, lo, keep_nan).hi;
   // With the FMA path: the same reduction and scaling, and e^r by Horner with fused steps, 1 + r (1 + r q(r)),
   // whose last step rounds once (r's rounding and the inner step add about 0.3 ulp): within 1 ulp, six
   // operations fewer than the double-float sum exp_core_df keeps for its low part.
-  Ln2Reduction red = reduce_ln2(clamp(hi, -104.0f, 89.0f));
+  Ln2Reduction red =
+      reduce_ln2(keep_nan ? clamp_keeping_nan(hi, Expr(-104.0f), Expr(89.0f)) : clamp(hi, -104.0f, 89.0f));
   Expr kf = red.kf, r1 = red.r1;
   Expr r = lo.defined() ? r1 + fma(kf, Expr(-kLn2Lo), clamp(lo, -1e-3f, 1e-3f)) : fma(kf, Expr(-kLn2Lo), r1);
   Expr y = fma(r, fma(r, exp_quadratic_tail(r), Expr(1.0f)), Expr(1.0f));
@@ -77,13 +78,10 @@ Expr exp_core(const Expr &hi, const Expr &lo) {
 
 using detail::f32;
 
-Expr exp(Expr x) {
-  return detail::strict(select(detail::is_nan_bits(x), x, detail::exp_core(x, Expr())));
-}
+// A NaN x passes exp_core's clamp (keep_nan) and comes out of its arithmetic as NaN: no select.
+Expr exp(Expr x) { return detail::strict(detail::exp_core(x, Expr(), true)); }
 
-Expr exp(const DF &x) {
-  return detail::strict(select(detail::is_nan_bits(x.hi), x.hi, detail::exp_core(x.hi, x.lo)));
-}
+Expr exp(const DF &x) { return detail::strict(detail::exp_core(x.hi, x.lo, true)); }
 
 Expr expm1(Expr x) {
   // expm1_nonpos' one-rounding form over the whole line: x clamped to [-18, 89] (e^-18 - 1 rounds to -1; e^89

@@ -93,6 +93,15 @@ inline DF exact_square(const Expr &a) {
 Expr strict(const Expr &e);
 inline DF strict(const DF &d) { return {strict(d.hi), strict(d.lo)}; }
 
+// x clamped as PyTorch's clamp, a NaN x passing through (IEEE comparisons with a NaN are false): x < lo ? lo : x,
+// x > hi ? hi : x. On x86 each is one maxps / minps with x as the operand returned for a NaN, as many instructions
+// as Halide's max / min, which return the bound for a NaN: a routine clamped this way can leave its NaN select out
+// where every later step is an IEEE operation on the clamped value (the generators' NaN rule,
+// generators/generator_base.h's propagates_nan, then sees that too and adds none).
+inline Expr at_least(const Expr &x, const Expr &lo) { return Halide::select(x < lo, lo, x); }
+inline Expr at_most(const Expr &x, const Expr &hi) { return Halide::select(x > hi, hi, x); }
+inline Expr clamp_keeping_nan(const Expr &x, const Expr &lo, const Expr &hi) { return at_most(at_least(x, lo), hi); }
+
 // x is a NaN (integer test on the bits: immune to fast-math folding).
 inline Expr is_nan_bits(const Expr &x) {
   using namespace Halide;
@@ -155,11 +164,13 @@ Ln2Reduction reduce_ln2(const Expr &h);
 inline Expr pow2i(const Expr &k) { return Halide::reinterpret(Halide::Float(32), (k + 127) << 23); }
 
 // e^(hi + lo) as a float (lo undefined: e^hi), plain-float Cody-Waite, about 0.6 ulp, subnormal results rounded
-// once, overflow -> inf, hi = -inf -> 0, +inf -> inf. NaN hi gives an unspecified (non-poison) value.
-Expr exp_core(const Expr &hi, const Expr &lo);
+// once, overflow -> inf, hi = -inf -> 0, +inf -> inf. NaN hi gives an unspecified (non-poison) value, or with
+// keep_nan that NaN (the clamp of hi keeps it: math::exp, which then has no select; without, Halide's clamp is
+// cheaper where registers are short, as the clamp bounds can be memory operands).
+Expr exp_core(const Expr &hi, const Expr &lo, bool keep_nan = false);
 // The same as hi + lo: lo the rounding error of hi to ~2^-28 relative in the normal range (polynomial error
 // 0.18 * 2^-24 relative on top). Above 88.7 hi = inf and lo is inf or NaN: callers select.
-DF exp_core_df(const Expr &hi, const Expr &lo);
+DF exp_core_df(const Expr &hi, const Expr &lo, bool keep_nan = false);
 // q(r) with e^r = 1 + r + r^2 q(r) on the reduced range [-0.35, 0.35]: degree 4, interpolating
 // (e^r - 1 - r) / r^2 at the Chebyshev nodes (long double interpolation, coefficients rounded to float); max
 // relative error of 1 + r + r^2 q(r) 0.18 * 2^-24. Shared by exp_core_df and sigmoid_parts.
@@ -174,7 +185,7 @@ Expr exp_quadratic_tail(const Expr &r);
 //    subnormal values rounded once (and E64 = e^-|t| 2^64, normal, the same value 2^64 high); beyond, E is
 //    normal and kr as above.
 // D + dl = 1 + E (+ El) (D rounded, dl the rest). neg: t < 0.
-// Does not handle NaN (the result is some finite value; callers select NaN themselves).
+// Does not handle NaN (the result is some finite value; callers select NaN themselves) unless keep_nan (below).
 struct SigmoidParts {
   Expr neg;  // Bool: hi < 0
   Expr E;    // Float(32)
@@ -186,7 +197,12 @@ struct SigmoidParts {
 };
 // with_low: E + El to ~2^-40 (a double-float step, for callers that correct their quotients with El); without,
 // El is undefined and E is within ~0.9 ulp from a plain Horner step (six fewer operations).
-SigmoidParts sigmoid_parts(const Expr &hi, const Expr &lo, float clamp_lo, bool with_low);
+// keep_nan: a NaN hi passes the clamp, so E and D are NaN (with the sign bit set): for a caller whose result is
+// computed from E and D alone (sigmoid), which then needs no NaN select. Without it a NaN hi gives some finite E,
+// as the comment above says: a caller that combines E with t itself (x E, t + log(1 + E)) would otherwise meet two
+// NaNs of opposite signs in one operation, and which one comes out depends on the operand order the compiler
+// picks (generators/generator_base.h, NanCarry).
+SigmoidParts sigmoid_parts(const Expr &hi, const Expr &lo, float clamp_lo, bool with_low, bool keep_nan = false);
 
 // log(u) + c for finite u > 0 (subnormal u included) and a small correction c (|c| <~ ulp(u)/u), about 0.6 ulp.
 // Does not handle u <= 0, inf or NaN.

@@ -11,12 +11,12 @@ namespace {
 bool is_zero_const(const Expr &e) { return !e.defined() || Internal::is_const_zero(e); }
 }  // namespace
 
-SigmoidParts sigmoid_parts(const Expr &hi, const Expr &lo, float clamp_lo, bool with_low) {
+SigmoidParts sigmoid_parts(const Expr &hi, const Expr &lo, float clamp_lo, bool with_low, bool keep_nan) {
   const float clamp_mag = std::abs(clamp_lo);
   Expr neg = hi < 0.0f;
   // m = -|t| (sign bit set), lo with the matching sign.
   Expr mh = reinterpret(Float(32), reinterpret(UInt(32), hi) | Expr(uint32_t{0x80000000u}));
-  mh = max(mh, -clamp_mag);
+  mh = keep_nan ? at_least(mh, Expr(-clamp_mag)) : max(mh, -clamp_mag);  // one maxps either way
   Expr ml;
   if (!is_zero_const(lo)) ml = select(neg, lo, neg_bits(lo));
   // k = round(m / ln 2) in [-280, 0], r1 = m - k L2H exact.
@@ -94,10 +94,10 @@ Expr finish_mul_sigmoid(const Expr &r, const Expr &a, const DF &t) {
 Expr sigmoid_impl(const Expr &hi, const Expr &lo) {
   // x >= 0: 1 / (1 + E); x < 0: E / (1 + E), E = e^-|x|. Below x = -104 the result rounds to 0; with that clamp
   // E is e^-|x| itself, rounded once where subnormal (and 1 + E = 1 there, so the quotient is E).
-  // Error: E (<= 0.9 ulp), 1 + E (0.5), the division (0.5); measured in tests/math.
-  detail::SigmoidParts p = detail::sigmoid_parts(hi, lo, 104.0f, false);
-  Expr t = select(p.neg, p.E, 1.0f) / p.D;
-  return detail::strict(select(is_nan(hi), hi, t));
+  // Error: E (<= 0.9 ulp), 1 + E (0.5), the division (0.5); measured in tests/math. A NaN x comes out of the
+  // division as NaN (keep_nan: E and D are NaN), with no select.
+  detail::SigmoidParts p = detail::sigmoid_parts(hi, lo, 104.0f, false, true);
+  return detail::strict(select(p.neg, p.E, 1.0f) / p.D);
 }
 }  // namespace
 

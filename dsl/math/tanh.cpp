@@ -15,10 +15,10 @@ Expr tanh(Expr x) {
   // 43 -> 35 AVX2 instructions (32 with the single clamp and copysign_nonneg below). Measured 1.88 ulp (near
   // x = 0.5; it was 1.5).
   using detail::mad;
-  // -2|x| is -|x| * 2 exactly and below +0 whatever x is, so one clamp (at -20) where two were: NaN x gives some
-  // value here and is selected at the end.
+  // -2|x| is -|x| * 2 exactly and below +0 whatever x is, so one clamp (at -20) where two were. A NaN x passes the
+  // clamp and every later step (copysign_nonneg keeps it a NaN): no select.
   Expr a = abs(x);
-  detail::Ln2Reduction red = detail::reduce_ln2(max(a * -2.0f, -20.0f));
+  detail::Ln2Reduction red = detail::reduce_ln2(detail::at_least(a * -2.0f, Expr(-20.0f)));
   Expr r = mad(red.kf, Expr(-detail::kLn2Lo), red.r1);
   Expr p = mad(r * r, detail::exp_quadratic_tail(r), r);  // e^r - 1
   Expr P = detail::pow2i(red.k);
@@ -27,8 +27,7 @@ Expr tanh(Expr x) {
   Expr num = mad(detail::neg_bits(P), p, 1.0f - P);
   Expr den = mad(P, p, P + 1.0f);
   Expr t = num / den;
-  Expr res = detail::copysign_nonneg(t, x);
-  return detail::strict(select(is_nan(x), x, res));
+  return detail::strict(detail::copysign_nonneg(t, x));
 }
 
 }  // namespace actgen::math

@@ -79,7 +79,10 @@ ACTGEN_API void actgen_kernel_destroy(actgen_kernel *kernel);
 /* y[i] = f(x[i]) for i < n. The kernel must be a forward kernel. */
 ACTGEN_API actgen_status actgen_forward(const actgen_kernel *kernel, const void *x, void *y, size_t n);
 
-/* dx[i] = dy[i] * f'(x[i]) for i < n. The kernel must be a backward kernel. */
+/* dx[i] = dy[i] * f'(x[i]) for i < n. The kernel must be a backward kernel. A NaN x[i] or dy[i] gives a NaN dx[i];
+ * where both are NaN, which of the two NaNs (sign, payload) comes out is unspecified (IEEE 754 leaves it open too),
+ * and may differ between call sizes. One NaN input gives the same result bits whatever n, thread count or
+ * position. */
 ACTGEN_API actgen_status actgen_backward(const actgen_kernel *kernel, const void *x, const void *dy, void *dx,
                                          size_t n);
 
