@@ -9,10 +9,6 @@ using Halide::select;
 
 Expr slope_below_zero(Expr x, Expr s) { return select(x > 0.0f, x, select(s == 0.0f, 0.0f, x * s)); }
 
-Expr at_least(Expr x, Expr lo) { return math::detail::at_least(x, lo); }
-Expr at_most(Expr x, Expr hi) { return math::detail::at_most(x, hi); }
-Expr clamp_keeping_x(Expr x, Expr lo, Expr hi) { return math::detail::clamp_keeping_nan(x, lo, hi); }
-
 Expr sigmoid_slope(const DF &t) {
   // E / (1 + E)^2 with E = e^-|t| from one reduction (math::detail::sigmoid_parts; with the clamp at 104, where
   // the slope rounds to 0, E is e^-|t| itself, subnormal values rounded once).

@@ -4,6 +4,7 @@
 #define ACTGEN_DSL_COMPOSITE_H
 
 #include "dsl/math.h"
+#include "dsl/math/internal.h"
 
 namespace actgen {
 
@@ -17,10 +18,11 @@ Expr slope_below_zero(Expr x, Expr s);
 // -0) and a NaN x passes through (IEEE comparisons with a NaN are false). The generators' NaN rule then needs no
 // select of its own (generators/generator_base.h, propagates_nan); on x86 each bound is one maxps / minps with x
 // as the operand returned for a NaN, where Halide's clamp (max and min) is two plus the NaN compare and blend.
-// at_least and at_most are the one-sided versions.
-Expr at_least(Expr x, Expr lo);
-Expr at_most(Expr x, Expr hi);
-Expr clamp_keeping_x(Expr x, Expr lo, Expr hi);
+// at_least and at_most are the one-sided versions. The math library's own (dsl/math/internal.h), which its routines
+// clamp with too.
+using math::detail::at_least;
+using math::detail::at_most;
+using math::detail::clamp_keeping_nan;
 
 // d/dx [x * sigmoid(t(x))] = sigmoid(t) + x * dt * sigmoid(t) * sigmoid(-t), where dt = t'(x).
 Expr d_x_sigmoid(Expr x, const DF &t, Expr dt);

@@ -73,6 +73,20 @@ inline NanCarry nan_combine(NanCarry a, NanCarry b) {
   return a == b && a != kChosen && a != kUnordered ? a : kUnordered;
 }
 
+// What a bit operation does to a NaN's sign bit (nan_carry_bits), and the carry that results (with_sign).
+enum SignChange { kKeepSign, kSetSign, kClearSign, kFlipSign, kSignOfV, kSignOfOther };
+inline NanCarry with_sign(NanCarry in, SignChange change) {
+  if (in == kNone || in == kUnordered || change == kKeepSign) return in;
+  switch (change) {
+    case kSetSign: return kSet;
+    case kClearSign: return kClear;
+    case kFlipSign:
+      return in == kSame ? kFlip : in == kFlip ? kSame : in == kSet ? kClear : in == kClear ? kSet : kUnordered;
+    case kSignOfV: return in == kClear ? kSame : kUnordered;  // copysign_nonneg(t, v) on a t with its sign cleared
+    default: return kUnordered;
+  }
+}
+
 // The carry of a float's bits (a UInt(32) expression): reinterpret(UInt(32), a) carries a's; | m with m a constant
 // with only the sign bit sets it, & c with c keeping the 31 other bits clears it, ^ m flips it, and | (bits(v) &
 // 0x80000000) on cleared bits gives v's own sign back (the math library's -|t|, abs, neg_bits, copysign_nonneg). A
@@ -104,32 +118,22 @@ inline NanCarry nan_carry_bits(const Expr &bits, const Expr &v) {
     }
     return false;
   };
+  const bool is_or = op->is_intrinsic(Call::bitwise_or), is_xor = op->is_intrinsic(Call::bitwise_xor),
+             is_and = op->is_intrinsic(Call::bitwise_and);
   for (int k = 0; k < 2; ++k) {
     const Expr &x = op->args[k], &m = op->args[1 - k];
     uint64_t c = 0;
     Expr s;
     const bool sign_constant = constant(m, &c) && (c & kRest) == 0;
-    if (op->is_intrinsic(Call::bitwise_or) && sign_constant) {
-      const NanCarry in = nan_carry_bits(x, v);
-      return in == kNone || in == kUnordered ? in : c == 0 ? in : kSet;
-    }
-    if (op->is_intrinsic(Call::bitwise_or) && sign_of(m, &s)) {
-      const NanCarry in = nan_carry_bits(x, v);
-      if (in == kNone || in == kUnordered) return in;
-      return in == kClear && is_value(s, v) ? kSame : kUnordered;
-    }
-    if (op->is_intrinsic(Call::bitwise_xor) && sign_constant) {
-      const NanCarry in = nan_carry_bits(x, v);
-      if (c == 0 || in == kNone || in == kUnordered) return in;
-      return in == kSame ? kFlip : in == kFlip ? kSame : in == kSet ? kClear : in == kClear ? kSet : kUnordered;
-    }
-    if (op->is_intrinsic(Call::bitwise_and) && constant(m, &c) && (c & kRest) == kRest) {
-      const NanCarry in = nan_carry_bits(x, v);
-      return in == kNone || in == kUnordered ? in : (c & kSign) ? in : kClear;
-    }
+    if (is_or && sign_constant) return with_sign(nan_carry_bits(x, v), c == 0 ? kKeepSign : kSetSign);
+    if (is_or && sign_of(m, &s)) return with_sign(nan_carry_bits(x, v), is_value(s, v) ? kSignOfV : kSignOfOther);
+    if (is_xor && sign_constant) return with_sign(nan_carry_bits(x, v), c == 0 ? kKeepSign : kFlipSign);
+    if (is_and && constant(m, &c) && (c & kRest) == kRest)
+      return with_sign(nan_carry_bits(x, v), (c & kSign) ? kKeepSign : kClearSign);
   }
   return kNone;
 }
+
 // A constant or a scalar parameter, possibly negated or wrapped (a clamp's bound: 6, p[0], -p[0]).
 inline bool is_bound(const Expr &e) {
   using namespace Halide::Internal;
@@ -160,7 +164,7 @@ inline bool is_nan_keeping_clamp(const Halide::Internal::Select *op, const Expr 
 // true for a NaN v (true_for_nan) and whose true branch carries it, or whose condition is false for it
 // (false_for_nan: prelu's dw term dy * select(x > 0, 0, x)) and whose false branch does, or whose two branches both
 // do, whatever its condition; a clamp that keeps a NaN (is_nan_keeping_clamp: dsl/composite.h's
-// clamp_keeping_x); abs; a float whose bits are such a value's with only the sign bit changed (nan_carry_bits).
+// clamp_keeping_nan); abs; a float whose bits are such a value's with only the sign bit changed (nan_carry_bits).
 // Anything else counts as not: min and max (x86's return an operand, not NaN), other bit operations, conversions,
 // and the other conditions of selects (which way those go with a NaN is left to the explicit select). Operands
 // that carry no NaN of v's are assumed not to be NaNs of their own (the math library's scale factors built from
@@ -185,10 +189,7 @@ inline NanCarry nan_carry(const Expr &value, const Expr &v) {
   }
   if (const Call *op = value.as<Call>()) {
     if (op->is_intrinsic(Call::strict_float)) return nan_carry(op->args[0], v);
-    if (op->is_intrinsic(Call::abs)) {
-      const NanCarry in = nan_carry(op->args[0], v);
-      return in == kNone || in == kUnordered ? in : kClear;
-    }
+    if (op->is_intrinsic(Call::abs)) return with_sign(nan_carry(op->args[0], v), kClearSign);
     if (op->is_intrinsic(Call::reinterpret)) return nan_carry_bits(op->args[0], v);
     if (op->name == "llvm.fma.f32") {
       NanCarry c = kNone;

@@ -10,7 +10,7 @@ const float kSixth = 1.0f / 6.0f;
 const Activation &defined_activation() {
   static const Activation a{
       "hardsigmoid", {}, {},
-      [](Expr x, const Params &) { return clamp_keeping_x((x + 3.0f) * kSixth, 0.0f, 1.0f); },
+      [](Expr x, const Params &) { return clamp_keeping_nan((x + 3.0f) * kSixth, 0.0f, 1.0f); },
       [](Expr x, Expr dy, const Params &) { return select(x > -3.0f && x < 3.0f, dy * kSixth, 0.0f); },
       [](Expr x, const Params &) { return x <= -3.0f || x >= 3.0f; }};
   return a;

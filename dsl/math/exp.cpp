@@ -39,12 +39,17 @@ Pow2Split pow2_split(const Expr &tb, const Expr &k) {
                                 Expr(uint32_t{(127u - 64u - 0x4b400000u) << 23}));
   return {reinterpret(Float(32), sb), select(neg, 5.42101086242752217e-20f, 18446744073709551616.0f)};
 }
+
+// hi clamped to [-104, 89] (k in [-150, 128]); keep_nan: a NaN hi passes (exp_core's comment in internal.h).
+Expr exp_argument(const Expr &hi, bool keep_nan) {
+  return keep_nan ? clamp_keeping_nan(hi, Expr(-104.0f), Expr(89.0f)) : clamp(hi, -104.0f, 89.0f);
+}
 }  // namespace
 
 DF exp_core_df(const Expr &hi, const Expr &lo, bool keep_nan) {
   // k = round(h / ln 2) by the 1.5 * 2^23 shifter: the sum's low bits hold k, so no float->int conversion
   // (a NaN reaching fptosi is poison to LLVM, which then folds NaN tests away); h is clamped so k is in [-150, 128].
-  Expr h = keep_nan ? clamp_keeping_nan(hi, Expr(-104.0f), Expr(89.0f)) : clamp(hi, -104.0f, 89.0f);
+  Expr h = exp_argument(hi, keep_nan);
   const float shifter = 12582912.0f;  // 1.5 * 2^23, bits 0x4b400000
   Expr t = h * kLog2e + shifter;
   Expr kf = t - shifter;
@@ -65,8 +70,7 @@ Expr exp_core(const Expr &hi, const Expr &lo, bool keep_nan) {
   // With the FMA path: the same reduction and scaling, and e^r by Horner with fused steps, 1 + r (1 + r q(r)),
   // whose last step rounds once (r's rounding and the inner step add about 0.3 ulp): within 1 ulp, six
   // operations fewer than the double-float sum exp_core_df keeps for its low part.
-  Ln2Reduction red =
-      reduce_ln2(keep_nan ? clamp_keeping_nan(hi, Expr(-104.0f), Expr(89.0f)) : clamp(hi, -104.0f, 89.0f));
+  Ln2Reduction red = reduce_ln2(exp_argument(hi, keep_nan));
   Expr kf = red.kf, r1 = red.r1;
   Expr r = lo.defined() ? r1 + fma(kf, Expr(-kLn2Lo), clamp(lo, -1e-3f, 1e-3f)) : fma(kf, Expr(-kLn2Lo), r1);
   Expr y = fma(r, fma(r, exp_quadratic_tail(r), Expr(1.0f)), Expr(1.0f));
