@@ -1,4 +1,4 @@
-// Double-float helpers: two_prod, mul_df, add, mul.
+// Double-float helpers (split, two_prod, mul_df, add) and the FMA / contracting switches.
 #include "dsl/math/internal.h"
 
 #include <cmath>

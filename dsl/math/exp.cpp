@@ -35,8 +35,7 @@ struct Pow2Split {
 };
 Pow2Split pow2_split(const Expr &tb, const Expr &k) {
   Expr neg = k < 0;
-  Expr sb = (tb << 23) + select(neg, Expr(uint32_t{(64u + 127u - 0x4b400000u) << 23}),
-                                Expr(uint32_t{(127u - 64u - 0x4b400000u) << 23}));
+  Expr sb = (tb << 23) + select(neg, Expr(shifter_exponent(64)), Expr(shifter_exponent(-64)));
   return {reinterpret(Float(32), sb), select(neg, 5.42101086242752217e-20f, 18446744073709551616.0f)};
 }
 
@@ -47,21 +46,15 @@ Expr exp_argument(const Expr &hi, bool keep_nan) {
 }  // namespace
 
 DF exp_core_df(const Expr &hi, const Expr &lo, bool keep_nan) {
-  // k = round(h / ln 2) by the 1.5 * 2^23 shifter: the sum's low bits hold k, so no float->int conversion
-  // (a NaN reaching fptosi is poison to LLVM, which then folds NaN tests away); h is clamped so k is in [-150, 128].
-  Expr h = exp_argument(hi, keep_nan);
-  const float shifter = 12582912.0f;  // 1.5 * 2^23, bits 0x4b400000
-  Expr t = h * kLog2e + shifter;
-  Expr kf = t - shifter;
-  Expr tb = reinterpret(UInt(32), t);  // 0x4b400000 + k (k in two's complement)
-  Expr k = reinterpret(Int(32), tb - Expr(uint32_t{0x4b400000u}));
-  Expr r_hi = h - kf * kLn2Hi;  // exact
+  // h clamped so that k = round(h / ln 2) is in [-150, 128]; reduce_ln2 takes k from the shifter sum's bits.
+  Ln2Reduction red = reduce_ln2(exp_argument(hi, keep_nan));
+  Expr kf = red.kf, r_hi = red.r1;  // r_hi exact
   Expr c = lo.defined() ? clamp(lo, -1e-3f, 1e-3f) - kf * kLn2Lo : -(kf * kLn2Lo);  // |c| < 1.3e-3
   Expr r = r_hi + c;  // rounded: used only in the polynomial term
   Expr q = exp_quadratic_tail(r);
   DF v = fast_two_sum(Expr(1.0f), r_hi);  // 1 + r_hi exactly
   DF y = fast_two_sum(v.hi, v.lo + add_mul(c, r * r, q));  // y.hi rounded once (plus the small terms' error)
-  Pow2Split sc = pow2_split(tb, k);
+  Pow2Split sc = pow2_split(red.tb, red.k);
   return {(y.hi * sc.S) * sc.C, (y.lo * sc.S) * sc.C};
 }
 

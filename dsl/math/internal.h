@@ -160,6 +160,12 @@ struct Ln2Reduction {
 };
 Ln2Reduction reduce_ln2(const Expr &h);
 
+// What to add to (tb << 23), tb = 0x4b400000 + k the shifter sum's bits, for the bits of the float 2^(k + e)
+// (k + e + 127 in [1, 254]: a normal power of two; modulo 2^32, as intended).
+constexpr uint32_t shifter_exponent(int e) {
+  return (static_cast<uint32_t>(e) + 127u - 0x4b400000u) << 23;
+}
+
 // 2^k for integer k in [-126, 127] (Int(32) expression), built from the exponent field.
 inline Expr pow2i(const Expr &k) { return Halide::reinterpret(Halide::Float(32), (k + 127) << 23); }
 

@@ -47,7 +47,7 @@ SigmoidParts sigmoid_parts(const Expr &hi, const Expr &lo, float clamp_lo, bool 
   if (clamp_mag <= 120.0f && !with_low) {
     // k >= -174: E = (y 2^(k + 64)) 2^-64, the first factor (E64, normal) y times a normal power of two built
     // from the shifter's bits (exact product), the second rounding once where e^-|t| is subnormal. kr = 0.
-    Expr S = reinterpret(Float(32), (tb << 23) + Expr(uint32_t{(64u + 127u - 0x4b400000u) << 23}));
+    Expr S = reinterpret(Float(32), (tb << 23) + Expr(shifter_exponent(64)));
     E64 = y * S;
     E = E64 * 5.42101086242752217e-20f;  // 2^-64
     kr = Expr(0);

@@ -12,8 +12,8 @@
 // HALIDE 14 CAVEAT (measured): the strict_float() wrappers do NOT protect the error-free transformations here
 // unless the target itself has the strict_float feature: JIT on x86-64-linux-avx512_skylake, two_prod(x, x).lo
 // comes back 0 and is_nan selects are folded away (normal_pdf(13.04): 77 ulp, normal_cdf(NaN) = 1); with
-// "-strict_float" added to the target everything below holds (tests/math/test_contract.cpp,
-// ACTGEN_MATH_STRICT_FLOAT=1).
+// "-strict_float" added to the target everything below holds (tests/math/test_contract.cpp builds with it,
+// as cmake/targets.cmake builds the kernels).
 // Under strict_float (see internal.h): identical results on targets with the same FMA setting (math::set_fma).
 #include "dsl/math/internal.h"
 
