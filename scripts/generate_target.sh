@@ -31,7 +31,8 @@ while (($#)); do
     --dry-run) dry=1; shift ;;
     -D*) cmake_extra+=("$1"); shift ;;
     --) shift; run_tests=1; ctest_args=("$@"); break ;;
-    -h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    # The help is the comment block at the top (line 2 up to the first line that is not a comment).
+    -h | --help) sed -n '2,${/^#/!q;p}' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "generate_target.sh: unknown argument '$1'" >&2; usage ;;
   esac
 done

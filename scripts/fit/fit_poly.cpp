@@ -55,21 +55,12 @@ static ld x_minus_tanh_ld(ld x) {
 static ld Q(ld t) { return std::erfc(t / std::sqrt(2.0L)) / 2.0L; }
 static ld phi(ld t) { return std::exp(-t * t / 2.0L) / std::sqrt(2.0L * PI_L); }
 
-int main(int argc, char **argv) {
-  if (argc < 5) {
-    std::fprintf(stderr, "usage: fit_poly FUNC LO HI DEG [C]\n");
-    return 2;
-  }
-  std::string name = argv[1];
-  // FUNC_w: fit w(v) = f(v) - c0_hi with c0_hi = float(f(0)) (the caller keeps c0_hi exact and adds w), errors
-  // still measured against f.
-  bool wmode = name.size() > 2 && name.substr(name.size() - 2) == "_w";
-  if (wmode) name = name.substr(0, name.size() - 2);
-  ld lo = std::strtold(argv[2], nullptr), hi = std::strtold(argv[3], nullptr);
-  int n = std::atoi(argv[4]);
-  ld C = argc > 5 ? std::strtold(argv[5], nullptr) : 0.0L;
-  std::function<ld(ld)> f;
-  std::function<ld(ld)> g;  // the size errors are measured against (ulp of g(v)); default |f|
+typedef std::function<ld(ld)> Fn;
+
+// FUNC's f and g (the size errors are measured against: ulp of g(v); default |f|), C its centre and D the
+// further argument of mills_s. False for an unknown FUNC.
+static bool function_named(const std::string &name, ld C, ld D, Fn *f_out, Fn *g_out) {
+  Fn f, g;
   if (name == "cdf_central") {
     f = [](ld u) {
       if (u < 1e-30L) return 1.0L / std::sqrt(2.0L * PI_L);
@@ -83,7 +74,6 @@ int main(int argc, char **argv) {
     // errors in units of t M(t) = 1 - v H(v) (what H's error costs there), not of H
     g = [C](ld v) { ld s = C + v, t = 1 / std::sqrt(s); return t * Q(t) / phi(t) / s; };
   } else if (name == "mills_s") {
-    ld D = argc > 6 ? std::strtold(argv[6], nullptr) : 0.0L;
     f = [C, D](ld v) {
       ld s = v + D, t = (1 / s - 1) / C;
       return Q(t) * std::exp(t * t / 2) / s;
@@ -113,18 +103,15 @@ int main(int argc, char **argv) {
       return std::log1p(E) / (E * E);
     };
   } else {
-    std::fprintf(stderr, "unknown FUNC %s\n", name.c_str());
-    return 2;
+    return false;
   }
-  if (!g) g = f;
-  if (wmode) {
-    auto fb = f;
-    ld c0 = (float)fb(0.0L);
-    std::printf("// c0_hi = %.9ef\n", (double)c0);
-    f = [fb, c0](ld v) { return fb(v) - c0; };
-    g = fb;
-  }
+  *f_out = f;
+  *g_out = g ? g : f;
+  return true;
+}
 
+// The interpolant of f at the n+1 first-kind Chebyshev nodes of [lo, hi], in monomials of v: c0 + c1 v + ...
+static std::vector<ld> chebyshev_fit(const Fn &f, ld lo, ld hi, int n) {
   // Chebyshev coefficients a_k of the interpolant at the first-kind nodes.
   std::vector<ld> fv(n + 1), a(n + 1, 0.0L);
   for (int j = 0; j <= n; ++j) {
@@ -162,10 +149,45 @@ int main(int argc, char **argv) {
     next[0] += ps[k];
     pv = next;
   }
+  return pv;
+}
+
+// Least squares in long double (modified Gram-Schmidt): overwrites x with the solution of min |A x - rhs|, A's
+// columns given in col (m of them; both are consumed).
+static void least_squares(std::vector<std::vector<ld>> &col, std::vector<ld> &rhs, ld *x) {
+  const int m = int(col.size()), P = int(rhs.size());
+  std::vector<std::vector<ld>> R(m, std::vector<ld>(m, 0.0L));
+  std::vector<ld> qb(m);
+  for (int i = 0; i < m; ++i) {
+    for (int l = 0; l < i; ++l) {
+      ld d = 0;
+      for (int j = 0; j < P; ++j) d += col[l][j] * col[i][j];
+      R[l][i] = d;
+      for (int j = 0; j < P; ++j) col[i][j] -= d * col[l][j];
+    }
+    ld nn = 0;
+    for (int j = 0; j < P; ++j) nn += col[i][j] * col[i][j];
+    nn = std::sqrt(nn);
+    R[i][i] = nn;
+    for (int j = 0; j < P; ++j) col[i][j] /= nn;
+    ld d = 0;
+    for (int j = 0; j < P; ++j) d += col[i][j] * rhs[j];
+    qb[i] = d;
+    for (int j = 0; j < P; ++j) rhs[j] -= d * col[i][j];
+  }
+  for (int i = m - 1; i >= 0; --i) {
+    ld xi = qb[i];
+    for (int l = i + 1; l < m; ++l) xi -= R[i][l] * x[l];
+    x[i] = xi / R[i][i];
+  }
+}
+
+// Rounds c0, c1, ... of pv to float one at a time; after each, refits the higher coefficients by least squares of
+// the relative error (relative to g) on 16(n+1) Chebyshev-distributed points, so that they absorb the rounding
+// errors of the lower ones.
+static std::vector<float> round_to_float(std::vector<ld> pv, const Fn &f, const Fn &g, ld lo, ld hi) {
+  const int n = int(pv.size()) - 1;
   std::vector<float> cf(n + 1);
-  // Round c0, c1, ... to float one at a time; after each, refit the higher coefficients by least squares of the
-  // relative error on 16(n+1) Chebyshev-distributed points (modified Gram-Schmidt in long double), so that they
-  // absorb the rounding errors of the lower ones.
   for (int k = 0; k <= n; ++k) {
     cf[k] = (float)pv[k];
     int m = n - k;  // unknowns c_{k+1}..c_n
@@ -181,33 +203,21 @@ int main(int argc, char **argv) {
       for (int i = 0; i < m; ++i) col[i][j] = vp * w, vp *= v;
       rhs[j] = r * w;
     }
-    std::vector<std::vector<ld>> R(m, std::vector<ld>(m, 0.0L));
-    std::vector<ld> qb(m);
-    for (int i = 0; i < m; ++i) {
-      for (int l = 0; l < i; ++l) {
-        ld d = 0;
-        for (int j = 0; j < P; ++j) d += col[l][j] * col[i][j];
-        R[l][i] = d;
-        for (int j = 0; j < P; ++j) col[i][j] -= d * col[l][j];
-      }
-      ld nn = 0;
-      for (int j = 0; j < P; ++j) nn += col[i][j] * col[i][j];
-      nn = std::sqrt(nn);
-      R[i][i] = nn;
-      for (int j = 0; j < P; ++j) col[i][j] /= nn;
-      ld d = 0;
-      for (int j = 0; j < P; ++j) d += col[i][j] * rhs[j];
-      qb[i] = d;
-      for (int j = 0; j < P; ++j) rhs[j] -= d * col[i][j];
-    }
-    for (int i = m - 1; i >= 0; --i) {
-      ld x = qb[i];
-      for (int l = i + 1; l < m; ++l) x -= R[i][l] * pv[k + 1 + l];
-      pv[k + 1 + i] = x / R[i][i];
-    }
+    least_squares(col, rhs, &pv[k + 1]);
   }
+  return cf;
+}
 
-  // Measure.
+// The largest errors of the float coefficients cf on 2^20 float points of [lo, hi] (plus the ends), each with
+// where it occurred: approx (exact evaluation, x2^-24 relative to g), and the float Horner evaluation without and
+// with FMA (ulp of g).
+struct Errors {
+  double approx = 0, nofma = 0, fma = 0;
+  ld at_approx = 0, at_nofma = 0, at_fma = 0;
+};
+
+static Errors measure(const std::vector<float> &cf, const Fn &f, const Fn &g, ld lo, ld hi) {
+  const int n = int(cf.size()) - 1;
   auto ulp_of = [](ld e) {
     ld a = std::fabs(e);
     int ex;
@@ -215,8 +225,7 @@ int main(int argc, char **argv) {
     std::frexp(a, &ex);
     return std::ldexp(1.0L, ex - 24);
   };
-  double e_approx = 0, e_nofma = 0, e_fma = 0;
-  ld w_approx = 0, w_nofma = 0, w_fma = 0;
+  Errors e;
   const int S = 1 << 20;
   for (int j = 0; j <= S; ++j) {
     float v = (float)(lo + (hi - lo) * j / S);
@@ -235,14 +244,46 @@ int main(int argc, char **argv) {
     double ea = (double)(std::fabs(pl - ex) / std::fabs(gx) * 0x1p24L);
     double e1 = (double)(std::fabs(p1 - ex) / ulp_of(gx));
     double e2 = (double)(std::fabs(p2 - ex) / ulp_of(gx));
-    if (ea > e_approx) e_approx = ea, w_approx = v;
-    if (e1 > e_nofma) e_nofma = e1, w_nofma = v;
-    if (e2 > e_fma) e_fma = e2, w_fma = v;
+    if (ea > e.approx) e.approx = ea, e.at_approx = v;
+    if (e1 > e.nofma) e.nofma = e1, e.at_nofma = v;
+    if (e2 > e.fma) e.fma = e2, e.at_fma = v;
   }
+  return e;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 5) {
+    std::fprintf(stderr, "usage: fit_poly FUNC LO HI DEG [C]\n");
+    return 2;
+  }
+  std::string name = argv[1];
+  // FUNC_w: fit w(v) = f(v) - c0_hi with c0_hi = float(f(0)) (the caller keeps c0_hi exact and adds w), errors
+  // still measured against f.
+  bool wmode = name.size() > 2 && name.substr(name.size() - 2) == "_w";
+  if (wmode) name = name.substr(0, name.size() - 2);
+  ld lo = std::strtold(argv[2], nullptr), hi = std::strtold(argv[3], nullptr);
+  int n = std::atoi(argv[4]);
+  ld C = argc > 5 ? std::strtold(argv[5], nullptr) : 0.0L;
+  ld D = argc > 6 ? std::strtold(argv[6], nullptr) : 0.0L;
+  Fn f, g;
+  if (!function_named(name, C, D, &f, &g)) {
+    std::fprintf(stderr, "unknown FUNC %s\n", name.c_str());
+    return 2;
+  }
+  if (wmode) {
+    auto fb = f;
+    ld c0 = (float)fb(0.0L);
+    std::printf("// c0_hi = %.9ef\n", (double)c0);
+    f = [fb, c0](ld v) { return fb(v) - c0; };
+    g = fb;
+  }
+
+  const std::vector<float> cf = round_to_float(chebyshev_fit(f, lo, hi, n), f, g, lo, hi);
+  const Errors e = measure(cf, f, g, lo, hi);
   std::printf("// fit_poly %s %s %s %d%s%s%s%s\n", argv[1], argv[2], argv[3], n, argc > 5 ? " " : "",
               argc > 5 ? argv[5] : "", argc > 6 ? " " : "", argc > 6 ? argv[6] : "");
   std::printf("// approx %.3f (x2^-24 rel, at %.6Lg); horner no-FMA %.3f ulp (at %.6Lg), FMA %.3f ulp (at %.6Lg)\n",
-              e_approx, w_approx, e_nofma, w_nofma, e_fma, w_fma);
+              e.approx, e.at_approx, e.nofma, e.at_nofma, e.fma, e.at_fma);
   std::printf("{");
   for (int i = 0; i <= n; ++i) std::printf("%s%.9ef", i ? ", " : "", (double)cf[i]);
   std::printf("}\n");

@@ -15,9 +15,9 @@ with an NVIDIA GPU; the candidates take device memory there):
                     beside it describes the candidates) and finish the search or the report
 Without either, it builds, runs here, and finishes.
 
-The schedule knobs are the generator parameters of generators/schedule.h's ScheduleKnobs; their defaults are read
-from there. A kernel's entry in schedules/<target>.json lists only knobs that differ from the defaults; {} means
-the defaults won.
+The schedule knobs are the generator parameters of generators/schedule.h's ScheduleKnobs; their names and defaults
+are read from the build's generators (Halide's description of a generator's parameters). A kernel's entry in
+schedules/<target>.json lists only knobs that differ from the defaults; {} means the defaults won.
 """
 import argparse
 import concurrent.futures
@@ -29,6 +29,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 SOURCE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -36,7 +37,8 @@ sys.path.insert(0, os.path.join(SOURCE_DIR, "cmake"))
 import lists  # noqa: E402  (cmake/lists.py: the one reader of cmake/targets.cmake)
 DTYPE = "f32"  # tunes the f32 kernels; f16/bf16 kernels (ACTGEN_DTYPES) use the default schedule
 AUTOSCHEDULERS = ["Adams2019", "Li2018", "Mullapudi2016"]
-HALIDE_PLUGIN_DIR = "/usr/lib/x86_64-linux-gnu/halide14"
+# The generators' int parameters that are not schedule knobs: the autoschedulers' element count (set by the report).
+NOT_KNOBS = {"estimate"}
 
 # The search grid. Serial candidates never go parallel at the measured sizes (threshold 2^30), parallel ones always
 # do (1): both keep the parallel specialization, so their code is laid out as the final kernel's. The threshold is
@@ -70,27 +72,49 @@ def die(msg):
     sys.exit(1)
 
 
-def knob_defaults():
-    """The schedule knobs and their defaults, from generators/schedule.h's ACTGEN_SCHEDULE_KNOBS (the one list)."""
-    text = open(os.path.join(SOURCE_DIR, "generators", "schedule.h")).read()
-    body = text[text.index("#define ACTGEN_SCHEDULE_KNOBS(X)"):]
-    body = body[:body.index("\n\n")]
-    defaults = {}
-    for name, value in re.findall(r"X\((\w+), ([0-9<() ]+)\)", body):
-        defaults[name] = int(eval(value, {"__builtins__": {}}))  # "1 << 18" and plain integers only
-    if "vectors_per_iteration" not in defaults:
-        die("cannot read ScheduleKnobs' defaults from generators/schedule.h")
+def generator_params(build, act):
+    """The generator's parameters as (C++ type, name, default) from Halide's own description of it: the C++ stub
+    (-e cpp_stub) declares each as a member of `struct GeneratorParams` with its default. GenGen has no flag that
+    prints them, and actgen's `--describe` writes the activation's parameters, not the generator's."""
+    gen = os.path.join(build, "actgen_gen_" + act)
+    with tempfile.TemporaryDirectory() as tmp:
+        r = subprocess.run([gen, "-g", "actgen_forward", "-e", "cpp_stub", "-n", "knobs", "-o", tmp, "target=host"],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            die(f"{gen} could not describe its parameters:\n" + r.stderr[-2000:])
+        text = open(os.path.join(tmp, "knobs.stub.h")).read()
+    m = re.search(r"struct GeneratorParams final \{(.*?)\n\s*GeneratorParams\(\)", text, re.S)
+    return re.findall(r"^\s*(\S+) (\w+)\{ (.*) \};$", m.group(1), re.M) if m else []
+
+
+def knob_defaults(build, act):
+    """The schedule knobs and their defaults: the generator's int parameters (generators/schedule.h's
+    ACTGEN_SCHEDULE_KNOBS, the one list, declares one per knob) but NOT_KNOBS."""
+    defaults = {name: int(value) for ctype, name, value in generator_params(build, act)
+                if ctype == "int32_t" and name not in NOT_KNOBS}
+    # The grids name knobs: a knob renamed or dropped in schedule.h shows here, not as a generator error later.
+    searched = {k for g in SERIAL_GRID + PARALLEL_GRID + GPU_GRID for k in g} | {"parallel_threshold"}
+    if not searched <= defaults.keys():
+        die(f"actgen_gen_{act} has no schedule knob {', '.join(sorted(searched - defaults.keys()))} "
+            f"(its knobs: {', '.join(defaults) or 'none found'})")
     return defaults
 
 
-def param_slots():
-    """How many scalar parameters every kernel takes: common/kernel_signature.h's ACTGEN_PARAM_SLOTS entries."""
-    text = open(os.path.join(SOURCE_DIR, "common", "kernel_signature.h")).read()
-    m = re.search(r"#define ACTGEN_PARAM_SLOTS\(X\)(.*)", text)
-    slots = re.findall(r"X\((\d+)\)", m.group(1)) if m else []
-    if not slots:
-        die("cannot read ACTGEN_PARAM_SLOTS from common/kernel_signature.h")
-    return len(slots)
+def halide_paths(build):
+    """The build's Halide as tools/CMakeLists.txt found it: {"include": HalideRuntime.h's folder,
+    "autoscheduler_dir": the autoscheduler plugins' folder}."""
+    path = os.path.join(build, "tools", "tune_halide.json")
+    try:
+        with open(path) as f:
+            paths = json.load(f)
+    except (OSError, ValueError) as e:
+        die(f"cannot read {path} ({e}): the build tree's configure step writes it (tools/CMakeLists.txt); "
+            f"re-run cmake on {build}")
+    if not os.path.exists(os.path.join(paths.get("include", ""), "HalideRuntime.h")):
+        die(f"{path}: no HalideRuntime.h in the build's Halide include folder '{paths.get('include')}'")
+    if not os.path.isdir(paths.get("autoscheduler_dir", "")):
+        die(f"{path}: the build's autoscheduler folder '{paths.get('autoscheduler_dir')}' does not exist")
+    return paths
 
 
 def targets():
@@ -218,19 +242,28 @@ def plan_search(acts, directions, defaults, threads, quick):
     return plan
 
 
-def plan_report(acts, directions, tuned, machine_params, threads, quick, gpu):
+def autoscheduler_args(schedulers, plugin_dir, machine_params):
+    """Generator arguments per autoscheduler: its plugin (Halide's file name, in the build's Halide's folder)."""
+    entries = []
+    for s in schedulers:
+        plugin = os.path.join(plugin_dir, f"libautoschedule_{s.lower()}.so")
+        if not os.path.exists(plugin):
+            die(f"no {s} autoscheduler plugin: {plugin} does not exist")
+        entries.append((s, ["-p", plugin, "-s", s, "auto_schedule=true", f"machine_params={machine_params}",
+                            f"estimate={1 << 20}"]))
+    return entries
+
+
+def plan_report(acts, directions, tuned, machine_params, threads, quick, gpu, plugin_dir):
     plan = Plan(1 if gpu else threads)
     sizes = [1 << 12, 1 << 16] if quick else GPU_REPORT_SIZES if gpu else REPORT_SIZES
     schedulers = GPU_AUTOSCHEDULERS if gpu else AUTOSCHEDULERS[:1] if quick else AUTOSCHEDULERS
+    autoscheduled = autoscheduler_args(schedulers, plugin_dir, machine_params)
     for act in acts:
         for d in directions:
             ref = plan.add(act, d, "default", [])
             plan.time(ref, sizes)
-            entries = [("tuned", knob_args(tuned.get(key(act, d), {})))]
-            for s in schedulers:
-                plugin = os.path.join(HALIDE_PLUGIN_DIR, f"libautoschedule_{s.lower()}.so")
-                entries.append((s, ["-p", plugin, "-s", s, "auto_schedule=true",
-                                    f"machine_params={machine_params}", f"estimate={1 << 20}"]))
+            entries = [("tuned", knob_args(tuned.get(key(act, d), {})))] + autoscheduled
             for label, args in entries:
                 c = plan.add(act, d, label, args)
                 plan.time(c, sizes)
@@ -238,19 +271,19 @@ def plan_report(acts, directions, tuned, machine_params, threads, quick, gpu):
     return plan
 
 
-def build(plan, args, target, acts_params, stage):
-    """Generates every candidate's object, a runtime, the candidate table; links tune_bench into stage."""
-    os.makedirs(os.path.join(stage, "obj"), exist_ok=True)
+def generator_command(build_dir, i, c, obj_dir, halide_target):
+    """The generator run that makes candidate i's object, cand_<i>.o (float32 in and out, no runtime)."""
+    io = ("x.type=float32 y.type=float32" if c["direction"] == "fwd"
+          else "x.type=float32 dy.type=float32 dx.type=float32").split()
+    return [os.path.join(build_dir, "actgen_gen_" + c["act"]),
+            "-g", "actgen_forward" if c["direction"] == "fwd" else "actgen_backward", "-f", f"cand_{i}",
+            "-o", obj_dir, "-e", "object", f"target={halide_target}", f"activation={c['act']}"] + io + c["args"]
+
+
+def generate_candidates(plan, args, target, obj_dir):
+    """Runs the candidates' generators, args.jobs at a time, with progress; stops at the first failures."""
     halide_target = target["halide"] + "-no_runtime"
-    jobs = []
-    for i, c in enumerate(plan.candidates):
-        gen = os.path.join(args.build_dir, "actgen_gen_" + c["act"])
-        io = ("x.type=float32 y.type=float32" if c["direction"] == "fwd"
-              else "x.type=float32 dy.type=float32 dx.type=float32").split()
-        cmd = [gen, "-g", "actgen_forward" if c["direction"] == "fwd" else "actgen_backward", "-f", f"cand_{i}",
-               "-o", os.path.join(stage, "obj"), "-e", "object", f"target={halide_target}",
-               f"activation={c['act']}"] + io + c["args"]
-        jobs.append(cmd)
+    jobs = [generator_command(args.build_dir, i, c, obj_dir, halide_target) for i, c in enumerate(plan.candidates)]
 
     def generate(cmd):
         r = subprocess.run(cmd, capture_output=True, text=True)
@@ -269,43 +302,60 @@ def build(plan, args, target, acts_params, stage):
             log("failed: " + " ".join(cmd) + "\n  " + err[0])
         die(f"{len(failures)} candidates failed to generate")
 
-    gpu = target["memory"] == "cuda"
-    base = "-".join(target["halide"].split("-")[:3]) + ("-cuda" if gpu else "")
-    gen0 = os.path.join(args.build_dir, "actgen_gen_" + plan.candidates[0]["act"])
-    subprocess.run([gen0, "-r", "tune_runtime", "-o", os.path.join(stage, "obj"), "-e", "object",
-                    f"target={base}"], check=True, capture_output=True)
 
-    # The candidates' declarations come from the kernel signature's one definition (common/kernel_signature.h).
-    slots = param_slots()
+def generate_runtime(plan, args, target, obj_dir):
+    """The one Halide runtime the candidates share (tune_runtime.o): the target's architecture, and CUDA's."""
+    base = "-".join(target["halide"].split("-")[:3]) + ("-cuda" if target["memory"] == "cuda" else "")
+    gen0 = os.path.join(args.build_dir, "actgen_gen_" + plan.candidates[0]["act"])
+    subprocess.run([gen0, "-r", "tune_runtime", "-o", obj_dir, "-e", "object", f"target={base}"],
+                   check=True, capture_output=True)
+
+
+def write_candidate_table(plan, acts_params, path):
+    """candidates.cpp: tune_bench's table (tools/tune/tune_candidates.h). The candidates' declarations come from
+    the kernel signature's one definition (common/kernel_signature.h); a candidate's parameters are its
+    activation's defaults, the unused slots left to the array's zero fill."""
     table = ["// Generated by tools/tune/actgen_tune.py. Do not edit.", "#include <HalideRuntime.h>",
-             '#include "common/kernel_signature.h"',
-             "struct Candidate { const char *name; bool backward; float params[actgen::kMaxParams]; void *fn; };"]
+             '#include "common/kernel_signature.h"', '#include "tools/tune/tune_candidates.h"']
     for i, c in enumerate(plan.candidates):
         sig = ("halide_buffer_t *x, halide_buffer_t *dy" if c["direction"] == "bwd" else "halide_buffer_t *x")
         table.append(f'extern "C" int cand_{i}({sig}, ACTGEN_SCALAR_ARGS halide_buffer_t *out);')
     table.append("extern const Candidate kCandidates[] = {")
     for i, c in enumerate(plan.candidates):
-        p = (acts_params[c["act"]] + [0.0] * slots)[:slots]
+        p = acts_params[c["act"]]
         table.append(f'  {{"{c["act"]} {c["direction"]} {c["label"]}", {str(c["direction"] == "bwd").lower()}, '
                      f'{{{", ".join(repr(float(v)) + "f" for v in p)}}}, (void *)cand_{i}}},')
     table.append("};")
     table.append(f"extern const int kCandidateCount = {len(plan.candidates)};")
-    with open(os.path.join(stage, "candidates.cpp"), "w") as f:
+    with open(path, "w") as f:
         f.write("\n".join(table) + "\n")
+
+
+def link_tune_bench(plan, args, gpu, stage, obj_dir, halide_include):
+    """Compiles tune_bench with the table and links the candidates' objects and the runtime into stage."""
     cxx = args.cxx or cmake_cache(args.build_dir, "CMAKE_CXX_COMPILER") or "c++"
-    halide_include = "/usr/include/halide14"
-    objs = [os.path.join(stage, "obj", f"cand_{i}.o") for i in range(len(plan.candidates))]
+    objs = [os.path.join(obj_dir, f"cand_{i}.o") for i in range(len(plan.candidates))]
     cuda_flags = ["-DTUNE_CUDA", "-I" + os.path.join(SOURCE_DIR, "tests")] if gpu else []
     cmd = [cxx, "-O2", "-std=c++17", "-I" + halide_include, "-I" + SOURCE_DIR] + cuda_flags + [
            os.path.join(SOURCE_DIR, "tools/tune/tune_bench.cpp"),
-           os.path.join(stage, "candidates.cpp")] + objs + [os.path.join(stage, "obj", "tune_runtime.o"),
+           os.path.join(stage, "candidates.cpp")] + objs + [os.path.join(obj_dir, "tune_runtime.o"),
                                                             "-o", os.path.join(stage, "tune_bench"),
                                                             "-lpthread", "-ldl"]
     log("actgen tune: linking tune_bench")
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode != 0:
         die("linking tune_bench failed:\n" + r.stderr[-2000:])
-    shutil.rmtree(os.path.join(stage, "obj"))
+
+
+def build(plan, args, target, acts_params, stage, halide_include):
+    """Generates every candidate's object, a runtime, the candidate table; links tune_bench into stage."""
+    obj_dir = os.path.join(stage, "obj")
+    os.makedirs(obj_dir, exist_ok=True)
+    generate_candidates(plan, args, target, obj_dir)
+    generate_runtime(plan, args, target, obj_dir)
+    write_candidate_table(plan, acts_params, os.path.join(stage, "candidates.cpp"))
+    link_tune_bench(plan, args, target["memory"] == "cuda", stage, obj_dir, halide_include)
+    shutil.rmtree(obj_dir)
 
 
 def write_stage(plan, stage, meta):
@@ -334,71 +384,76 @@ def geomean(values):
     return math.exp(sum(math.log(v) for v in values) / len(values))
 
 
-def finish_search(meta, times, out_path):
-    defaults = meta["defaults"]
-    groups = {}
-    for i, c in enumerate(meta["candidates"]):
-        groups.setdefault((c["act"], c["direction"]), []).append((i, c))
-    quick = meta.get("quick", False)
-    gpu = meta.get("memory") == "cuda"
-    serial_sizes = [1 << 12] if quick else SERIAL_SCORE_SIZES
-    parallel_sizes = [1 << 16] if quick else PARALLEL_SCORE_SIZES
-    gpu_sizes = [1 << 16] if quick else GPU_SCORE_SIZES
-    chosen, summary = {}, []
-    for (act, d), cands in sorted(groups.items()):
-        def curve(i):
-            return {n: t for (c, n), t in times.items() if c == i and isinstance(t, float)}
+def curve(times, i):
+    """Candidate i's measured times: size -> ns/element (sizes it ran at only)."""
+    return {n: t for (c, n), t in times.items() if c == i and isinstance(t, float)}
 
-        def pick(kind, sizes):
-            scored = []
-            for i, c in cands:
-                if c["kind"] != kind:
-                    continue
-                t = curve(i)
-                if all(n in t for n in sizes):
-                    scored.append((geomean([t[n] for n in sizes]), i, c))
-            if not scored:
-                die(f"{act} {d}: no {kind} candidate ran")
-            best = min(scored, key=lambda s: s[0])
-            dflt = [s for s in scored if all(s[2]["knobs"][k] == defaults[k] for k in s[2]["knobs"])]
-            if dflt and best[0] > (1 - MARGIN) * dflt[0][0]:
-                best = dflt[0]
-            return best, (dflt[0] if dflt else best)
 
-        if gpu:
-            g_best, g_dflt = pick("gpu", gpu_sizes)
-            knobs = {k: v for k, v in g_best[2]["knobs"].items() if defaults[k] != v}
-            chosen[key(act, d)] = knobs
-            summary.append((key(act, d), g_best[0], g_dflt[0], None, None, knobs))
+def pick(cands, times, defaults, kind, sizes, what):
+    """The best candidate of a kind by the geometric mean of its times at sizes, and the default's: each as
+    (score, index, candidate). The default stays unless the best beats it by more than MARGIN."""
+    scored = []
+    for i, c in cands:
+        if c["kind"] != kind:
             continue
-        s_best, s_dflt = pick("serial", serial_sizes)
-        p_best, p_dflt = pick("parallel", parallel_sizes)
-        knobs = {k: v for k, v in dict(s_best[2]["knobs"], **p_best[2]["knobs"]).items() if defaults[k] != v}
-        # Threshold: the smallest measured size from which on the chosen parallel kernel is no slower than the
-        # chosen serial one at every larger measured size (going parallel too early costs a task's overhead, too
-        # late up to the thread count). Where it loses even at the largest size (one core, or a busy machine),
-        # the default threshold stays: never-parallel would be a guess.
-        sc, pc = curve(s_best[1]), curve(p_best[1])
-        sizes = sorted(n for n in sc if n in pc)
-        threshold = defaults["parallel_threshold"]
-        for n in reversed(sizes):
-            if pc[n] <= sc[n]:
-                threshold = n
-            else:
-                break
-        if threshold != defaults["parallel_threshold"]:
-            knobs["parallel_threshold"] = threshold
-        chosen[key(act, d)] = knobs
-        summary.append((key(act, d), s_best[0], s_dflt[0], p_best[0], p_dflt[0], knobs))
+        t = curve(times, i)
+        if all(n in t for n in sizes):
+            scored.append((geomean([t[n] for n in sizes]), i, c))
+    if not scored:
+        die(f"{what}: no {kind} candidate ran")
+    best = min(scored, key=lambda s: s[0])
+    dflt = [s for s in scored if all(s[2]["knobs"][k] == defaults[k] for k in s[2]["knobs"])]
+    if dflt and best[0] > (1 - MARGIN) * dflt[0][0]:
+        best = dflt[0]
+    return best, (dflt[0] if dflt else best)
 
+
+def parallel_threshold(serial, parallel, default):
+    """The smallest measured size from which on the parallel curve is no slower than the serial one at every
+    larger measured size (going parallel too early costs a task's overhead, too late up to the thread count).
+    Where it loses even at the largest size (one core, or a busy machine), the default: never-parallel would be a
+    guess."""
+    sizes = sorted(n for n in serial if n in parallel)
+    threshold = default
+    for n in reversed(sizes):
+        if parallel[n] <= serial[n]:
+            threshold = n
+        else:
+            break
+    return threshold
+
+
+def choose(meta, times, act, d, cands):
+    """One kernel's knobs (the non-default ones) and its summary row (best/default scores)."""
+    defaults = meta["defaults"]
+    quick = meta.get("quick", False)
+    what = f"{act} {d}"
+    if meta.get("memory") == "cuda":
+        g_best, g_dflt = pick(cands, times, defaults, "gpu", [1 << 16] if quick else GPU_SCORE_SIZES, what)
+        knobs = {k: v for k, v in g_best[2]["knobs"].items() if defaults[k] != v}
+        return knobs, (key(act, d), g_best[0], g_dflt[0], None, None, knobs)
+    s_best, s_dflt = pick(cands, times, defaults, "serial", [1 << 12] if quick else SERIAL_SCORE_SIZES, what)
+    p_best, p_dflt = pick(cands, times, defaults, "parallel", [1 << 16] if quick else PARALLEL_SCORE_SIZES, what)
+    knobs = {k: v for k, v in dict(s_best[2]["knobs"], **p_best[2]["knobs"]).items() if defaults[k] != v}
+    threshold = parallel_threshold(curve(times, s_best[1]), curve(times, p_best[1]), defaults["parallel_threshold"])
+    if threshold != defaults["parallel_threshold"]:
+        knobs["parallel_threshold"] = threshold
+    return knobs, (key(act, d), s_best[0], s_dflt[0], p_best[0], p_dflt[0], knobs)
+
+
+def write_database(meta, chosen, out_path):
+    """Merges the chosen knobs into the database at out_path (other kernels' entries stay)."""
     kernels = json.load(open(out_path)).get("kernels", {}) if os.path.exists(out_path) else {}
     doc = {k: meta[k] for k in ("target", "halide_target", "machine", "threads", "commit")}
     doc["tuned"] = datetime.date.today().isoformat()
-    doc["by"] = "actgen tune search" + (" --quick" if quick else "")
+    doc["by"] = "actgen tune search" + (" --quick" if meta.get("quick", False) else "")
     doc["kernels"] = dict(sorted(dict(kernels, **chosen).items()))
     os.makedirs(os.path.dirname(os.path.abspath(out_path)), exist_ok=True)
     with open(out_path, "w") as f:
         f.write(json.dumps(doc, indent=1, sort_keys=False) + "\n")
+
+
+def print_search_summary(summary, gpu):
     if gpu:
         print("| kernel | best/default | knobs (non-default) |\n|---|---:|---|")
     else:
@@ -406,6 +461,18 @@ def finish_search(meta, times, out_path):
     for k, sb, sd, pb, pd, knobs in summary:
         cells = f"{sb / sd:.3f}" + ("" if gpu else f" | {pb / pd:.3f}")
         print(f"| {k} | {cells} | {json.dumps(knobs) if knobs else 'defaults'} |")
+
+
+def finish_search(meta, times, out_path):
+    groups = {}
+    for i, c in enumerate(meta["candidates"]):
+        groups.setdefault((c["act"], c["direction"]), []).append((i, c))
+    chosen, summary = {}, []
+    for (act, d), cands in sorted(groups.items()):
+        chosen[key(act, d)], row = choose(meta, times, act, d, cands)
+        summary.append(row)
+    write_database(meta, chosen, out_path)
+    print_search_summary(summary, meta.get("memory") == "cuda")
     log(f"actgen tune: wrote {out_path} ({len(chosen)} kernels)")
 
 
@@ -478,7 +545,7 @@ def finish_report(meta, times, checks, out_path):
         die("the tuned schedules rejected or changed calls the default accepts: " + "; ".join(tuned_faults[:5]))
 
 
-def main():
+def parse_args():
     ap = argparse.ArgumentParser(prog="actgen tune", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("mode", choices=["search", "report"])
@@ -497,61 +564,80 @@ def main():
     ap.add_argument("--stage", action="store_true", help="build and stop: run the printed command elsewhere")
     ap.add_argument("--results", help="tune_bench's results from the target machine")
     ap.add_argument("--quick", action="store_true", help="tiny grid and sizes: for testing the tool itself")
-    args = ap.parse_args()
+    return ap.parse_args()
 
+
+def selection(args, params):
+    """The activations (default: the catalog) and directions asked for, checked."""
+    acts = args.activations.split(",") if args.activations else sorted(params)
+    for a in acts:
+        if a not in params:
+            die(f"unknown activation {a}")
+    directions = args.directions.split(",")
+    if any(d not in ("fwd", "bwd") for d in directions):
+        die("--directions takes fwd and/or bwd")
+    return acts, directions
+
+
+def make_plan(args, gpu, acts, directions, defaults, machine_params, plugin_dir):
+    if args.mode == "search" and gpu:
+        return plan_search_gpu(acts, directions, defaults, args.quick)
+    if args.mode == "search":
+        return plan_search(acts, directions, defaults, args.threads, args.quick)
+    db = args.schedules or os.path.join(SOURCE_DIR, "schedules", args.target + ".json")
+    tuned = json.load(open(db))["kernels"] if os.path.exists(db) else {}
+    return plan_report(acts, directions, tuned, machine_params, args.threads, args.quick, gpu, plugin_dir)
+
+
+def build_and_run(args, target, work):
+    """Plans and builds the candidates in work, then runs tune_bench here unless --stage. Returns tune.json's
+    contents and the results file (None when staged: the printed command makes it elsewhere)."""
+    gpu = target["memory"] == "cuda"
+    halide = halide_paths(args.build_dir)
+    params = catalog(args.build_dir)
+    acts, directions = selection(args, params)
+    defaults = knob_defaults(args.build_dir, acts[0])
+    machine_params = f"{args.threads},{llc_bytes()},40"
+    plan = make_plan(args, gpu, acts, directions, defaults, machine_params, halide["autoscheduler_dir"])
+    meta = {"target": args.target, "halide_target": target["halide"], "memory": target["memory"],
+            "machine": "an NVIDIA GPU" if gpu else cpu_model(), "threads": 1 if gpu else args.threads,
+            "commit": git_commit(), "defaults": defaults, "quick": args.quick,
+            "reps": args.reps, "min_time": args.min_time, "machine_params": machine_params}
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    log(f"actgen tune {args.mode}: {args.target}, {len(acts)} activation(s) x {len(directions)} direction(s), "
+        f"{len(plan.candidates)} candidates, {len(plan.lines)} measurements x {args.reps} rounds")
+    build(plan, args, target, params, work, halide["include"])
+    write_stage(plan, work, meta)
+    run_cmd = [os.path.join(work, "tune_bench"), os.path.join(work, "plan.txt"),
+               os.path.join(work, "results.txt"), "--min-time", str(args.min_time), "--reps", str(args.reps)]
+    if args.stage:
+        print("staged in " + work + "; on the target machine, from a copy of that folder, run:\n  "
+              f"./tune_bench plan.txt results.txt --min-time {args.min_time} --reps {args.reps}\n"
+              f"then here: actgen tune {args.mode} --target {args.target} --results <copy>/results.txt "
+              f"(with tune.json beside it)")
+        return meta, None
+    log("actgen tune: timing (" + " ".join(run_cmd) + ")")
+    if subprocess.run(run_cmd).returncode != 0:
+        die("tune_bench failed")
+    return meta, os.path.join(work, "results.txt")
+
+
+def main():
+    args = parse_args()
     all_targets = targets()
     if args.target not in all_targets:
         die(f"unknown target {args.target}; cmake/targets.cmake has {', '.join(all_targets)}")
     target = all_targets[args.target]
-    gpu = target["memory"] == "cuda"
     work = args.work or os.path.join(args.build_dir, "tune", f"{args.target}-{args.mode}")
-    schedules_dir = os.path.join(SOURCE_DIR, "schedules")
-    out = args.out or os.path.join(schedules_dir, args.target + (".json" if args.mode == "search" else ".md"))
+    out = args.out or os.path.join(SOURCE_DIR, "schedules", args.target + (".json" if args.mode == "search" else ".md"))
 
     if args.results:
         meta = json.load(open(os.path.join(os.path.dirname(os.path.abspath(args.results)), "tune.json")))
     else:
-        params = catalog(args.build_dir)
-        acts = args.activations.split(",") if args.activations else sorted(params)
-        for a in acts:
-            if a not in params:
-                die(f"unknown activation {a}")
-        directions = args.directions.split(",")
-        if any(d not in ("fwd", "bwd") for d in directions):
-            die("--directions takes fwd and/or bwd")
-        defaults = knob_defaults()
-        machine_params = f"{args.threads},{llc_bytes()},40"
-        if args.mode == "search" and gpu:
-            plan = plan_search_gpu(acts, directions, defaults, args.quick)
-        elif args.mode == "search":
-            plan = plan_search(acts, directions, defaults, args.threads, args.quick)
-        else:
-            db = args.schedules or os.path.join(schedules_dir, args.target + ".json")
-            tuned = json.load(open(db))["kernels"] if os.path.exists(db) else {}
-            plan = plan_report(acts, directions, tuned, machine_params, args.threads, args.quick, gpu)
-        meta = {"target": args.target, "halide_target": target["halide"], "memory": target["memory"],
-                "machine": "an NVIDIA GPU" if gpu else cpu_model(), "threads": 1 if gpu else args.threads,
-                "commit": git_commit(), "defaults": defaults, "quick": args.quick,
-                "reps": args.reps, "min_time": args.min_time, "machine_params": machine_params}
-        shutil.rmtree(work, ignore_errors=True)
-        os.makedirs(work)
-        log(f"actgen tune {args.mode}: {args.target}, {len(acts)} activation(s) x {len(directions)} direction(s), "
-            f"{len(plan.candidates)} candidates, {len(plan.lines)} measurements x {args.reps} rounds")
-        build(plan, args, target, params, work)
-        write_stage(plan, work, meta)
-        run_cmd = [os.path.join(work, "tune_bench"), os.path.join(work, "plan.txt"),
-                   os.path.join(work, "results.txt"), "--min-time", str(args.min_time), "--reps", str(args.reps)]
-        if args.stage:
-            print("staged in " + work + "; on the target machine, from a copy of that folder, run:\n  "
-                  f"./tune_bench plan.txt results.txt --min-time {args.min_time} --reps {args.reps}\n"
-                  f"then here: actgen tune {args.mode} --target {args.target} --results <copy>/results.txt "
-                  f"(with tune.json beside it)")
+        meta, args.results = build_and_run(args, target, work)
+        if args.results is None:
             return
-        log("actgen tune: timing (" + " ".join(run_cmd) + ")")
-        if subprocess.run(run_cmd).returncode != 0:
-            die("tune_bench failed")
-        args.results = os.path.join(work, "results.txt")
-
     times, checks, machine = read_results(args.results)
     if machine:
         meta["machine"] = machine

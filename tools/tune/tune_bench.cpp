@@ -32,18 +32,10 @@
 #endif
 
 #include "common/kernel_signature.h"
+#include "tools/tune/tune_candidates.h"
 
 using actgen::BackwardFn;
 using actgen::ForwardFn;
-
-struct Candidate {
-  const char *name;  // for progress and errors only
-  bool backward;
-  float params[actgen::kMaxParams];
-  void *fn;
-};
-extern const Candidate kCandidates[];
-extern const int kCandidateCount;
 
 namespace {
 
@@ -170,6 +162,110 @@ struct Line {
   std::string status = "ok";
 };
 
+// Reads the plan's lines into *lines and the largest element count into *max_n (16 at least); false, with the
+// reason printed, on a file it cannot read or a bad line.
+bool read_plan(const char *path, std::vector<Line> *lines, int64_t *max_n) {
+  std::ifstream plan(path);
+  if (!plan) {
+    std::fprintf(stderr, "tune_bench: cannot read %s\n", path);
+    return false;
+  }
+  *max_n = 16;
+  for (std::string text; std::getline(plan, text);) {
+    std::istringstream in(text);
+    Line l;
+    if (!(in >> l.kind)) continue;
+    bool ok = l.kind == "time"    ? bool(in >> l.candidate >> l.n >> l.threads)
+              : l.kind == "check" ? bool(in >> l.candidate >> l.reference >> l.n)
+                                  : false;
+    if (!ok || l.candidate < 0 || l.candidate >= kCandidateCount || l.reference < 0 ||
+        l.reference >= kCandidateCount || l.n < 0 || l.threads < 1) {
+      std::fprintf(stderr, "tune_bench: bad plan line: %s\n", text.c_str());
+      return false;
+    }
+    *max_n = std::max(*max_n, l.n);
+    lines->push_back(l);
+  }
+  return true;
+}
+
+// Checks: the candidate's output must equal the reference's bit for bit (same definition, other schedule). out
+// and ref are host space for max_n floats each.
+void run_checks(std::vector<Line> &lines, std::vector<float> &out, std::vector<float> &ref) {
+  for (Line &l : lines) {
+    if (l.kind != "check") continue;
+    if (run(l.reference, g_buf.ref, l.n) != 0 || !finish()) {
+      l.status = "error:reference failed: " + g_error;
+    } else if (run(l.candidate, g_buf.out, l.n) != 0 || !finish()) {
+      l.status = "error:" + g_error;
+    } else if (!fetch(g_buf.out, out.data(), l.n) || !fetch(g_buf.ref, ref.data(), l.n)) {
+      l.status = "error:copying the outputs back failed";
+    } else if (l.n > 0 && std::memcmp(out.data(), ref.data(), size_t(l.n) * sizeof(float)) != 0) {
+      int64_t i = 0;
+      while (std::memcmp(&out[i], &ref[i], sizeof(float)) == 0) ++i;
+      l.status = "mismatch:" + std::to_string(i);
+    }
+  }
+}
+
+// One round's measurement of a "time" line: keeps the best ns/element in l.best, or sets l.status on an error.
+void time_line(Line &l, double min_time) {
+  halide_set_num_threads(l.threads);
+  if (run(l.candidate, g_buf.out, l.n) != 0 || !finish()) {  // warm-up, and the size check
+    l.status = "error:" + g_error;
+    return;
+  }
+  // Calls back to back, then one wait: on a device the launches queue up as in a real pipeline. The count comes
+  // from one timed call, so the batch takes about min_time, and is 5 at least (a 16M call takes ms).
+  double start = now();
+  run(l.candidate, g_buf.out, l.n);
+  finish();
+  const double one = now() - start;
+  const int64_t calls = std::max<int64_t>(5, std::min<int64_t>(1000000, int64_t(min_time / std::max(one, 1e-9))));
+  start = now();
+  bool ok = true;
+  for (int64_t k = 0; k < calls && ok; ++k) ok = run(l.candidate, g_buf.out, l.n) == 0;
+  ok = finish() && ok;
+  const double elapsed = now() - start;
+  if (!ok) {
+    l.status = "error:" + g_error;
+    return;
+  }
+  l.best = std::min(l.best, elapsed * 1e9 / double(calls) / double(std::max<int64_t>(l.n, 1)));
+}
+
+// Timings: `reps` rounds over every line still "ok", with progress on stderr.
+void run_timings(std::vector<Line> &lines, int reps, double min_time) {
+  size_t timed = 0;
+  for (const Line &l : lines) timed += l.kind == "time";
+  for (int r = 0; r < reps; ++r) {
+    size_t done = 0;
+    for (Line &l : lines) {
+      if (l.kind != "time" || l.status != "ok") continue;
+      if (++done % 50 == 0 || done == timed)
+        std::fprintf(stderr, "\rtune_bench: round %d/%d, %zu/%zu", r + 1, reps, done, timed);
+      time_line(l, min_time);
+    }
+  }
+  std::fprintf(stderr, "\n");
+}
+
+// RESULTS: the machine's name when known, then one line per plan line (statuses on one line each).
+bool write_results(const char *path, const std::string &machine, const std::vector<Line> &lines) {
+  std::ofstream res(path);
+  if (!machine.empty()) res << "# machine " << machine << "\n";
+  for (const Line &l : lines) {
+    std::string status = l.status;
+    for (char &ch : status)
+      if (ch == '\n' || ch == '\t') ch = ' ';
+    if (l.kind == "time")
+      res << "time " << l.candidate << " " << l.n << " " << l.threads << " " << l.best << " " << status << "\n";
+    else
+      res << "check " << l.candidate << " " << l.reference << " " << l.n << " " << status << "\n";
+  }
+  return bool(res);
+}
+
 }  // namespace
 
 int main(int argc, char **argv) {
@@ -187,28 +283,9 @@ int main(int argc, char **argv) {
       return 2;
     }
   }
-  std::ifstream plan(argv[1]);
-  if (!plan) {
-    std::fprintf(stderr, "tune_bench: cannot read %s\n", argv[1]);
-    return 2;
-  }
   std::vector<Line> lines;
-  int64_t max_n = 16;
-  for (std::string text; std::getline(plan, text);) {
-    std::istringstream in(text);
-    Line l;
-    if (!(in >> l.kind)) continue;
-    bool ok = l.kind == "time"    ? bool(in >> l.candidate >> l.n >> l.threads)
-              : l.kind == "check" ? bool(in >> l.candidate >> l.reference >> l.n)
-                                  : false;
-    if (!ok || l.candidate < 0 || l.candidate >= kCandidateCount || l.reference < 0 ||
-        l.reference >= kCandidateCount || l.n < 0 || l.threads < 1) {
-      std::fprintf(stderr, "tune_bench: bad plan line: %s\n", text.c_str());
-      return 2;
-    }
-    max_n = std::max(max_n, l.n);
-    lines.push_back(l);
-  }
+  int64_t max_n = 0;
+  if (!read_plan(argv[1], &lines, &max_n)) return 2;
   halide_set_error_handler(on_error);
   // The benchmarks' input range (bench/bench_clock.h): both tails and the curved middle of every activation.
   std::vector<float> x(static_cast<size_t>(max_n)), dy(static_cast<size_t>(max_n));
@@ -224,69 +301,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   std::vector<float> out(static_cast<size_t>(max_n)), ref(static_cast<size_t>(max_n));
-
-  // Checks: the candidate's output must equal the reference's bit for bit (same definition, other schedule).
-  for (Line &l : lines) {
-    if (l.kind != "check") continue;
-    if (run(l.reference, g_buf.ref, l.n) != 0 || !finish()) {
-      l.status = "error:reference failed: " + g_error;
-    } else if (run(l.candidate, g_buf.out, l.n) != 0 || !finish()) {
-      l.status = "error:" + g_error;
-    } else if (!fetch(g_buf.out, out.data(), l.n) || !fetch(g_buf.ref, ref.data(), l.n)) {
-      l.status = "error:copying the outputs back failed";
-    } else if (l.n > 0 && std::memcmp(out.data(), ref.data(), size_t(l.n) * sizeof(float)) != 0) {
-      int64_t i = 0;
-      while (std::memcmp(&out[i], &ref[i], sizeof(float)) == 0) ++i;
-      l.status = "mismatch:" + std::to_string(i);
-    }
-  }
-
-  // Timings: R rounds over every line.
-  size_t timed = 0;
-  for (const Line &l : lines) timed += l.kind == "time";
-  for (int r = 0; r < reps; ++r) {
-    size_t done = 0;
-    for (Line &l : lines) {
-      if (l.kind != "time" || l.status != "ok") continue;
-      if (++done % 50 == 0 || done == timed)
-        std::fprintf(stderr, "\rtune_bench: round %d/%d, %zu/%zu", r + 1, reps, done, timed);
-      halide_set_num_threads(l.threads);
-      if (run(l.candidate, g_buf.out, l.n) != 0 || !finish()) {  // warm-up, and the size check
-        l.status = "error:" + g_error;
-        continue;
-      }
-      // Calls back to back, then one wait: on a device the launches queue up as in a real pipeline. The count
-      // comes from one timed call, so the batch takes about min_time, and is 5 at least (a 16M call takes ms).
-      double start = now();
-      run(l.candidate, g_buf.out, l.n);
-      finish();
-      const double one = now() - start;
-      const int64_t calls =
-          std::max<int64_t>(5, std::min<int64_t>(1000000, int64_t(min_time / std::max(one, 1e-9))));
-      start = now();
-      bool ok = true;
-      for (int64_t k = 0; k < calls && ok; ++k) ok = run(l.candidate, g_buf.out, l.n) == 0;
-      ok = finish() && ok;
-      const double elapsed = now() - start;
-      if (!ok) {
-        l.status = "error:" + g_error;
-        continue;
-      }
-      l.best = std::min(l.best, elapsed * 1e9 / double(calls) / double(std::max<int64_t>(l.n, 1)));
-    }
-  }
-  std::fprintf(stderr, "\n");
-
-  std::ofstream res(argv[2]);
-  if (!machine.empty()) res << "# machine " << machine << "\n";
-  for (const Line &l : lines) {
-    std::string status = l.status;
-    for (char &ch : status)
-      if (ch == '\n' || ch == '\t') ch = ' ';
-    if (l.kind == "time")
-      res << "time " << l.candidate << " " << l.n << " " << l.threads << " " << l.best << " " << status << "\n";
-    else
-      res << "check " << l.candidate << " " << l.reference << " " << l.n << " " << status << "\n";
-  }
-  return res ? 0 : 1;
+  run_checks(lines, out, ref);
+  run_timings(lines, reps, min_time);
+  return write_results(argv[2], machine, lines) ? 0 : 1;
 }
