@@ -20,6 +20,7 @@
 //                 reproducible numbers; the environment variable ACTGEN_BENCH_THREADS sets the same.
 //   --target=T    pin the kernels' target (actgen_set_target); ACTGEN_TARGET in the environment works too.
 #include <actgen/actgen.h>
+#include <actgen/actgen.hpp>
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -108,19 +109,17 @@ void bench_memcpy(benchmark::State &state, size_t n) {
   state.SetLabel("memcpy");
 }
 
-struct KernelDeleter {
-  void operator()(actgen_kernel *k) const { actgen_kernel_destroy(k); }
-};
-using KernelPtr = std::unique_ptr<actgen_kernel, KernelDeleter>;
-
 void bench_activation(benchmark::State &state, std::string activation, actgen_direction direction, size_t n,
                       actgen_dtype dtype, bool counted) {
-  actgen_kernel *raw = nullptr;
-  if (actgen_kernel_create(&raw, activation.c_str(), nullptr, dtype, direction) != ACTGEN_OK) {
-    state.SkipWithError(actgen_last_error());
+  // The wrapper owns the kernel; the timed loops call the C API on get(), as a C user would.
+  actgen::Kernel kernel;
+  try {
+    kernel = actgen::Kernel(activation, "", static_cast<actgen::Direction>(direction),
+                            static_cast<actgen::DType>(dtype));
+  } catch (const actgen::Error &e) {
+    state.SkipWithError(e.what());
     return;
   }
-  KernelPtr kernel(raw);
   Buffers &b = buffers_for(n);
   const bool forward = direction == ACTGEN_FORWARD;
   if (dtype != ACTGEN_F32) {  // 16-bit buffers, made once per size and dtype

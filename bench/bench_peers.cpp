@@ -30,6 +30,7 @@
 //                within 4 ulp of exact; f16/bf16: within 1 ulp of the narrow type) on [-6, 6] and at points
 //                where naive formulas lose their digits, in every type the peer offers (ulp of that type).
 #include <actgen/actgen.h>
+#include <actgen/actgen.hpp>
 #include <benchmark/benchmark.h>
 
 #include "bench_clock.h"
@@ -205,17 +206,15 @@ void bench_copy(benchmark::State &state, bool nontemporal, size_t n) {
 
 // ---- actgen -----------------------------------------------------------------------------------------------
 
-struct KernelDeleter {
-  void operator()(actgen_kernel *k) const { actgen_kernel_destroy(k); }
-};
-using KernelPtr = std::unique_ptr<actgen_kernel, KernelDeleter>;
-
-KernelPtr make_kernel(const std::string &activation, bool backward, actgen_dtype d = ACTGEN_F32) {
-  actgen_kernel *raw = nullptr;
-  if (actgen_kernel_create(&raw, activation.c_str(), nullptr, d,
-                           backward ? ACTGEN_BACKWARD : ACTGEN_FORWARD) != ACTGEN_OK)
-    return nullptr;
-  return KernelPtr(raw);
+// The kernel, or an empty one where creation failed (actgen_last_error() says why). The wrapper owns it; the
+// timed loops call the C API on get(), as a C user would.
+actgen::Kernel make_kernel(const std::string &activation, bool backward, actgen_dtype d = ACTGEN_F32) {
+  try {
+    return actgen::Kernel(activation, "", backward ? actgen::Direction::backward : actgen::Direction::forward,
+                          static_cast<actgen::DType>(d));
+  } catch (const actgen::Error &) {
+    return actgen::Kernel();
+  }
 }
 
 actgen_status run_kernel(const actgen_kernel *k, bool backward, const void *x, const void *dy, void *out,
@@ -227,7 +226,7 @@ actgen_status run_kernel(const actgen_kernel *k, bool backward, const void *x, c
 double bytes_per_elem(bool backward, actgen_dtype d) { return double((backward ? 3 : 2) * actgen_dtype_size(d)); }
 
 void bench_actgen(benchmark::State &state, std::string activation, bool backward, actgen_dtype d, size_t n) {
-  KernelPtr kernel = make_kernel(activation, backward, d);
+  actgen::Kernel kernel = make_kernel(activation, backward, d);
   if (!kernel) {
     state.SkipWithError(actgen_last_error());
     return;
@@ -425,7 +424,7 @@ int run_check() {
       for (bool backward : {false, true}) {
         if (!any_peer_offers(name, backward, d)) continue;
         const char *dir = backward ? "bwd" : "fwd", *type = actgen_dtype_name(d);
-        KernelPtr k = make_kernel(name, backward, d);
+        actgen::Kernel k = make_kernel(name, backward, d);
         if (!k || run_kernel(k.get(), backward, xs.data(), dys.data(), want.data(), x.size()) != ACTGEN_OK) {
           std::printf("| %s | %s | %s | actgen | error: %s | | | | |\n", name.c_str(), dir, type, actgen_last_error());
           continue;

@@ -8,14 +8,14 @@
 
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <limits>
+
+#include "float_bits.h"  // tests/: the float <-> bits helpers the tests use
 
 namespace benchhalf {
 
 inline uint16_t to_half_bits(float f, actgen_dtype d) {
-  uint32_t u;
-  std::memcpy(&u, &f, sizeof u);
+  const uint32_t u = floatbits::bits(f);
   const uint16_t sign = uint16_t((u >> 16) & 0x8000u);
   const uint32_t a = u & 0x7fffffffu;
   if (d == ACTGEN_BF16) {
@@ -31,12 +31,7 @@ inline uint16_t to_half_bits(float f, actgen_dtype d) {
 }
 
 inline float from_half_bits(uint16_t h, actgen_dtype d) {
-  if (d == ACTGEN_BF16) {
-    const uint32_t u = uint32_t(h) << 16;
-    float f;
-    std::memcpy(&f, &u, sizeof f);
-    return f;
-  }
+  if (d == ACTGEN_BF16) return floatbits::from_bits(uint32_t(h) << 16);
   const int e = (h >> 10) & 0x1f, m = h & 0x3ff;
   const float v = e == 0 ? std::ldexp(float(m), -24)
                   : e == 31 ? (m ? std::numeric_limits<float>::quiet_NaN() : std::numeric_limits<float>::infinity())

@@ -50,7 +50,8 @@ long double derivative(const Entry &e, long double x, const long double *p);
 // (ulp(e) = 2^(exponent(e) - 23) for normal |e|, 2^-149 below FLT_MIN; +inf is treated as 2^128 when the exact
 // value is finite, so an overflow to inf of a value beyond FLT_MAX counts as correct).
 // NaN expected: 0 if got is NaN, else +inf. Infinite expected: 0 if got is the same infinity, else +inf.
-// NaN got with a non-NaN expected value: +inf.
+// NaN got with a non-NaN expected value: +inf. The tests' one ulp measure: the kernel suites and tests/math's
+// contract table (math_harness.h) both use it.
 double ulp_error(float got, long double exact);
 
 // Parses "name=value,name=value" (the API syntax) into (name, value) pairs; returns false when malformed.

@@ -134,10 +134,9 @@ TEST(Counts, HalfPrecisionEveryInput) {
     for (const auto &c : cases) {
       for (const std::string &target : available_targets()) {
         SCOPED_TRACE(c.first + " " + c.second + " " + actgen_dtype_name(dtype) + " on " + target);
-        actgen_kernel *k16 = nullptr;
-        ASSERT_EQ(actgen_kernel_create_on(&k16, c.first.c_str(), c.second.c_str(), dtype, ACTGEN_FORWARD,
-                                          target.c_str()), ACTGEN_OK) << actgen_last_error();
-        Kernel half(k16);
+        std::string err;
+        Kernel half = make_kernel(ACTGEN_FORM_PLAIN, c.first, c.second, ACTGEN_FORWARD, dtype, target, &err);
+        ASSERT_TRUE(half) << err;
         Kernel f32 = make(c.first, c.second, ACTGEN_FORWARD, target);
         std::vector<uint16_t> y(x.size() + 1, 0x1234u), plain(x.size());
         actgen_counts got = ACTGEN_COUNTS_INIT;
@@ -269,12 +268,9 @@ TEST(Counts, Errors) {
   expect_fail(actgen_forward_counted(fwd.get(), nullptr, y.data(), 64, &c), INV, "x NULL");
   expect_fail(actgen_forward_counted(fwd.get(), x.data(), nullptr, 64, &c), INV, "y NULL");
   expect_fail(actgen_forward_counted(fwd.get(), x.data(), x.data() + 1, 32, &c), INV, "y shifted over x");
-  actgen_kernel_desc desc = ACTGEN_KERNEL_DESC_INIT;
-  desc.activation = "relu";
-  desc.form = ACTGEN_FORM_BIAS;
-  actgen_kernel *bias = nullptr;
-  ASSERT_EQ(actgen_kernel_create_desc(&bias, &desc), ACTGEN_OK);
-  Kernel bias_k(bias);
+  std::string err;
+  Kernel bias_k = make_kernel(ACTGEN_FORM_BIAS, "relu", "", ACTGEN_FORWARD, ACTGEN_F32, "", &err);
+  ASSERT_TRUE(bias_k) << err;
   expect_fail(actgen_forward_counted(bias_k.get(), x.data(), y.data(), 64, &c), INV, "a form's kernel");
   // n == 0: both counts 0, nothing else looked at; in place is allowed.
   EXPECT_EQ(actgen_forward_counted(fwd.get(), nullptr, nullptr, 0, &c), ACTGEN_OK);
@@ -307,14 +303,10 @@ struct FormShape {
 
 Kernel make_channel_form(const std::string &act, const std::string &params, actgen_form form,
                          const std::string &target) {
-  actgen_kernel_desc desc = ACTGEN_KERNEL_DESC_INIT;
-  desc.activation = act.c_str();
-  desc.params = params.c_str();
-  desc.form = form;
-  desc.target = target.empty() ? nullptr : target.c_str();
-  actgen_kernel *k = nullptr;
-  EXPECT_EQ(actgen_kernel_create_desc(&k, &desc), ACTGEN_OK) << act << ": " << actgen_last_error();
-  return Kernel(k);
+  std::string err;
+  Kernel k = make_kernel(form, act, params, ACTGEN_FORWARD, ACTGEN_F32, target, &err);
+  EXPECT_TRUE(k) << act << ": " << err;
+  return k;
 }
 
 // Random x in [-8, 8] with exact zeros and -3 (hardswish's kink) mixed in; v: the bias in [-2, 2], or prelu's
@@ -481,13 +473,9 @@ TEST(Counts, FormThreadsAndErrors) {
               "y shifted over x");
   expect_fail(actgen_channel_forward_counted(k.get(), O, C, 1, x.data(), b.data(), out.data(), &c, per.data()),
               "a bias kernel in the channel call");
-  actgen_kernel_desc bd = ACTGEN_KERNEL_DESC_INIT;
-  bd.activation = "relu6";
-  bd.form = ACTGEN_FORM_BIAS;
-  bd.direction = ACTGEN_BACKWARD;
-  actgen_kernel *raw = nullptr;
-  ASSERT_EQ(actgen_kernel_create_desc(&raw, &bd), ACTGEN_OK);
-  Kernel back(raw);
+  std::string err;
+  Kernel back = make_kernel(ACTGEN_FORM_BIAS, "relu6", "", ACTGEN_BACKWARD, ACTGEN_F32, "", &err);
+  ASSERT_TRUE(back) << err;
   expect_fail(actgen_bias_forward_counted(back.get(), O, C, 1, x.data(), b.data(), out.data(), &c, per.data()),
               "a backward kernel");
   // Zero elements: the counts and channel_flat set to 0.

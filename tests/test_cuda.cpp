@@ -147,10 +147,9 @@ TEST(Cuda, HalfPrecisionExhaustive) {
       std::vector<long double> p(e->defaults.begin(), e->defaults.end());
       for (long double &v : p) v = static_cast<float>(v);
       for (actgen_direction dir : {ACTGEN_FORWARD, ACTGEN_BACKWARD}) {
-        actgen_kernel *raw = nullptr;
-        ASSERT_EQ(actgen_kernel_create_on(&raw, name.c_str(), nullptr, dt, dir, "cuda"), ACTGEN_OK)
-            << actgen_last_error();
-        Kernel k(raw);
+        std::string err;
+        Kernel k = make_kernel(ACTGEN_FORM_PLAIN, name, "", dir, dt, "cuda", &err);
+        ASSERT_TRUE(k) << err;
         actgen_status s = dir == ACTGEN_FORWARD ? actgen_forward(k.get(), dx_in.get(), dout.get(), n)
                                                 : actgen_backward(k.get(), dx_in.get(), ddy.get(), dout.get(), n);
         ASSERT_EQ(s, ACTGEN_OK) << actgen_last_error();

@@ -32,18 +32,7 @@ constexpr double kFwdUlp = 4.0, kBwdUlp = 16.0, kBwdAbs = 1e-7;
 
 Kernel make_form(const std::string &act, actgen_direction dir, const std::string &target, const std::string &params = "",
                  actgen_form form = ACTGEN_FORM_GATED, std::string *err = nullptr) {
-  actgen_kernel_desc desc = ACTGEN_KERNEL_DESC_INIT;
-  desc.activation = act.c_str();
-  desc.params = params.c_str();
-  desc.direction = dir;
-  desc.form = form;
-  desc.target = target.empty() ? nullptr : target.c_str();
-  actgen_kernel *k = nullptr;
-  if (actgen_kernel_create_desc(&k, &desc) != ACTGEN_OK) {
-    if (err) *err = actgen_last_error();
-    return Kernel();
-  }
-  return Kernel(k);
+  return make_kernel(form, act, params, dir, ACTGEN_F32, target, err);
 }
 
 // Catalog defaults of activation `act`, in the oracle's order, rounded to float (the kernels use float params).

@@ -106,10 +106,8 @@ TEST_P(Half, Exhaustive) {
             }
           const std::vector<uint16_t> dy(n, dyb);
           for (const std::string &target : targets) {
-            actgen_kernel *raw = nullptr;
-            ASSERT_EQ(actgen_kernel_create_on(&raw, act.c_str(), spec.c_str(), dt, dir, target.c_str()), ACTGEN_OK)
-                << actgen_last_error();
-            Kernel k(raw);
+            Kernel k = make_kernel(ACTGEN_FORM_PLAIN, act, spec, dir, dt, target, &err);
+            ASSERT_TRUE(k) << err;
             std::vector<uint16_t> out(n, 0x7d5a);  // poison: every result must overwrite it
             const actgen_status s = dir == ACTGEN_FORWARD ? actgen_forward(k.get(), x.data(), out.data(), n)
                                                           : actgen_backward(k.get(), x.data(), dy.data(), out.data(), n);
@@ -201,10 +199,9 @@ TEST(HalfKernels, EqualTheF32KernelsRounded) {
         for (actgen_direction dir : {ACTGEN_FORWARD, ACTGEN_BACKWARD}) {
           SCOPED_TRACE(std::string(act) + " " + (dir == ACTGEN_FORWARD ? "fwd " : "bwd ") +
                        (dtype == ACTGEN_F16 ? "f16 " : "bf16 ") + target);
-          actgen_kernel *raw = nullptr;
-          ASSERT_EQ(actgen_kernel_create_on(&raw, act, "", dtype, dir, target.c_str()), ACTGEN_OK)
-              << actgen_last_error();
-          Kernel k16(raw);
+          std::string err;
+          Kernel k16 = make_kernel(ACTGEN_FORM_PLAIN, act, "", dir, dtype, target, &err);
+          ASSERT_TRUE(k16) << err;
           Kernel k32 = make_kernel(act, "", dir, target);
           ASSERT_TRUE(k32);
           for (size_t n : sizes) {

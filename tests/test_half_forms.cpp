@@ -186,15 +186,10 @@ void expect_sums(const halfcheck::FastFormat &f, const std::vector<uint16_t> &go
 }
 
 Kernel make_form(const char *act, actgen_form form, actgen_direction dir, actgen_dtype dtype, const std::string &target) {
-  actgen_kernel_desc desc = ACTGEN_KERNEL_DESC_INIT;
-  desc.activation = act;
-  desc.form = form;
-  desc.direction = dir;
-  desc.dtype = dtype;
-  desc.target = target.c_str();
-  actgen_kernel *k = nullptr;
-  EXPECT_EQ(actgen_kernel_create_desc(&k, &desc), ACTGEN_OK) << act << " " << actgen_last_error();
-  return Kernel(k);
+  std::string err;
+  Kernel k = make_kernel(form, act, "", dir, dtype, target, &err);
+  EXPECT_TRUE(k) << act << " " << err;
+  return k;
 }
 
 struct GatedShape {

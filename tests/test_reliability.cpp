@@ -64,14 +64,15 @@ class DecimalCommaLocale : public ::testing::Test {
 }  // namespace
 
 TEST_F(DecimalCommaLocale, ParametersUseADecimalPoint) {
-  actgen_kernel *k = nullptr;
-  ASSERT_EQ(actgen_kernel_create(&k, "elu", "alpha=0.5", ACTGEN_F32, ACTGEN_FORWARD), ACTGEN_OK) << actgen_last_error();
-  Kernel elu(k);
+  std::string err;
+  Kernel elu = make_kernel("elu", "alpha=0.5", ACTGEN_FORWARD, "", &err);
+  ASSERT_TRUE(elu) << err;
   // The value is 0.5, not 0 (strtod stopping at '.') nor 5: elu(-1) = 0.5 (e^-1 - 1).
   float x = -1.0f, y = 0.0f;
   ASSERT_EQ(actgen_forward(elu.get(), &x, &y, 1), ACTGEN_OK) << actgen_last_error();
   EXPECT_NEAR(y, 0.5 * std::expm1(-1.0), 1e-6);
-  // Every parameter form strtod reads in the "C" locale: exponents, hex, a sign.
+  // Every parameter form strtod reads in the "C" locale: exponents, hex, a sign (the C API's own calls).
+  actgen_kernel *k = nullptr;
   for (const char *p : {"beta=2.5e0,threshold=1.5", "beta=0x1.4p1,threshold=+15.25", "beta=-.75"}) {
     k = nullptr;
     EXPECT_EQ(actgen_kernel_create(&k, "softplus", p, ACTGEN_F32, ACTGEN_FORWARD), ACTGEN_OK)

@@ -1,16 +1,17 @@
 // Small helpers shared by the test suites: the catalog and the targets as the runtime reports them (the tests never
-// keep a second list of activations), kernel RAII, float bit helpers.
+// keep a second list of activations), kernels through the C++ wrapper, float bit helpers (float_bits.h).
 #ifndef ACTGEN_TESTS_TEST_SUPPORT_H
 #define ACTGEN_TESTS_TEST_SUPPORT_H
 
 #include <actgen/actgen.h>
+#include <actgen/actgen.hpp>
 
 #include <cstdint>
 #include <cstdlib>
-#include <cstring>
-#include <memory>
 #include <string>
 #include <vector>
+
+#include "float_bits.h"
 
 namespace testsupport {
 
@@ -59,33 +60,29 @@ inline std::vector<std::string> available_targets() {
   return v;
 }
 
-struct KernelDeleter {
-  void operator()(actgen_kernel *k) const { actgen_kernel_destroy(k); }
-};
-using Kernel = std::unique_ptr<actgen_kernel, KernelDeleter>;
+using floatbits::bits;
+using floatbits::from_bits;
 
-// Creates a kernel (target empty = automatic); on failure returns null and sets *err.
-inline Kernel make_kernel(const std::string &act, const std::string &params, actgen_direction dir,
-                          const std::string &target, std::string *err = nullptr) {
-  actgen_kernel *k = nullptr;
-  actgen_status s = actgen_kernel_create_on(&k, act.c_str(), params.c_str(), ACTGEN_F32, dir,
-                                            target.empty() ? nullptr : target.c_str());
-  if (s != ACTGEN_OK) {
-    if (err) *err = "status " + std::to_string((int)s) + ": " + actgen_last_error();
+// The tests' kernels are the C++ wrapper's (RAII); they call the C API on get() where the C API is under test.
+using Kernel = actgen::Kernel;
+
+// Creates a kernel of any form and dtype (target empty = automatic); on failure returns an empty Kernel and sets
+// *err (the status and the library's message) instead of throwing, so that a test can ASSERT on it.
+inline Kernel make_kernel(actgen_form form, const std::string &act, const std::string &params, actgen_direction dir,
+                          actgen_dtype dtype, const std::string &target, std::string *err = nullptr) {
+  try {
+    return Kernel(static_cast<actgen::Form>(form), act, params, static_cast<actgen::Direction>(dir),
+                  static_cast<actgen::DType>(dtype), target);
+  } catch (const actgen::Error &e) {
+    if (err) *err = "status " + std::to_string((int)e.status()) + ": " + e.what();
     return Kernel();
   }
-  return Kernel(k);
 }
 
-inline uint32_t bits(float f) {
-  uint32_t u;
-  std::memcpy(&u, &f, 4);
-  return u;
-}
-inline float from_bits(uint32_t u) {
-  float f;
-  std::memcpy(&f, &u, 4);
-  return f;
+// A plain f32 kernel, as above.
+inline Kernel make_kernel(const std::string &act, const std::string &params, actgen_direction dir,
+                          const std::string &target, std::string *err = nullptr) {
+  return make_kernel(ACTGEN_FORM_PLAIN, act, params, dir, ACTGEN_F32, target, err);
 }
 
 // For test names: letters, digits and '_' only.

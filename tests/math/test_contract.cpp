@@ -26,9 +26,8 @@ namespace {
 using namespace actgen;
 using Halide::Expr;
 using mathtest::add_dense;
-using mathtest::bits_to_float;
+using mathtest::bits;
 using mathtest::evaluate;
-using mathtest::float_to_bits;
 using mathtest::ulp_error;
 using LD = long double;
 
@@ -278,7 +277,7 @@ TEST_P(MathContract, BoundAndSpecialValues) {
     if (!(e <= worst)) worst = e, at = in[i];
   }
   std::printf("[ulp] %-20s %-46s max %.3f ulp at x = %.9g (0x%08x), %zu inputs, bound %.1f\n", r.routine,
-              target.c_str(), worst, at, float_to_bits(at), in.size(), r.max_ulp);
+              target.c_str(), worst, at, bits(at), in.size(), r.max_ulp);
   std::fflush(stdout);
   EXPECT_LE(worst, r.max_ulp) << r.routine << " on " << target << " at x = " << at;
 
@@ -287,7 +286,7 @@ TEST_P(MathContract, BoundAndSpecialValues) {
   std::vector<float> so = evaluate(r.f, sx, target);
   for (size_t i = 0; i < sx.size(); ++i) {
     const float want = r.specials[i].want;
-    const bool ok = std::isnan(want) ? std::isnan(so[i]) : float_to_bits(so[i]) == float_to_bits(want);
+    const bool ok = std::isnan(want) ? std::isnan(so[i]) : bits(so[i]) == bits(want);
     EXPECT_TRUE(ok) << r.routine << "(" << sx[i] << ") = " << so[i] << ", want " << want << " on " << target;
   }
 }

@@ -9,7 +9,6 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <cstring>
 #include <vector>
 
 #include "../half_check.h"
@@ -54,11 +53,7 @@ std::vector<uint32_t> widen_jit(const std::vector<uint16_t> &in, Type stored, co
   return out;
 }
 
-float f32(uint32_t u) {
-  float f;
-  std::memcpy(&f, &u, 4);
-  return f;
-}
+using actgen::mathtest::from_bits;
 
 void check_narrowing(actgen_dtype dt, Type stored) {
   const halfcheck::Format f(dt);
@@ -69,14 +64,15 @@ void check_narrowing(actgen_dtype dt, Type stored) {
   for (uint64_t hi = 0; hi < (1ull << (32 - dropped)); ++hi)
     for (uint32_t lo : {0u, half - 1, half, half + 1, low_mask}) in.push_back(static_cast<uint32_t>(hi << dropped) | lo);
   std::vector<uint16_t> want(in.size());
-  for (size_t i = 0; i < in.size(); ++i) want[i] = halfcheck::encode(f, f32(in[i]));
+  for (size_t i = 0; i < in.size(); ++i) want[i] = halfcheck::encode(f, from_bits(in[i]));
   const char *name = dt == ACTGEN_F16 ? "f16" : "bf16";
   for (const std::string &target : actgen::mathtest::runnable_targets()) {
     if (target.find(actgen::mathtest::kContracting) != std::string::npos) continue;  // no float arithmetic to fuse
     const std::vector<uint16_t> got = narrow_jit(in, stored, target);
     size_t bad = 0;
     for (size_t i = 0; i < in.size(); ++i) {
-      const bool ok = std::isnan(f32(in[i])) ? f.is_nan(got[i]) && (got[i] >> 15) == (in[i] >> 31) : got[i] == want[i];
+      const bool ok = std::isnan(from_bits(in[i])) ? f.is_nan(got[i]) && (got[i] >> 15) == (in[i] >> 31)
+                                                   : got[i] == want[i];
       if (!ok && ++bad <= 5)
         ADD_FAILURE() << target << " " << name << ": f32 0x" << std::hex << in[i] << " -> 0x" << got[i] << ", want 0x"
                       << want[i];
@@ -95,7 +91,7 @@ void check_widening(actgen_dtype dt, Type stored) {
     size_t bad = 0;
     for (uint32_t b = 0; b < 0x10000u; ++b) {
       const long double want = f.decode(static_cast<uint16_t>(b));
-      const float g = f32(got[b]);
+      const float g = from_bits(got[b]);
       const bool ok = std::isnan(want) ? std::isnan(g) && (got[b] >> 31) == (b >> 15)
                                        : (long double)g == want && std::signbit(g) == std::signbit(want);
       if (!ok && ++bad <= 5)
