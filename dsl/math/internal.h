@@ -9,9 +9,12 @@
 //    So every routine returns strict(e), which wraps EVERY float node of e in strict_float (no rewrites, no
 //    FMA contraction). Results are therefore bit-identical on every target built with the same FMA setting
 //    (math::set_fma: off for sse41, on for avx2-fma and avx512, whose results differ from sse41's in the last bit).
-//  * is_nan(x) was folded to false in some contexts (select(is_nan(x), x, f(x)) gave f(NaN) when f converted
-//    x to int), even under strict_float; is_nan_bits() (an integer test on the bits) is reliable.
-//    min/max/clamp do NOT propagate NaN (max(NaN, 0) = 0), so every routine selects NaN explicitly.
+//  * is_nan(x) was folded to false where the guarded expression converted x to int (select(is_nan(x), x, f(x))
+//    gave f(NaN): a NaN reaching fptosi is poison to LLVM), even under strict_float. No routine converts a float
+//    to int (the shifter sums of reduce_ln2 carry k in their bits instead), so Halide's is_nan (one unordered
+//    compare) is the library's NaN test, as it is the generators' (generators/generator_base.h); the contract
+//    table (tests/math/test_contract.cpp) holds NaN -> NaN on every target. Halide's min/max/clamp do NOT
+//    propagate NaN (max(NaN, 0) = 0): a routine either selects NaN or clamps with at_least / at_most below.
 //  * Halide 14 has no fma() intrinsic, but Call::make(Float(32), "llvm.fma.f32", ..., PureExtern) is scalarized
 //    per lane by Halide and re-vectorized by LLVM into vfmadd...ps (ymm on avx2-fma, zmm on avx512), also
 //    under strict_float; on a target without FMA (sse41) it becomes a scalar fmaf call per lane. So fma() is
@@ -101,13 +104,6 @@ inline DF strict(const DF &d) { return {strict(d.hi), strict(d.lo)}; }
 inline Expr at_least(const Expr &x, const Expr &lo) { return Halide::select(x < lo, lo, x); }
 inline Expr at_most(const Expr &x, const Expr &hi) { return Halide::select(x > hi, hi, x); }
 inline Expr clamp_keeping_nan(const Expr &x, const Expr &lo, const Expr &hi) { return at_most(at_least(x, lo), hi); }
-
-// x is a NaN (integer test on the bits: immune to fast-math folding).
-inline Expr is_nan_bits(const Expr &x) {
-  using namespace Halide;
-  Expr b = reinterpret(UInt(32), x) & Internal::make_const(UInt(32), 0x7fffffff);
-  return b > Internal::make_const(UInt(32), 0x7f800000);
-}
 
 // x is finite (integer test on the bits).
 inline Expr is_finite_bits(const Expr &x) {

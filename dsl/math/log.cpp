@@ -65,7 +65,7 @@ Expr log(Expr x) {
   const float inf = std::numeric_limits<float>::infinity();
   r = select(x == 0.0f, -inf, r);
   r = select(x < 0.0f, std::numeric_limits<float>::quiet_NaN(), r);
-  r = select(x == inf || detail::is_nan_bits(x), x, r);
+  r = select(x == inf || is_nan(x), x, r);
   return detail::strict(r);
 }
 
@@ -88,7 +88,7 @@ Expr log1p_df(const Expr &yh, const Expr &yl) {
 Expr log1p(Expr x) {
   Expr r = log1p_df(x, Expr(0.0f));
   // x == 0 keeps the sign of zero; NaN propagates.
-  return detail::strict(select(detail::is_nan_bits(x) || x == 0.0f, x, r));
+  return detail::strict(select(is_nan(x) || x == 0.0f, x, r));
 }
 
 namespace {

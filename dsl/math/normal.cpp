@@ -114,7 +114,7 @@ Expr mul_cdf(const Expr &a, const Expr &x) {
 }  // namespace
 
 Expr normal_cdf(Expr x) {
-  return detail::strict(select(detail::is_nan_bits(x), x, mul_cdf(Expr(1.0f), x)));
+  return detail::strict(select(is_nan(x), x, mul_cdf(Expr(1.0f), x)));
 }
 
 Expr mul_normal_cdf(Expr a, Expr x) {
@@ -139,7 +139,7 @@ Expr normal_pdf(Expr x) {
   // |x| > 14.1: the result is below 2^-150 and rounds to 0; the clamp keeps x^2 finite (inf -> 0).
   Expr ax = min(abs(x), 20.0f);
   DF arg = add(neg_half_square(ax), df_const(-kLnSqrt2Pi));
-  return strict_float(select(detail::is_nan_bits(x), x, math::exp(arg)));
+  return strict_float(select(is_nan(x), x, math::exp(arg)));
 }
 
 }  // namespace actgen::math
