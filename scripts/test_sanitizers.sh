@@ -2,7 +2,9 @@
 # Reliability runs, called by scripts/test.sh after the host build (build/ must be built):
 #   1. ASan + UBSan: the runtime, the C++ wrapper, the tools and every test suite built with clang-14
 #      -fsanitize=address,undefined in build-asan; the fast suites run whole, the accuracy suite at
-#      ACTGEN_SANITIZE_INPUT_SCALE (default 0.1) of its inputs. Any report fails the run (halt_on_error=1).
+#      ACTGEN_SANITIZE_INPUT_SCALE (default 0.1) of its inputs, the >2^31-element relu call but not the bias form's
+#      (125 s under ASan on the 2-core machine, against 51 s natively, where scripts/test.sh runs it). Any report
+#      fails the run (halt_on_error=1).
 #   2. TSan: tests/test_stress.cpp (8 threads) built with -fsanitize=thread in build-tsan, with
 #      tests/tsan.supp naming the Halide runtime's uninstrumented locks.
 #   3. libFuzzer: tests/fuzz/fuzz_kernel_create (in build-asan) for ACTGEN_FUZZ_SECONDS (default 30) seconds in
@@ -47,7 +49,7 @@ if [[ ,$parts, == *,asan,* ]]; then
   (cd build-asan &&
     ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1 \
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-    ctest -j"$jobs" --output-on-failure --timeout 900)
+    ctest -j"$jobs" --output-on-failure --timeout 900 -E '^Large\.BiasBackwardBeyondInt32$')
   summary+=("ASan+UBSan tests: $((SECONDS - start)) s")
 fi
 
