@@ -58,6 +58,24 @@ inline float value_at(size_t i) {
   return (float)((int)(h % 2001) - 1000) * 0.25f;  // exact; half negative
 }
 
+// Checks the elements of an n-element result where a wrong split of the call would show: both ends, the regions
+// around 2^30, 2^31 - 64, 2^31 - 1 and 2^31, and 8000 random ones (seeded); want(i) is the expected value.
+template <class Want>
+void expect_sampled(const float *buf, size_t n, uint64_t seed, Want want, const char *what) {
+  std::vector<size_t> pos;
+  for (size_t i = 0; i < 4096; ++i) pos.push_back(i);
+  for (size_t i = n - 4096; i < n; ++i) pos.push_back(i);
+  for (size_t c : {size_t(1) << 31, (size_t(1) << 31) - 1, size_t(1) << 30, (size_t(1) << 31) - 64})
+    for (size_t i = c - 2048; i < c + 2048 && i < n; ++i) pos.push_back(i);
+  std::mt19937_64 rng(seed);
+  for (int i = 0; i < 8000; ++i) pos.push_back(rng() % n);
+  size_t bad = 0, first_bad = 0;
+  for (size_t i : pos)
+    if (buf[i] != want(i) && !bad++) first_bad = i;
+  EXPECT_EQ(bad, 0u) << "first wrong " << what << " at " << first_bad << ": got " << buf[first_bad] << ", want "
+                     << want(first_bad);
+}
+
 TEST(Large, ReluForwardBeyondInt32) {
   const size_t n = (size_t(1) << 31) + 64;
   const size_t bytes = n * sizeof(float);
@@ -73,23 +91,7 @@ TEST(Large, ReluForwardBeyondInt32) {
   actgen_status s = actgen_forward(k.get(), buf, buf, n);
   auto t2 = std::chrono::steady_clock::now();
   ASSERT_EQ(s, ACTGEN_OK) << actgen_last_error();
-  std::vector<size_t> pos;
-  for (size_t i = 0; i < 4096; ++i) pos.push_back(i);
-  for (size_t i = n - 4096; i < n; ++i) pos.push_back(i);
-  for (size_t c : {size_t(1) << 31, (size_t(1) << 31) - 1, size_t(1) << 30, (size_t(1) << 31) - 64})
-    for (size_t i = c - 2048; i < c + 2048 && i < n; ++i) pos.push_back(i);
-  std::mt19937_64 rng(1);
-  for (int i = 0; i < 8000; ++i) pos.push_back(rng() % n);
-  size_t bad = 0, first_bad = 0;
-  for (size_t i : pos) {
-    float v = value_at(i), want = v > 0 ? v : 0.0f;
-    if (buf[i] != want) {
-      if (!bad) first_bad = i;
-      ++bad;
-    }
-  }
-  EXPECT_EQ(bad, 0u) << "first wrong element " << first_bad << ": got " << buf[first_bad] << ", want "
-                     << std::max(value_at(first_bad), 0.0f);
+  expect_sampled(buf, n, 1, [](size_t i) { return std::max(value_at(i), 0.0f); }, "y");
   std::free(buf);
   double fill_s = std::chrono::duration<double>(t1 - t0).count(), run_s = std::chrono::duration<double>(t2 - t1).count();
   std::printf("LARGE relu fwd n=%zu: fill %.2f s, kernel %.2f s (%.2f GB/s)\n", n, fill_s, run_s, 2.0 * bytes / run_s / 1e9);
@@ -116,18 +118,7 @@ TEST(Large, BiasBackwardBeyondInt32) {
   auto t1 = std::chrono::steady_clock::now();
   ASSERT_EQ(s, ACTGEN_OK) << actgen_last_error();
   auto dx_want = [&](size_t i) { return value_at(i) + b[i % C] > 0.0f ? value_at(i) : 0.0f; };
-  std::vector<size_t> pos;
-  for (size_t i = 0; i < 4096; ++i) pos.push_back(i);
-  for (size_t i = n - 4096; i < n; ++i) pos.push_back(i);
-  for (size_t c : {size_t(1) << 31, (size_t(1) << 31) - 1, size_t(1) << 30})
-    for (size_t i = c - 2048; i < c + 2048; ++i) pos.push_back(i);
-  std::mt19937_64 rng(2);
-  for (int i = 0; i < 8000; ++i) pos.push_back(rng() % n);
-  size_t bad = 0, first_bad = 0;
-  for (size_t i : pos)
-    if (buf[i] != dx_want(i) && !bad++) first_bad = i;
-  EXPECT_EQ(bad, 0u) << "first wrong dx " << first_bad << ": got " << buf[first_bad] << ", want "
-                     << dx_want(first_bad);
+  expect_sampled(buf, n, 2, dx_want, "dx");
   // The exact db, rows split over the cores: every term is a multiple of 1/4 of magnitude <= 250, so the sums are
   // exact in double, and so are actgen's f32 block sums (<= 256 terms: under 2^24 quarters); db is then the exact
   // sum rounded once to float.
