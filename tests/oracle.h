@@ -51,7 +51,7 @@ long double derivative(const Entry &e, long double x, const long double *p);
 // value is finite, so an overflow to inf of a value beyond FLT_MAX counts as correct).
 // NaN expected: 0 if got is NaN, else +inf. Infinite expected: 0 if got is the same infinity, else +inf.
 // NaN got with a non-NaN expected value: +inf. The tests' one ulp measure: the kernel suites and tests/math's
-// contract table (math_harness.h) both use it.
+// contract table (tests/math/test_contract.cpp) both use it.
 double ulp_error(float got, long double exact);
 
 // Parses "name=value,name=value" (the API syntax) into (name, value) pairs; returns false when malformed.

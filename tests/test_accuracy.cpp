@@ -55,15 +55,6 @@ constexpr double kBwdUlp = 16.0;
 constexpr double kBwdAbs = 1e-7;
 constexpr size_t kSmallCallStride = 13;  // every 13th input also goes through a size-1 call
 
-// ACTGEN_TEST_INPUT_SCALE, clamped to (0, 1]; 1 when unset or malformed.
-double input_scale() {
-  static const double s = [] {
-    const char *v = std::getenv("ACTGEN_TEST_INPUT_SCALE");
-    double d = v ? std::strtod(v, nullptr) : 1.0;
-    return d > 0 && d <= 1 ? d : 1.0;
-  }();
-  return s;
-}
 int scaled(int count) { return std::max(1, (int)(count * input_scale())); }
 
 uint64_t name_seed(const std::string &s) {

@@ -30,12 +30,7 @@ namespace {
 constexpr float kSecondDy = -1.375f;  // exact in f16 and bf16
 constexpr size_t kSmallCallStride = 61;
 
-uint32_t input_stride() {
-  const char *v = std::getenv("ACTGEN_TEST_INPUT_SCALE");
-  double d = v ? std::strtod(v, nullptr) : 1.0;
-  if (!(d > 0 && d <= 1)) d = 1.0;
-  return (uint32_t)std::lround(1.0 / d);
-}
+uint32_t input_stride() { return (uint32_t)std::lround(1.0 / testsupport::input_scale()); }
 
 // The oracle's parameters for the API string spec (catalog defaults overridden by spec), rounded to float.
 bool oracle_params(size_t idx, const oracle::Entry &e, const std::string &spec, std::vector<long double> *p,

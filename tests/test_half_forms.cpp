@@ -33,10 +33,7 @@ namespace {
 const char *dname(actgen_dtype d) { return d == ACTGEN_F16 ? "f16" : "bf16"; }
 
 // Under emulation (ACTGEN_TEST_INPUT_SCALE < 1) the small shapes only.
-bool scaled() {
-  const char *v = std::getenv("ACTGEN_TEST_INPUT_SCALE");
-  return v && std::strtod(v, nullptr) > 0 && std::strtod(v, nullptr) < 1;
-}
+bool scaled() { return testsupport::input_scale() < 1; }
 
 // The NaN a conversion to the 16-bit dtype gives for f32 pattern u: sign and high payload bits kept, quiet bit set.
 uint16_t nan_pattern(actgen_dtype d, uint32_t u) {

@@ -63,6 +63,17 @@ inline std::vector<std::string> available_targets() {
 using floatbits::bits;
 using floatbits::from_bits;
 
+// ACTGEN_TEST_INPUT_SCALE (tests/CMakeLists.txt sets it below 1 under emulation: the long double reference is
+// emulated too), clamped to (0, 1]; 1 when unset or malformed. Each suite that reads it says what it shrinks.
+inline double input_scale() {
+  static const double s = [] {
+    const char *v = std::getenv("ACTGEN_TEST_INPUT_SCALE");
+    const double d = v ? std::strtod(v, nullptr) : 1.0;
+    return d > 0 && d <= 1 ? d : 1.0;
+  }();
+  return s;
+}
+
 // The tests' kernels are the C++ wrapper's (RAII); they call the C API on get() where the C API is under test.
 using Kernel = actgen::Kernel;
 

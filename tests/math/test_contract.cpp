@@ -1,309 +1,114 @@
-// The math library's contract, one table: every routine dsl/math.h declares, with the max ulp and the special
-// values its comment states, held on every target this CPU runs (each x86 level with the FMA path its kernels use,
-// and the best one once more built as for CUDA, "+contracting"). The reference is long double <cmath>.
-// Measured maxima are printed as lines starting "[ulp]"; a row's stated bound is what the test enforces, so a
-// change to a routine's bound is a change to this table and to dsl/math.h's comment together.
+// The math library's contract (contract_table.h: every routine dsl/math.h declares, its bound and special values)
+// held on every target this build generates kernels for: the table compiled ahead of time for each of them
+// (contract_gen.cpp, at build time, with the FMA path that target's kernels use), run here against the long
+// double references. A target the CPU lacks is skipped with its missing features named; a cross build runs the
+// same test under qemu. Where a target has FMA, the table also runs as built for a contracting backend
+// ("_contracting": CUDA's arithmetic path). Measured maxima are printed as lines starting "[ulp]".
 //
-// A row: the routine applied to x (two-argument routines with a fixed or x-derived second argument; DF arguments as
-// c x with c = 1/3, not a float, so that the low part matters), its reference, the bound, the inputs (every 2^11-th
-// bit pattern of the whole range, the special values and a row's own edges +-1 ulp, dense sweeps where the
-// implementation changes form or results go subnormal) and its exact special values (compared bitwise, NaN
-// matching any NaN). Inputs outside a row's domain (where dsl/math.h states one) are left out.
+// ACTGEN_TEST_INPUT_SCALE = s < 1 (emulated builds, tests/CMakeLists.txt) keeps s of each row's whole-range sweep
+// and dense sweeps (the reference's long double is emulated too); the edges and special values stay.
 #include <gtest/gtest.h>
 
-#include <cmath>
+#include <HalideRuntime.h>
+
+#include <cctype>
 #include <cstdio>
-#include <functional>
-#include <limits>
+#include <cstring>
+#include <ostream>
 #include <string>
 #include <vector>
 
-#include "dsl/math.h"
-#include "math_harness.h"
+#include "contract_table.h"
+#include "math_contract_targets.h"
+#include "oracle.h"
+#include "runtime/cpu_features.h"
+#include "test_support.h"
 
 namespace {
 
-using namespace actgen;
-using Halide::Expr;
-using mathtest::add_dense;
-using mathtest::bits;
-using mathtest::evaluate;
-using mathtest::ulp_error;
-using LD = long double;
-
-const float kInf = std::numeric_limits<float>::infinity();
-const float kNaN = std::numeric_limits<float>::quiet_NaN();
-const float kDmin = std::numeric_limits<float>::denorm_min();
-const float kMax = std::numeric_limits<float>::max();
-constexpr uint32_t kStride = 1u << 11;  // whole range: 2M inputs per row and target
-
-constexpr double kC = 1.0 / 3.0;  // DF arguments: c x
-const float kBig = 1e36f;         // mul_sigmoid's large factor: products subnormal down to t = -186
-const LD kSqrt2 = 1.414213562373095048801688724209698079L;
-const LD kSqrt2Pi = 2.506628274631000502415765284811045253L;
-
-// ---- long double references ----
-LD sigmoid_ld(LD t) {
-  if (std::isnan(t)) return t;
-  return t < 0 ? std::exp(t) / (1 + std::exp(t)) : 1 / (1 + std::exp(-t));
-}
-LD log1pexp_ld(LD t) {
-  if (std::isnan(t)) return t;
-  if (std::isinf(t)) return t > 0 ? t : 0.0L;
-  return t > 0 ? t + std::log1p(std::exp(-t)) : std::log1p(std::exp(t));
-}
-LD cdf_ld(float x) { return std::erfc(-static_cast<LD>(x) / kSqrt2) / 2; }
-// a * sigmoid(t) with the limits the contract states for a or t infinite.
-LD mul_sigmoid_ld(LD a, LD t) {
-  if (std::isnan(a) || std::isnan(t)) return std::numeric_limits<LD>::quiet_NaN();
-  if (std::isinf(t)) return t > 0 ? a : std::copysign(0.0L, a);
-  if (std::isinf(a)) return t >= 0 ? a : std::copysign(0.0L, a);
-  return a * sigmoid_ld(t);
-}
-// x - tanh x: Taylor series of tanh (coefficients from (k+1) t_{k+1} = [k == 0] - sum_{i+j=k} t_i t_j) for
-// |x| < 0.5, where x - tanh x < x^3/3 would cancel; the direct formula beyond (loses < 4 of 64 bits).
-LD x_minus_tanh_ld(float xf) {
-  LD x = xf;
-  if (std::isnan(x) || std::isinf(x)) return x;
-  if (std::fabs(x) >= 0.5L) return x - std::tanh(x);
-  static const std::vector<LD> t = [] {
-    std::vector<LD> c(82, 0.0L);
-    for (int k = 0; k < 81; ++k) {
-      LD s = (k == 0) ? 1.0L : 0.0L;
-      for (int i = 0; i <= k; ++i) s -= c[i] * c[k - i];
-      c[k + 1] = s / (k + 1);
-    }
-    return c;
-  }();
-  LD x2 = x * x, p = 0.0L;
-  for (int k = 79; k >= 3; k -= 2) p = p * x2 - t[k];
-  return p * x * x2;
-}
-// two_prod(x, 1.1f).lo: exactly x * 1.1f - fl(x * 1.1f) where neither overflows nor underflows.
-bool two_prod_domain(float x) { return std::isfinite(x) && std::fabs(x) <= 1e34f && std::fabs(x) >= 1e-30f; }
-LD two_prod_lo_ld(float x) {
-  return static_cast<LD>(x) * static_cast<LD>(1.1f) - static_cast<LD>(x * 1.1f);
-}
-
-// ---- the table ----
-struct Dense {
-  float a, b;   // same sign; every float's bit pattern between them, n of them evenly spaced
-  uint32_t n;
-  bool both_signs;
-};
-struct Special {
-  float x, want;
-};
-struct Row {
-  const char *routine;
-  std::function<Expr(Expr)> f;
-  std::function<LD(float)> ref;
-  double max_ulp;
-  std::vector<float> edges;
-  std::vector<Dense> dense;
-  std::vector<Special> specials;
-  std::function<bool(float)> domain;  // empty: every float, NaN included
-};
-
-math::DF df(Expr x) { return math::DF{x, Expr(0.0f)}; }
-
-const std::vector<Row> &table() {
-  static const std::vector<Row> rows = {
-      {"two_prod(x,1.1f).lo",
-       [](Expr x) { return math::two_prod(x, Expr(1.1f)).lo; }, two_prod_lo_ld, 0.0,
-       {1.0f, 3.0f}, {{1e-30f, 1e34f, 1u << 18, true}}, {}, two_prod_domain},
-      {"mul_df(1/3,x).hi",
-       [](Expr x) { return math::mul_df(kC, x).hi; }, [](float x) { return static_cast<LD>(kC) * x; }, 0.501,
-       {1.0f, 3.0f}, {{1.0f, 4.0f, 1u << 18, true}}, {{0.0f, 0.0f}, {3.0f, 1.0f}},
-       [](float x) { return std::fabs(x) < 1e38f && std::fabs(x) > 1e-30f; }},  // lo normal
-      {"add(df,df).hi",
-       [](Expr x) { return math::add(math::mul_df(kC, x), math::mul_df(0.1, x)).hi; },
-       [](float x) { return (static_cast<LD>(kC) + 0.1L) * x; }, 0.501, {}, {{1.0f, 4.0f, 1u << 18, true}},
-       {{0.0f, 0.0f}}, [](float x) { return std::fabs(x) < 1e37f && std::fabs(x) > 1e-30f; }},  // lo normal
-      // Same signs (no cancellation): one rounding with the FMA path (0.5 ulp), two without (under 0.63 ulp for
-      // normal products; 0.75 measured where the product is subnormal and rounds to a coarser grid).
-      {"add_product(x,x,1/3)",
-       [](Expr x) { return math::add_product(x, x, Expr(static_cast<float>(kC))); },
-       [](float x) { return x + static_cast<LD>(x) * static_cast<float>(kC); }, 1.0, {1.0f, 3.0f},
-       {{1.0f, 4.0f, 1u << 18, true}, {1e-44f, 1e-36f, 1u << 14, true}},
-       {{kNaN, kNaN}, {0.0f, 0.0f}, {-0.0f, -0.0f}, {kInf, kInf}, {-kInf, -kInf}},
-       [](float x) { return !(std::fabs(x) > 1e38f); }},
-      {"exp", [](Expr x) { return math::exp(x); }, [](float x) { return std::exp(static_cast<LD>(x)); }, 1.0,
-       {88.7228394f, 88.7228317f, -87.3365479f, -103.278931f, -103.972084f, -104.0f, 89.0f, 0.3465736f},
-       {{0.0f, 1.0f, 1u << 20, true}, {-80.0f, -104.0f, 1u << 20, false}, {80.0f, 89.0f, 1u << 18, false}},
-       {{kNaN, kNaN}, {-kNaN, kNaN}, {kInf, kInf}, {-kInf, 0.0f}, {0.0f, 1.0f}, {-0.0f, 1.0f}, {88.8f, kInf},
-        {1e30f, kInf}, {-104.0f, 0.0f}, {-1e30f, 0.0f}, {kDmin, 1.0f}, {-103.2789f, kDmin}}},
-      {"exp(DF)", [](Expr x) { return math::exp(math::mul_df(kC, x)); },
-       [](float x) { return std::exp(static_cast<LD>(kC) * x); }, 1.0, {266.16852f, -311.9f, 3.0f},
-       {{0.0f, 3.0f, 1u << 20, true}, {-240.0f, -312.0f, 1u << 20, false}, {240.0f, 267.0f, 1u << 18, false}},
-       {{kNaN, kNaN}, {kInf, kInf}, {-kInf, 0.0f}, {0.0f, 1.0f}}},
-      {"expm1", [](Expr x) { return math::expm1(x); }, [](float x) { return std::expm1(static_cast<LD>(x)); }, 2.0,
-       {88.7228394f, -17.3286796f, -18.0f, 0.3465736f, -0.3465736f, 40.0f},
-       {{1e-10f, 1.0f, 1u << 20, true}, {1.0f, 20.0f, 1u << 19, true}, {40.0f, 89.0f, 1u << 18, false}},
-       {{kNaN, kNaN}, {kInf, kInf}, {-kInf, -1.0f}, {0.0f, 0.0f}, {-0.0f, -0.0f}, {kDmin, kDmin},
-        {-kDmin, -kDmin}, {88.8f, kInf}, {-20.0f, -1.0f}, {-1e30f, -1.0f}, {1e-30f, 1e-30f}}},
-      {"expm1_nonpos", [](Expr x) { return math::expm1_nonpos(x); },
-       [](float x) { return std::expm1(static_cast<LD>(x)); }, 1.5,
-       {-17.3286796f, -18.0f, -0.3465736f, -16.6355324f},
-       {{-1e-10f, -1.0f, 1u << 20, false}, {-1.0f, -20.0f, 1u << 20, false}},
-       {{kNaN, kNaN}, {-kInf, -1.0f}, {-0.0f, -0.0f}, {0.0f, 0.0f}, {-kDmin, -kDmin}, {-1e-30f, -1e-30f},
-        {-20.0f, -1.0f}, {-1e30f, -1.0f}},
-       [](float x) { return !(x > 0.0f); }},  // x <= 0 and NaN
-      {"log", [](Expr x) { return math::log(x); }, [](float x) { return std::log(static_cast<LD>(x)); }, 1.0,
-       {1.0f, 0.70710677f, 1.4142135f, 2.0f, 0.5f},
-       {{0.5f, 2.0f, 1u << 21, false}, {1e-45f, 1.2e-38f, 1u << 19, false}},
-       {{kNaN, kNaN}, {kInf, kInf}, {-kInf, kNaN}, {0.0f, -kInf}, {-0.0f, -kInf}, {-1.0f, kNaN}, {-kDmin, kNaN},
-        {1.0f, 0.0f}}},
-      {"log1p", [](Expr x) { return math::log1p(x); }, [](float x) { return std::log1p(static_cast<LD>(x)); }, 1.5,
-       {-1.0f, -0.5f, 0.41421356f, -0.29289322f, 16777216.0f},
-       {{1e-10f, 1.0f, 1u << 20, true}, {1.0f, 1e8f, 1u << 19, false}},
-       {{kNaN, kNaN}, {kInf, kInf}, {-kInf, kNaN}, {-1.0f, -kInf}, {-1.5f, kNaN}, {0.0f, 0.0f}, {-0.0f, -0.0f},
-        {kDmin, kDmin}, {-kDmin, -kDmin}, {1e-30f, 1e-30f}}},
-      {"log1pexp", [](Expr x) { return math::log1pexp(x); }, [](float x) { return log1pexp_ld(x); }, 2.5,
-       {-87.3365479f, -103.972084f, 16.0f, -16.0f},
-       {{1e-6f, 20.0f, 1u << 20, true}, {-80.0f, -104.0f, 1u << 18, false}},
-       {{kNaN, kNaN}, {kInf, kInf}, {-kInf, 0.0f}, {1e30f, 1e30f}, {-1e30f, 0.0f}, {-104.0f, 0.0f}}},
-      {"log1pexp(DF)", [](Expr x) { return math::log1pexp(math::mul_df(kC, x)); },
-       [](float x) { return log1pexp_ld(static_cast<LD>(kC) * x); }, 2.5, {},
-       {{1e-6f, 60.0f, 1u << 20, true}, {-240.0f, -312.0f, 1u << 18, false}}, {{kNaN, kNaN}, {-kInf, 0.0f}}},
-      {"sigmoid", [](Expr x) { return math::sigmoid(x); }, [](float x) { return sigmoid_ld(x); }, 2.5,
-       {-87.3365479f, -103.972084f, 16.6355324f, 17.0f},
-       {{1e-6f, 20.0f, 1u << 20, true}, {-80.0f, -104.0f, 1u << 18, false}},
-       {{kNaN, kNaN}, {kInf, 1.0f}, {-kInf, 0.0f}, {0.0f, 0.5f}, {-0.0f, 0.5f}, {1e30f, 1.0f}, {-1e30f, 0.0f},
-        {20.0f, 1.0f}}},
-      {"sigmoid(DF)", [](Expr x) { return math::sigmoid(math::mul_df(kC, x)); },
-       [](float x) { return sigmoid_ld(static_cast<LD>(kC) * x); }, 2.5, {},
-       {{1e-6f, 60.0f, 1u << 20, true}, {-240.0f, -312.0f, 1u << 18, false}},
-       {{kNaN, kNaN}, {kInf, 1.0f}, {-kInf, 0.0f}, {0.0f, 0.5f}}},
-      {"mul_sigmoid(x,x)", [](Expr x) { return math::mul_sigmoid(x, df(x)); },
-       [](float x) { return mul_sigmoid_ld(x, x); }, 3.0, {-87.3365479f, -103.972084f, 16.6355324f, 17.0f},
-       {{1e-6f, 30.0f, 1u << 20, true}, {-80.0f, -110.0f, 1u << 18, false}},
-       {{kNaN, kNaN}, {-kNaN, kNaN}, {kInf, kInf}, {-kInf, -0.0f}, {0.0f, 0.0f}, {-0.0f, -0.0f},
-        {-200.0f, -0.0f}, {-1e30f, -0.0f}, {1e30f, 1e30f}, {3e38f, 3e38f}, {kDmin, 0.0f}, {-kDmin, -0.0f},
-        {2e-38f, 1e-38f}, {-2e-38f, -1e-38f}, {100.0f, 100.0f}}},
-      {"mul_sigmoid(x,cx)", [](Expr x) { return math::mul_sigmoid(x, math::mul_df(kC, x)); },
-       [](float x) { return mul_sigmoid_ld(x, static_cast<LD>(kC) * x); }, 3.0, {},
-       {{1e-6f, 90.0f, 1u << 20, true}, {-240.0f, -330.0f, 1u << 18, false}}, {{kNaN, kNaN}}},
-      {"mul_sigmoid(1e36,x)", [](Expr x) { return math::mul_sigmoid(Expr(kBig), df(x)); },
-       [](float x) { return mul_sigmoid_ld(kBig, x); }, 3.0, {-186.0f, -190.0f, -193.0f, -200.0f},
-       {{-80.0f, -200.0f, 1u << 20, false}, {1e-6f, 30.0f, 1u << 18, true}},
-       {{kInf, kBig}, {-kInf, 0.0f}, {kNaN, kNaN}}},
-      {"mul_sigmoid_small(x,x)", [](Expr x) { return math::mul_sigmoid_small(x, df(x)); },
-       [](float x) { return mul_sigmoid_ld(x, x); }, 3.0, {-87.3365479f, -103.972084f, -120.0f, 16.6355324f, 17.0f},
-       {{1e-6f, 30.0f, 1u << 20, true}, {-80.0f, -125.0f, 1u << 18, false}},
-       {{kNaN, kNaN}, {-kNaN, kNaN}, {kInf, kInf}, {-kInf, -0.0f}, {0.0f, 0.0f}, {-0.0f, -0.0f},
-        {-200.0f, -0.0f}, {-1e30f, -0.0f}, {1e30f, 1e30f}, {3e38f, 3e38f}, {kDmin, 0.0f}, {-kDmin, -0.0f},
-        {2e-38f, 1e-38f}, {-2e-38f, -1e-38f}, {100.0f, 100.0f}}},
-      {"mul_sigmoid_small(x,1.702x)", [](Expr x) { return math::mul_sigmoid_small(x, math::mul_df(1.702, x)); },
-       [](float x) { return mul_sigmoid_ld(x, 1.702L * x); }, 3.0, {},
-       {{1e-6f, 30.0f, 1u << 20, true}, {-40.0f, -75.0f, 1u << 18, false}}, {{kNaN, kNaN}, {-100.0f, -0.0f}}},
-      // a finite or infinite, t at its limits or NaN: the limits, signed as a.
-      {"mul_sigmoid(x,inf)", [](Expr x) { return math::mul_sigmoid(x, df(Expr(kInf))); },
-       [](float x) { return mul_sigmoid_ld(x, kInf); }, 0.0, {}, {}, {{-0.0f, -0.0f}, {3.0f, 3.0f}}},
-      {"mul_sigmoid(x,minus_inf)", [](Expr x) { return math::mul_sigmoid(x, df(Expr(-kInf))); },
-       [](float x) { return mul_sigmoid_ld(x, -kInf); }, 0.0, {}, {}, {{-3.0f, -0.0f}, {3.0f, 0.0f}}},
-      {"mul_sigmoid(x,NaN)", [](Expr x) { return math::mul_sigmoid(x, df(Expr(kNaN))); },
-       [](float) { return std::numeric_limits<LD>::quiet_NaN(); }, 0.0, {}, {}, {{1.0f, kNaN}, {-kInf, kNaN}}},
-      {"tanh", [](Expr x) { return math::tanh(x); }, [](float x) { return std::tanh(static_cast<LD>(x)); }, 2.5,
-       {9.01f, 9.5f, 0.55f, 0.625f}, {{1e-10f, 1.0f, 1u << 20, true}, {1.0f, 10.0f, 1u << 19, true}},
-       {{kNaN, kNaN}, {kInf, 1.0f}, {-kInf, -1.0f}, {0.0f, 0.0f}, {-0.0f, -0.0f}, {kDmin, kDmin}, {-kDmin, -kDmin},
-        {1e-30f, 1e-30f}, {1e30f, 1.0f}, {-10.0f, -1.0f}}},
-      {"tanh_abs", [](Expr x) { return math::tanh_abs(x); },
-       [](float x) { return std::fabs(std::tanh(static_cast<LD>(x))); }, 2.5, {9.01f, -9.01f, 0.55f, -0.625f}, {{1e-10f, 1.0f, 1u << 19, true}, {1.0f, 10.0f, 1u << 18, true}},
-       {{kNaN, kNaN}, {kInf, 1.0f}, {-kInf, 1.0f}, {0.0f, 0.0f}, {-0.0f, 0.0f}, {kDmin, kDmin}, {-kDmin, kDmin},
-        {-1e-30f, 1e-30f}, {-1e30f, 1.0f}}},
-      {"x_minus_tanh", [](Expr x) { return math::x_minus_tanh(x); }, x_minus_tanh_ld, 2.5,
-       {1.41421354f, -1.41421354f, 0x1p-30f},
-       {{0.0f, 1.5f, 1u << 20, false}, {-0.0f, -1.5f, 1u << 18, false}, {1.4f, 12.0f, 1u << 18, false},
-        {1e-45f, 1e-8f, 1u << 18, false}},
-       {{kNaN, kNaN}, {-kNaN, kNaN}, {kInf, kInf}, {-kInf, -kInf}, {0.0f, 0.0f}, {-0.0f, -0.0f}, {kDmin, 0.0f},
-        {-kDmin, -0.0f}, {1e-20f, 0.0f}, {-1e-20f, -0.0f}, {kMax, kMax}, {-kMax, -kMax}}},
-      // Phi's edges: 6 (1 - Q rounds to 1 beyond), 14.5 (t's clamp), where results go subnormal (~ -13.0) and round
-      // to 0 (~ -14.1); 0.65 / 1.3 / 2.6 / 5.2 / 10.4 are the edges of earlier versions.
-      {"normal_cdf", [](Expr x) { return math::normal_cdf(x); }, cdf_ld, 3.5,
-       {0.65f, -0.65f, 1.3f, -1.3f, 2.6f, -2.6f, 5.2f, -5.2f, 6.0f, -6.0f, 10.4f, -10.4f, 14.5f, -14.5f},
-       {{-0.65f, -14.6f, 1u << 21, false}, {-12.8f, -14.2f, 1u << 18, false}, {0.0f, 0.65f, 1u << 18, true},
-        {0.65f, 6.5f, 1u << 18, false}, {1e-30f, 1e-3f, 1u << 14, true}},
-       {{kNaN, kNaN}, {-kNaN, kNaN}, {-kInf, 0.0f}, {kInf, 1.0f}, {0.0f, 0.5f}, {-0.0f, 0.5f}, {-15.0f, 0.0f},
-        {-1e30f, 0.0f}, {-kMax, 0.0f}, {kMax, 1.0f}, {10.0f, 1.0f}, {kDmin, 0.5f}}},
-      {"mul_normal_cdf(x,x)", [](Expr x) { return math::mul_normal_cdf(x, x); },
-       [](float x) { return static_cast<LD>(x) * cdf_ld(x); }, 3.0,
-       {0.65f, -0.65f, 2.6f, -2.6f, 6.0f, -6.0f, 14.5f, -14.5f},
-       {{-0.65f, -14.6f, 1u << 21, false}, {-12.8f, -14.2f, 1u << 18, false}, {0.0f, 0.65f, 1u << 18, true},
-        {0.65f, 6.5f, 1u << 18, false}, {1e-30f, 1e-3f, 1u << 14, true}},
-       {{kNaN, kNaN}, {0.0f, 0.0f}, {-0.0f, -0.0f}, {10.0f, 10.0f}, {-20.0f, -0.0f}, {30.0f, 30.0f}},
-       [](float x) { return !(std::fabs(x) > 32.0f); }},
-      {"normal_pdf", [](Expr x) { return math::normal_pdf(x); },
-       [](float x) {
-         LD X = x;
-         return std::exp(-X * X / 2) / kSqrt2Pi;
-       },
-       2.0, {},
-       {{0.0f, 15.0f, 1u << 20, true}, {12.5f, 14.2f, 1u << 18, false}, {1e-30f, 1e-2f, 1u << 14, false}},
-       {{kNaN, kNaN}, {-kNaN, kNaN}, {-kInf, 0.0f}, {kInf, 0.0f}, {20.0f, 0.0f}, {-1e30f, 0.0f}, {kMax, 0.0f},
-        {0.0f, 0.398942280f}, {-0.0f, 0.398942280f}}},
-  };
-  return rows;
-}
-
-std::vector<float> inputs(const Row &r) {
-  std::vector<float> all = mathtest::sweep_inputs(kStride, r.edges);
-  for (const Dense &d : r.dense) {
-    add_dense(all, d.a, d.b, d.n);
-    if (d.both_signs) add_dense(all, -d.a, -d.b, d.n);
-  }
-  if (!r.domain) return all;
-  std::vector<float> in;
-  for (float x : all)
-    if (r.domain(x)) in.push_back(x);
-  return in;
-}
+using actgen::mathtest::ContractFn;
+using actgen::mathtest::ContractTarget;
+using actgen::mathtest::kMathContractTargets;
+using actgen::mathtest::contract::Row;
+using actgen::mathtest::contract::table;
+using floatbits::bits;
 
 struct Case {
   size_t row;
-  std::string target;
+  const ContractTarget *target;
+  bool contracting;
 };
+void PrintTo(const Case &c, std::ostream *os) {
+  *os << table()[c.row].routine << " on " << c.target->name << (c.contracting ? " contracting" : "");
+}
+
+// out[i] = the compiled routine of `c` applied to in[i].
+std::vector<float> run(const Case &c, const std::vector<float> &in) {
+  std::vector<float> out(in.size());
+  if (in.empty()) return out;
+  halide_dimension_t din(0, static_cast<int32_t>(in.size()), 1), dout = din;
+  halide_buffer_t bin{}, bout{};
+  bin.host = reinterpret_cast<uint8_t *>(const_cast<float *>(in.data()));
+  bout.host = reinterpret_cast<uint8_t *>(out.data());
+  bin.type = bout.type = halide_type_t(halide_type_float, 32);
+  bin.dimensions = bout.dimensions = 1;
+  bin.dim = &din;
+  bout.dim = &dout;
+  const ContractFn fn = c.contracting ? c.target->contracting[c.row] : c.target->fns[c.row];
+  EXPECT_EQ(fn(&bin, &bout), 0) << "the compiled routine returned an error";
+  return out;
+}
 
 std::vector<Case> cases() {
-  std::vector<Case> c;
-  for (size_t i = 0; i < table().size(); ++i)
-    for (const std::string &t : mathtest::runnable_targets()) c.push_back({i, t});
-  return c;
+  std::vector<Case> v;
+  for (const ContractTarget *t : kMathContractTargets)
+    for (size_t r = 0; r < table().size(); ++r) {
+      v.push_back({r, t, false});
+      if (t->contracting) v.push_back({r, t, true});
+    }
+  return v;
 }
 
 class MathContract : public ::testing::TestWithParam<Case> {};
 
 TEST_P(MathContract, BoundAndSpecialValues) {
-  const Row &r = table()[GetParam().row];
-  const std::string &target = GetParam().target;
-  std::vector<float> in = inputs(r);
-  std::vector<float> out = evaluate(r.f, in, target);
+  const Case &c = GetParam();
+  const Row &r = table()[c.row];
+  ASSERT_EQ(c.target->rows, table().size()) << "the compiled table is stale";
+  ASSERT_STREQ(c.target->routines[c.row], r.routine) << "the compiled table is stale";
+  if (!actgen::rt::has_features(c.target->features))
+    GTEST_SKIP() << c.target->name << " needs CPU features this machine lacks (of: " << c.target->features << ")";
+  const std::string where = std::string(c.target->name) + (c.contracting ? " contracting" : "");
+
+  const std::vector<float> in = actgen::mathtest::contract::inputs(r, testsupport::input_scale());
+  const std::vector<float> out = run(c, in);
   double worst = 0;
   float at = 0;
   for (size_t i = 0; i < in.size(); ++i) {
-    double e = ulp_error(out[i], r.ref(in[i]));
+    const double e = oracle::ulp_error(out[i], r.ref(in[i]));
     if (!(e <= worst)) worst = e, at = in[i];
   }
-  std::printf("[ulp] %-20s %-46s max %.3f ulp at x = %.9g (0x%08x), %zu inputs, bound %.1f\n", r.routine,
-              target.c_str(), worst, at, bits(at), in.size(), r.max_ulp);
+  std::printf("[ulp] %-27s %-30s max %.3f ulp at x = %.9g (0x%08x), %zu inputs, bound %.1f\n", r.routine,
+              where.c_str(), worst, at, bits(at), in.size(), r.max_ulp);
   std::fflush(stdout);
-  EXPECT_LE(worst, r.max_ulp) << r.routine << " on " << target << " at x = " << at;
+  EXPECT_LE(worst, r.max_ulp) << r.routine << " on " << where << " at x = " << at;
 
   std::vector<float> sx;
-  for (const Special &s : r.specials) sx.push_back(s.x);
-  std::vector<float> so = evaluate(r.f, sx, target);
+  for (const auto &s : r.specials) sx.push_back(s.x);
+  const std::vector<float> so = run(c, sx);
   for (size_t i = 0; i < sx.size(); ++i) {
     const float want = r.specials[i].want;
     const bool ok = std::isnan(want) ? std::isnan(so[i]) : bits(so[i]) == bits(want);
-    EXPECT_TRUE(ok) << r.routine << "(" << sx[i] << ") = " << so[i] << ", want " << want << " on " << target;
+    EXPECT_TRUE(ok) << r.routine << "(" << sx[i] << ") = " << so[i] << ", want " << want << " on " << where;
   }
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, MathContract, ::testing::ValuesIn(cases()),
                          [](const ::testing::TestParamInfo<Case> &info) {
-                           std::string s = std::string(table()[info.param.row].routine) + "_" + info.param.target;
-                           for (char &c : s)
-                             if (!isalnum(static_cast<unsigned char>(c))) c = '_';
+                           std::string s = std::string(table()[info.param.row].routine) + "_" +
+                                           info.param.target->name + (info.param.contracting ? "_contracting" : "");
+                           for (char &ch : s)
+                             if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
                            return s;
                          });
 

@@ -11,13 +11,26 @@
 #include <cstdint>
 #include <vector>
 
-#include "../half_check.h"
+#include "build_targets.h"
+#include "float_bits.h"
 #include "generators/dtype_convert.h"
-#include "math_harness.h"
+#include "half_check.h"
+#include "runtime/cpu_features.h"
 
 namespace {
 
 using namespace Halide;
+using floatbits::from_bits;
+
+// The Halide target strings of the build's host targets (build_targets.h, from cmake/targets.cmake) this CPU runs
+// (the runtime's own feature detection, runtime/cpu_features.cpp, compiled in), best first, exactly as their
+// kernels are generated.
+std::vector<std::string> runnable_targets() {
+  std::vector<std::string> t;
+  for (const testsupport::BuildTarget &b : testsupport::kBuildTargets)
+    if (b.host_memory() && actgen::rt::has_features(b.features)) t.push_back(b.halide);
+  return t;
+}
 
 std::vector<uint16_t> narrow_jit(const std::vector<uint32_t> &in, Type stored, const std::string &target) {
   ImageParam input(UInt(32), 1, "in");
@@ -53,8 +66,6 @@ std::vector<uint32_t> widen_jit(const std::vector<uint16_t> &in, Type stored, co
   return out;
 }
 
-using actgen::mathtest::from_bits;
-
 void check_narrowing(actgen_dtype dt, Type stored) {
   const halfcheck::Format f(dt);
   const int dropped = 23 - f.man_bits;  // 13 (f16) or 16 (bf16)
@@ -66,8 +77,7 @@ void check_narrowing(actgen_dtype dt, Type stored) {
   std::vector<uint16_t> want(in.size());
   for (size_t i = 0; i < in.size(); ++i) want[i] = halfcheck::encode(f, from_bits(in[i]));
   const char *name = dt == ACTGEN_F16 ? "f16" : "bf16";
-  for (const std::string &target : actgen::mathtest::runnable_targets()) {
-    if (target.find(actgen::mathtest::kContracting) != std::string::npos) continue;  // no float arithmetic to fuse
+  for (const std::string &target : runnable_targets()) {
     const std::vector<uint16_t> got = narrow_jit(in, stored, target);
     size_t bad = 0;
     for (size_t i = 0; i < in.size(); ++i) {
@@ -85,8 +95,7 @@ void check_widening(actgen_dtype dt, Type stored) {
   const halfcheck::Format f(dt);
   std::vector<uint16_t> in(0x10000);
   for (uint32_t b = 0; b < 0x10000u; ++b) in[b] = static_cast<uint16_t>(b);
-  for (const std::string &target : actgen::mathtest::runnable_targets()) {
-    if (target.find(actgen::mathtest::kContracting) != std::string::npos) continue;
+  for (const std::string &target : runnable_targets()) {
     const std::vector<uint32_t> got = widen_jit(in, stored, target);
     size_t bad = 0;
     for (uint32_t b = 0; b < 0x10000u; ++b) {
