@@ -4,7 +4,6 @@
 #define ACTGEN_DSL_COMPOSITE_H
 
 #include "dsl/math.h"
-#include "dsl/math/internal.h"
 
 namespace actgen {
 
@@ -15,14 +14,14 @@ using math::DF;
 Expr slope_below_zero(Expr x, Expr s);
 
 // x clamped to [lo, hi] as PyTorch's clamp: x < lo ? lo : x > hi ? hi : x, so x itself at a bound (relu6(-0) =
-// -0) and a NaN x passes through (IEEE comparisons with a NaN are false). The generators' NaN rule then needs no
-// select of its own (generators/generator_base.h, propagates_nan); on x86 each bound is one maxps / minps with x
-// as the operand returned for a NaN, where Halide's clamp (max and min) is two plus the NaN compare and blend.
-// at_least and at_most are the one-sided versions. The math library's own (dsl/math/internal.h), which its routines
-// clamp with too.
-using math::detail::at_least;
-using math::detail::at_most;
-using math::detail::clamp_keeping_nan;
+// -0 on x86; +0 on NEON, where LLVM makes the select an fmax: dsl/math.h) and a NaN x passes through (IEEE
+// comparisons with a NaN are false). The generators' NaN rule then needs no select of its own
+// (generators/generator_base.h, propagates_nan); on x86 each bound is one maxps / minps with x as the operand
+// returned for a NaN, where Halide's clamp (max and min) is two plus the NaN compare and blend. at_least and
+// at_most are the one-sided versions. The math library's own (dsl/math.h), which its routines clamp with too.
+using math::at_least;
+using math::at_most;
+using math::clamp_keeping_nan;
 
 // d/dx [x * sigmoid(t(x))] = sigmoid(t) + x * dt * sigmoid(t) * sigmoid(-t), where dt = t'(x).
 Expr d_x_sigmoid(Expr x, const DF &t, Expr dt);

@@ -1,5 +1,4 @@
 #include "dsl/define.h"
-#include "dsl/math/internal.h"
 
 namespace actgen {
 const Activation &defined_activation() {
@@ -12,7 +11,7 @@ const Activation &defined_activation() {
       // Phi(x) + x phi(x): beyond x = 10 the second term is under 1e-21 and the slope is 1 in float; below
       // x = -20 both terms underflow. The guards also keep inf * 0 out.
       [](Expr x, Expr dy, const Params &) {
-        Expr d = math::detail::normal_cdf_plus_x_pdf(x);
+        Expr d = math::normal_cdf_plus_x_pdf(x);
         return dy * select(x > 10.0f, 1.0f, select(x < -20.0f, 0.0f, d));
       }};
   return a;

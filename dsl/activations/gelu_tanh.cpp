@@ -1,5 +1,4 @@
 #include "dsl/define.h"
-#include "dsl/math/internal.h"
 
 namespace actgen {
 namespace {
@@ -12,16 +11,16 @@ constexpr double kC3 = 1.5957691216057307117597842397375 * 0.044715;  // 2 sqrt(
 // there, so no renormalization or infinity checks): x^2 and C3 x^2 exact as hi + lo (FMA or Dekker), the sum
 // with C1 by Fast2Sum (larger term first), the product with x exact again. The constants are double-float.
 DF two_u(Expr x) {
-  using math::detail::add_mul;
+  using math::add_product;
   const float c1h = static_cast<float>(kC1), c1l = static_cast<float>(kC1 - static_cast<double>(c1h));
   const float c3h = static_cast<float>(kC3), c3l = static_cast<float>(kC3 - static_cast<double>(c3h));
-  DF w = math::detail::exact_prod(x, x);
-  DF a = math::detail::exact_prod(Expr(c3h), w.hi);
+  DF w = math::exact_prod(x, x);
+  DF a = math::exact_prod(Expr(c3h), w.hi);
   // c1h + a.hi exactly: both are >= 0, so Fast2Sum with the larger first (max / min: 5 operations, two_sum 6).
-  DF g = math::detail::fast_two_sum(max(Expr(c1h), a.hi), min(Expr(c1h), a.hi));
-  Expr gl = g.lo + (a.lo + add_mul(Expr(c1l), Expr(c3h), w.lo) + Expr(c3l) * w.hi);
-  DF t = math::detail::exact_prod(x, g.hi);
-  return math::detail::strict(DF{t.hi, add_mul(t.lo, x, gl)});
+  DF g = math::fast_two_sum(max(Expr(c1h), a.hi), min(Expr(c1h), a.hi));
+  Expr gl = g.lo + (a.lo + add_product(Expr(c1l), Expr(c3h), w.lo) + Expr(c3l) * w.hi);
+  DF t = math::exact_prod(x, g.hi);
+  return math::strict(DF{t.hi, add_product(t.lo, x, gl)});
 }
 }  // namespace
 

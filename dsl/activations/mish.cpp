@@ -1,9 +1,8 @@
 #include "dsl/define.h"
-#include "dsl/math/internal.h"
 
 namespace actgen {
 namespace {
-// mish from one exponential E = e^-|x| (math::detail::sigmoid_parts, E + El to ~2^-40): with u = e^x,
+// mish from one exponential E = e^-|x| (math::sigmoid_parts with its low part El): with u = e^x,
 //   x < 0:  tanh(softplus(x)) = m / (1 + m), m = n / 2 = E + E^2 / 2 (n = u (u + 2));
 //   x >= 0: 1 - w, w = 2 / (n + 2) = 2E^2 / (1 + 2E + 2E^2) <= 0.4 (its error reaches t damped by w / t <= 0.67).
 // x < 0: m is kept as hi + lo (E^2 exact, one error-free sum), 1 + m as D + dl exactly, and the quotient corrected
@@ -12,14 +11,13 @@ namespace {
 // E's own rounding. Below x = -87 E carries a scale 2^-kr (t ~= E there), applied to the product at the end, so a
 // subnormal result is rounded about once. Below x = -112, |x| e^x is under half the smallest subnormal: -0.
 Expr mish_forward(Expr x) {
-  using math::detail::add_mul;
-  using math::detail::fast_two_sum;
-  using math::detail::mad;
-  math::detail::SigmoidParts p = math::detail::sigmoid_parts(x, Expr(), 112.0f, true);
+  using math::add_product;
+  using math::fast_two_sum;
+  math::SigmoidParts p = math::sigmoid_parts(x, Expr(), 112.0f, true);
   Expr E = p.E, El = p.El;
-  DF sq = math::detail::exact_prod(E, E);
+  DF sq = math::exact_prod(E, E);
   // x < 0: m / (1 + m).
-  Expr s2 = add_mul(mad(sq.lo, Expr(0.5f), sq.hi * 0.5f), El, 1.0f + E);  // E^2 / 2 + El (1 + E)
+  Expr s2 = add_product(add_product(sq.hi * 0.5f, sq.lo, Expr(0.5f)), El, 1.0f + E);  // E^2 / 2 + El (1 + E)
   DF m = fast_two_sum(E, s2);              // E >= E^2 / 2
   DF D = fast_two_sum(Expr(1.0f), m.hi);   // m <= 1.5: same binade as 1
   Expr dl = D.lo + m.lo;
@@ -28,10 +26,10 @@ Expr mish_forward(Expr x) {
   // One division for both sides, the operands selected per lane (the same values as dividing on each side and
   // selecting the results, at half the divisions: vdivps is the most expensive instruction of the loop).
   Expr q = select(p.neg, m.hi, c) / select(p.neg, D.hi, (1.0f + (E + E)) + c);
-  Expr t_neg = add_mul(q, mad(math::detail::neg_bits(q), dl, m.lo), 1.0f - q);
+  Expr t_neg = add_product(q, add_product(m.lo, math::neg_bits(q), dl), 1.0f - q);
   Expr t_pos = 1.0f - q;
-  Expr r = (x * select(p.neg, t_neg, t_pos)) * math::detail::pow2i(select(p.neg, p.kr, 0));
-  return math::detail::strict(select(x < -112.0f, -0.0f, r));
+  Expr r = (x * select(p.neg, t_neg, t_pos)) * math::pow2i(select(p.neg, p.kr, 0));
+  return math::strict(select(x < -112.0f, -0.0f, r));
 }
 }  // namespace
 

@@ -1,5 +1,4 @@
 #include "dsl/define.h"
-#include "dsl/math/internal.h"
 
 namespace actgen {
 namespace {
@@ -8,13 +7,13 @@ namespace {
 constexpr double kC = 1.702;
 
 // 1.702 x as hi + lo (to about 2^-44 relative) for finite 1.702 x: the exact product of x with the constant's
-// head (math::detail::exact_prod, a multiply and an fma with FMA) plus its tail times x. No renormalization and
-// no infinity checks (math::mul_df has both): math::detail::sigmoid_parts only needs |lo| <~ ulp(hi), and where
+// head (math::exact_prod, a multiply and an fma with FMA) plus its tail times x. No renormalization and
+// no infinity checks (math::mul_df has both): math::sigmoid_parts only needs |lo| <~ ulp(hi), and where
 // 1.702 x is infinite (hi = inf, lo NaN) the callers' guards give the limits.
 DF c_x(Expr x) {
   const float ch = static_cast<float>(kC), cl = static_cast<float>(kC - static_cast<double>(ch));
-  DF p = math::detail::exact_prod(Expr(ch), x);
-  return math::detail::strict(DF{p.hi, math::detail::add_mul(p.lo, Expr(cl), x)});
+  DF p = math::exact_prod(Expr(ch), x);
+  return math::strict(DF{p.hi, math::add_product(p.lo, Expr(cl), x)});
 }
 }  // namespace
 

@@ -1,22 +1,21 @@
 #include "dsl/define.h"
-#include "dsl/math/internal.h"
 
 namespace actgen {
 namespace {
 // log(1 + e^t) / beta with t = beta x kept as a double-float (in the lower tail softplus ~ e^t / beta amplifies
-// the rounding of beta x by |t|), from one exponential: E = e^-|t| (math::detail::sigmoid_parts),
-// log(1 + e^t) = max(t, 0) + log(1 + E), the latter from math::detail::log1p_unit (E in [0, 1], no log reduction
+// the rounding of beta x by |t|), from one exponential: E = e^-|t| (math::sigmoid_parts),
+// log(1 + e^t) = max(t, 0) + log(1 + E), the latter from math::log1p_unit (E in [0, 1], no log reduction
 // and no division). Below t = -87 E carries a scale 2^-kr; there log(1 + E) = E in float, so the scale is
 // applied after the division by beta, in two factors (a subnormal result is rounded at most twice). Below
 // t = -193 the result is under half the smallest subnormal for every beta: the clamp gives 0. unit_beta: the form
 // for beta = 1, t = x exact and no division (the same values as the general form there).
 Expr softplus_forward(Expr x, Expr beta, Expr threshold, bool unit_beta) {
   DF t = unit_beta ? DF{x, Expr()} : math::two_prod(beta, x);
-  math::detail::SigmoidParts p = math::detail::sigmoid_parts(t.hi, t.lo, 193.0f, false);
-  Expr L = math::detail::log1p_unit(p.E);  // log(1 + e^-|t|) (times 2^-kr below t = -87)
+  math::SigmoidParts p = math::sigmoid_parts(t.hi, t.lo, 193.0f, false);
+  Expr L = math::log1p_unit(p.E);  // log(1 + e^-|t|) (times 2^-kr below t = -87)
   Expr soft = unit_beta ? select(p.neg, L, t.hi + L) : select(p.neg, L, t.hi + (t.lo + L)) / beta;
-  soft = math::detail::scale_pow2_nonpos(soft, select(p.neg, p.kr, 0));
-  return math::detail::strict(select(t.hi > threshold, x, soft));
+  soft = math::scale_pow2_nonpos(soft, select(p.neg, p.kr, 0));
+  return math::strict(select(t.hi > threshold, x, soft));
 }
 
 // The fast case (Activation::fast_when): beta = 1, the default.

@@ -66,12 +66,31 @@ class Strictify : public Internal::IRMutator {
 };
 }  // namespace
 
-Expr strict(const Expr &e) { return Strictify().mutate(e); }
-
 }  // namespace detail
 
-using detail::strict;
-using detail::fast_two_sum;
+Expr strict(const Expr &e) { return detail::Strictify().mutate(e); }
+DF strict(const DF &d) { return {strict(d.hi), strict(d.lo)}; }
+
+Expr at_least(const Expr &x, const Expr &lo) { return select(x < lo, lo, x); }
+Expr at_most(const Expr &x, const Expr &hi) { return select(x > hi, hi, x); }
+Expr clamp_keeping_nan(const Expr &x, const Expr &lo, const Expr &hi) { return at_most(at_least(x, lo), hi); }
+
+Expr neg_bits(const Expr &x) {
+  return reinterpret(Float(32), reinterpret(UInt(32), x) ^ Internal::make_const(UInt(32), 0x80000000u));
+}
+
+DF fast_two_sum(const Expr &a, const Expr &b) {
+  Expr s = a + b;
+  Expr e = (a - s) + b;
+  return {s, e};
+}
+
+DF exact_prod(const Expr &a, const Expr &b) {
+  if (!detail::use_fma()) return two_prod(a, b);
+  Expr p = detail::mul_head(a, b);
+  return {p, detail::fma(a, b, neg_bits(p))};
+}
+
 using detail::two_sum;
 
 namespace {
@@ -90,7 +109,7 @@ DF two_prod(Expr a, Expr b) {
   if (detail::use_fma()) {
     // p + fma(a, b, -p) == a * b exactly (no splitting, no overflow of intermediates).
     Expr p = detail::mul_head(a, b);
-    Expr e = detail::fma(a, b, detail::neg_bits(p));
+    Expr e = detail::fma(a, b, neg_bits(p));
     return {strict(p), strict(select(detail::is_finite_bits(p), e, 0.0f))};
   }
   // Without the FMA path (math::set_fma): Halide 14 has no fma intrinsic and contracts a*b - p into an FMA only

@@ -73,12 +73,19 @@ Expr exp_core(const Expr &hi, const Expr &lo, bool keep_nan) {
 
 }  // namespace detail
 
+Expr pow2i(const Expr &k) { return reinterpret(Float(32), (k + 127) << 23); }
+
+Expr scale_pow2_nonpos(const Expr &q, const Expr &k) {
+  Expr deep = k < -64;
+  return (q * pow2i(k + select(deep, 64, 0))) * select(deep, 5.42101086242752217e-20f, 1.0f);
+}
+
 using detail::f32;
 
 // A NaN x passes exp_core's clamp (keep_nan) and comes out of its arithmetic as NaN: no select.
-Expr exp(Expr x) { return detail::strict(detail::exp_core(x, Expr(), true)); }
+Expr exp(Expr x) { return strict(detail::exp_core(x, Expr(), true)); }
 
-Expr exp(const DF &x) { return detail::strict(detail::exp_core(x.hi, x.lo, true)); }
+Expr exp(const DF &x) { return strict(detail::exp_core(x.hi, x.lo, true)); }
 
 Expr expm1(Expr x) {
   // expm1_nonpos' one-rounding form over the whole line: x clamped to [-18, 89] (e^-18 - 1 rounds to -1; e^89
@@ -94,14 +101,14 @@ Expr expm1(Expr x) {
   Expr k = red.k;
   Expr r = mad(red.kf, Expr(-detail::kLn2Lo), red.r1);
   Expr p = mad(r * r, detail::exp_quadratic_tail(r), r);  // e^r - 1
-  Expr P = detail::pow2i(min(k, 127));
+  Expr P = pow2i(min(k, 127));
   Expr res = mad(P, p, P - 1.0f);
-  Expr big = (P * (1.0f + p)) * detail::pow2i(max(k - 127, 0));
+  Expr big = (P * (1.0f + p)) * pow2i(max(k - 127, 0));
   res = select(k > 127, big, res);
   // The result has x's sign: res has it for x != 0 (e^x - 1 and x agree in sign, and every step keeps it), and
   // +-0 and NaN return x itself (one compare, equal-or-unordered, and one blend where a NaN select and copysign
   // took five).
-  return detail::strict(select(x == 0.0f || is_nan(x), x, res));
+  return strict(select(x == 0.0f || is_nan(x), x, res));
 }
 
 Expr expm1_nonpos(Expr x) {
@@ -116,11 +123,11 @@ Expr expm1_nonpos(Expr x) {
   Expr k = red.k;
   Expr r = mad(red.kf, Expr(-detail::kLn2Lo), red.r1);
   Expr p = mad(r * r, detail::exp_quadratic_tail(r), r);  // e^r - 1
-  Expr P = detail::pow2i(k);
+  Expr P = pow2i(k);
   Expr res = mad(P, p, P - 1.0f);
   // x < 0 gives res < 0; +-0 and NaN return x itself (x > 0 gives res = +0, as the clamp makes it 0): one compare
   // and one blend where a NaN select and copysign took five.
-  return detail::strict(select(x == 0.0f || is_nan(x), x, res));
+  return strict(select(x == 0.0f || is_nan(x), x, res));
 }
 
 }  // namespace actgen::math

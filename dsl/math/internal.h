@@ -13,7 +13,7 @@
 //    gave f(NaN): a NaN reaching fptosi is poison to LLVM), even under strict_float. No routine converts a float
 //    to int (the shifter sums of reduce_ln2 carry k in their bits instead), so Halide's is_nan (one unordered
 //    compare) is the library's NaN test, as it is the generators' (generators/generator_base.h); the contract
-//    table (tests/math/test_contract.cpp) holds NaN -> NaN on every target. Halide's min/max/clamp do NOT
+//    table (tests/math/contract_table.h) holds NaN -> NaN on every target. Halide's min/max/clamp do NOT
 //    propagate NaN (max(NaN, 0) = 0): a routine either selects NaN or clamps with at_least / at_most below.
 //  * Halide 14 has no fma() intrinsic, but Call::make(Float(32), "llvm.fma.f32", ..., PureExtern) is scalarized
 //    per lane by Halide and re-vectorized by LLVM into vfmadd...ps (ymm on avx2-fma, zmm on avx512), also
@@ -66,20 +66,6 @@ inline Expr add_mul(const Expr &c, const Expr &a, const Expr &b) {
   return use_fma() ? fma(a, b, c) : c + a * b;
 }
 
-// -x by flipping the sign bit (LLVM turns it into fneg, which folds into vfmsub/vfnmadd).
-inline Expr neg_bits(const Expr &x) {
-  using namespace Halide;
-  return reinterpret(Float(32), reinterpret(UInt(32), x) ^ Internal::make_const(UInt(32), 0x80000000u));
-}
-
-// a * b as hi + lo for finite a, b whose product neither overflows nor has an error term below the subnormal
-// range: with the FMA path one multiply and one fma (no infinity check, unlike math::two_prod), else Dekker.
-inline DF exact_prod(const Expr &a, const Expr &b) {
-  if (!use_fma()) return two_prod(a, b);
-  Expr p = mul_head(a, b);
-  return {p, fma(a, b, neg_bits(p))};
-}
-
 // a^2 as hi + lo for finite a whose square neither overflows nor has an error term below the subnormal range:
 // exact_prod(a, a) with the FMA path; without, Dekker with a single Veltkamp split of a (a = ah + al, 12 + 12
 // bits; |a| < 2^100) and no scaling or infinity checks (math::two_prod has both): 13 operations instead of ~20.
@@ -91,19 +77,6 @@ inline DF exact_square(const Expr &a) {
   Expr p = a * a;
   return {p, ((ah * ah - p) + (ah + ah) * al) + al * al};
 }
-
-// Wraps every floating-point node of e (shared subexpressions included) in strict_float; see above.
-Expr strict(const Expr &e);
-inline DF strict(const DF &d) { return {strict(d.hi), strict(d.lo)}; }
-
-// x clamped as PyTorch's clamp, a NaN x passing through (IEEE comparisons with a NaN are false): x < lo ? lo : x,
-// x > hi ? hi : x. On x86 each is one maxps / minps with x as the operand returned for a NaN, as many instructions
-// as Halide's max / min, which return the bound for a NaN: a routine clamped this way can leave its NaN select out
-// where every later step is an IEEE operation on the clamped value (the generators' NaN rule,
-// generators/generator_base.h's propagates_nan, then sees that too and adds none).
-inline Expr at_least(const Expr &x, const Expr &lo) { return Halide::select(x < lo, lo, x); }
-inline Expr at_most(const Expr &x, const Expr &hi) { return Halide::select(x > hi, hi, x); }
-inline Expr clamp_keeping_nan(const Expr &x, const Expr &lo, const Expr &hi) { return at_most(at_least(x, lo), hi); }
 
 // x is finite (integer test on the bits).
 inline Expr is_finite_bits(const Expr &x) {
@@ -119,13 +92,6 @@ inline DF two_sum(const Expr &a, const Expr &b) {
   Expr s = a + b;
   Expr bb = s - a;
   Expr e = (a - (s - bb)) + (b - bb);
-  return {s, e};
-}
-
-// s + e == a + b exactly, provided |a| >= |b| or a == 0 (Dekker).
-inline DF fast_two_sum(const Expr &a, const Expr &b) {
-  Expr s = a + b;
-  Expr e = (a - s) + b;
   return {s, e};
 }
 
@@ -162,9 +128,6 @@ constexpr uint32_t shifter_exponent(int e) {
   return (static_cast<uint32_t>(e) + 127u - 0x4b400000u) << 23;
 }
 
-// 2^k for integer k in [-126, 127] (Int(32) expression), built from the exponent field.
-inline Expr pow2i(const Expr &k) { return Halide::reinterpret(Halide::Float(32), (k + 127) << 23); }
-
 // e^(hi + lo) as a float (lo undefined: e^hi), plain-float Cody-Waite, about 0.6 ulp, subnormal results rounded
 // once, overflow -> inf, hi = -inf -> 0, +inf -> inf. NaN hi gives an unspecified (non-poison) value, or with
 // keep_nan that NaN (the clamp of hi keeps it: math::exp, which then has no select; without, Halide's clamp is
@@ -178,53 +141,9 @@ DF exp_core_df(const Expr &hi, const Expr &lo, bool keep_nan = false);
 // relative error of 1 + r + r^2 q(r) 0.18 * 2^-24. Shared by exp_core_df and sigmoid_parts.
 Expr exp_quadratic_tail(const Expr &r);
 
-// e^-|t| for t = hi + lo, with the pieces sigmoid-like quotients need, from one reduction and one polynomial.
-// hi is clamped below at -|clamp_lo| first (callers choose how far the tail must reach: 104 for results that are
-// e^-|t| itself, 193 for a product with any finite float). e^-|t| = E * 2^kr, kr <= 0 an integer.
-//  * with_low (double-float): E is a normal float, E + El within ~0.2 ulp of its exact value (only
-//    2^max(k, -125) is folded into E) and kr = 0 unless |t| > 86.6.
-//  * without: E within about 0.8 ulp (El undefined). For clamp_lo <= 120, kr = 0 and E is e^-|t| itself,
-//    subnormal values rounded once (and E64 = e^-|t| 2^64, normal, the same value 2^64 high); beyond, E is
-//    normal and kr as above.
-// D + dl = 1 + E (+ El) (D rounded, dl the rest). neg: t < 0.
-// Does not handle NaN (the result is some finite value; callers select NaN themselves) unless keep_nan (below).
-struct SigmoidParts {
-  Expr neg;  // Bool: hi < 0
-  Expr E;    // Float(32)
-  Expr El;   // Float(32), with_low only: E's rounding error (E + El = e^-|t| 2^-kr to ~2^-40 + polynomial's)
-  Expr D;    // Float(32)
-  Expr dl;   // Float(32)
-  Expr kr;   // Int(32), in [clamp_lo * log2(e) + 126, 0]
-  Expr E64;  // Float(32), without with_low and for clamp_lo <= 120 only: e^-|t| 2^64, a normal float (E = E64 2^-64)
-};
-// with_low: E + El to ~2^-40 (a double-float step, for callers that correct their quotients with El); without,
-// El is undefined and E is within ~0.9 ulp from a plain Horner step (six fewer operations).
-// keep_nan: a NaN hi passes the clamp, so E and D are NaN (with the sign bit set): for a caller whose result is
-// computed from E and D alone (sigmoid), which then needs no NaN select. Without it a NaN hi gives some finite E,
-// as the comment above says: a caller that combines E with t itself (x E, t + log(1 + E)) would otherwise meet two
-// NaNs of opposite signs in one operation, and which one comes out depends on the operand order the compiler
-// picks (generators/generator_base.h, NanCarry).
-SigmoidParts sigmoid_parts(const Expr &hi, const Expr &lo, float clamp_lo, bool with_low, bool keep_nan = false);
-
 // log(u) + c for finite u > 0 (subnormal u included) and a small correction c (|c| <~ ulp(u)/u), about 0.6 ulp.
 // Does not handle u <= 0, inf or NaN.
 Expr log_core(const Expr &u, const Expr &c);
-
-// log(1 + E) for E in [0, 1] (E = e^-|t| in log1pexp and softplus): E + E (E r(E)), r a degree-8 polynomial, the
-// last step one fma. No log reduction, no division: about 0.7 ulp beyond E's own error (subnormal E: E itself).
-Expr log1p_unit(const Expr &E);
-
-// Phi(x) + x phi(x) (gelu's derivative) from one exponential (normal.cpp): each term as normal_cdf and
-// normal_pdf (phi within 0.5 ulp here). Finite x only (callers guard |x| > 10 or 20); NaN not handled.
-Expr normal_cdf_plus_x_pdf(Expr x);
-
-// q * 2^k for an integer k in [-190, 0]: below k = -64 as (q * 2^(k + 64)) * 2^-64 (both factors normal), else
-// q * 2^k; a subnormal result is rounded at most twice.
-inline Expr scale_pow2_nonpos(const Expr &q, const Expr &k) {
-  using namespace Halide;
-  Expr deep = k < -64;
-  return (q * pow2i(k + select(deep, 64, 0))) * select(deep, 5.42101086242752217e-20f, 1.0f);
-}
 
 // bits of x (a +0, a positive value, +inf or a NaN: its sign bit clear) with the sign of s: one operation fewer
 // than copysign.

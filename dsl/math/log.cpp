@@ -45,12 +45,15 @@ Expr log_core(const Expr &u, const Expr &c) {
   return h.hi + (h.lo + small);
 }
 
+}  // namespace detail
+
 Expr log1p_unit(const Expr &E) {
   // fit_poly log1p_r 0 1 8: r(E) = (log(1 + E) - E) / E^2 on [0, 1], Chebyshev interpolation refitted after each
   // coefficient's rounding: approx 0.153 x 2^-24 of log(1 + E). log(1 + E) = E + E^2 r: E^2 r is at most 0.44 of
   // the result (at E = 1) and E r rounds once (plus r's Horner errors), so it adds about 0.25 ulp, and the last
   // step rounds once (an fma with the FMA path; without, E (E r) and the sum round separately, E (E r) again at
   // most 0.44 of the result).
+  using detail::mad;
   Expr r = -3.548479173e-03f;
   const float c[8] = {-4.999999702e-01f, 3.333202600e-01f,  -2.497198284e-01f, 1.975588799e-01f,
                       -1.551193744e-01f, 1.092253551e-01f,  -5.987380818e-02f, 2.130414173e-02f};
@@ -58,15 +61,13 @@ Expr log1p_unit(const Expr &E) {
   return mad(E, E * r, E);
 }
 
-}  // namespace detail
-
 Expr log(Expr x) {
   Expr r = detail::log_core(x, Expr(0.0f));
   const float inf = std::numeric_limits<float>::infinity();
   r = select(x == 0.0f, -inf, r);
   r = select(x < 0.0f, std::numeric_limits<float>::quiet_NaN(), r);
   r = select(x == inf || is_nan(x), x, r);
-  return detail::strict(r);
+  return strict(r);
 }
 
 namespace {
@@ -88,20 +89,20 @@ Expr log1p_df(const Expr &yh, const Expr &yl) {
 Expr log1p(Expr x) {
   Expr r = log1p_df(x, Expr(0.0f));
   // x == 0 keeps the sign of zero; NaN propagates.
-  return detail::strict(select(is_nan(x) || x == 0.0f, x, r));
+  return strict(select(is_nan(x) || x == 0.0f, x, r));
 }
 
 namespace {
 Expr log1pexp_impl(const Expr &hi, const Expr &lo) {
-  // log(1 + e^x) = max(x, 0) + log(1 + E), E = e^-|x| from detail::sigmoid_parts (within 0.9 ulp), log(1 + E)
-  // from detail::log1p_unit (E in [0, 1]; E's error reaches the result scaled by E / ((1 + E) log(1 + E)) <= 1).
+  // log(1 + e^x) = max(x, 0) + log(1 + E), E = e^-|x| from sigmoid_parts (within 0.9 ulp), log(1 + E)
+  // from log1p_unit (E in [0, 1]; E's error reaches the result scaled by E / ((1 + E) log(1 + E)) <= 1).
   // Below x = -87 E is e^x itself, rounded once where subnormal, and log(1 + E) = E in float there.
   // (Until this release: log(D) + dl / D from 1 + E = D + dl and a log reduction with a division, 1.87 ulp at
   // 63 AVX2 instructions per vector for logsigmoid.)
-  detail::SigmoidParts p = detail::sigmoid_parts(hi, lo, 104.0f, false);
-  Expr L = detail::log1p_unit(p.E);
+  SigmoidParts p = sigmoid_parts(hi, lo, 104.0f, false);
+  Expr L = log1p_unit(p.E);
   // NaN hi: p.neg is false and hi + (lo + L) is NaN (strict_float: no no-NaN folding), so no NaN select.
-  return detail::strict(select(p.neg, L, hi + (lo + L)));
+  return strict(select(p.neg, L, hi + (lo + L)));
 }
 }  // namespace
 

@@ -14,7 +14,7 @@
 //  * -t^2/2 is exact as hi + lo (rounding t^2 would cost t^2 ulp of e^(-t^2/2)), reduced by one Cody-Waite step;
 //  * the exponent carries + 64 and the result is scaled by 2^-64 at the end, so products down to the subnormal
 //    range are rounded once, not flushed, and 2^(k + 64) is always a normal float (no scaling split).
-// Measured (tests/math/test_contract.cpp, x Phi(x)): 2.58 ulp with FMA, 2.85 without; gelu's forward 64 AVX-512
+// Measured (tests/math/contract_table.h, x Phi(x)): 2.58 ulp with FMA, 2.85 without; gelu's forward 64 AVX-512
 // instructions per vector (bench/cost_report.py; the two-region Mills-ratio version it replaces took 146, at 2.1 ulp).
 // The derivative Phi(x) + x phi(x) = 1 + e^(-t^2/2) (t / sqrt(2 pi) - G) for x >= 0, and -e^(-t^2/2) (t / sqrt(2 pi)
 // - G) for x < 0, in plain float steps: its bound (16 ulp or 1e-7 absolute) does not need the exact products.
@@ -26,7 +26,6 @@ namespace actgen::math {
 
 using namespace Halide;
 using detail::add_mul;
-using detail::exact_prod;
 using detail::mad;
 
 namespace {
@@ -45,7 +44,7 @@ DF df_const(double c) {
 
 // (x^2 / 2) negated, exactly, as hi + lo (|x| <= 20 so x^2 is finite; tiny x: both parts may underflow, harmless).
 DF neg_half_square(const Expr &x) {
-  DF q = detail::exact_prod(x, x);  // finite: no infinity check needed
+  DF q = exact_prod(x, x);  // finite: no infinity check needed
   return {q.hi * -0.5f, q.lo * -0.5f};
 }
 
@@ -76,7 +75,7 @@ DF one_plus_ct(const Expr &t) {
 
 // 1 - s d exactly (s = 1/d rounded, so the result is tiny).
 Expr one_minus_prod(const Expr &s, const Expr &d) {
-  if (detail::use_fma()) return detail::fma(detail::neg_bits(s), d, Expr(1.0f));
+  if (detail::use_fma()) return detail::fma(neg_bits(s), d, Expr(1.0f));
   DF p = two_prod(s, d);
   return (1.0f - p.hi) - p.lo;  // 1 - p.hi exact (Sterbenz)
 }
@@ -92,7 +91,7 @@ Expr mul_upper_tail_scaled(const Expr &a, const Expr &t) {
   // s = 1/(1 + C t) with its correction e: 1/(1 + C t) = s (1 + e) to ~2^-45.
   DF d = one_plus_ct(t);
   Expr s = 1.0f / d.hi;
-  Expr e = add_mul(one_minus_prod(s, d.hi), detail::neg_bits(s), d.lo);
+  Expr e = add_mul(one_minus_prod(s, d.hi), neg_bits(s), d.lo);
   Expr p = tail_poly(add_mul(s - kTailD, s, e));
   // a s P as z + low, then (z + low) (1 + w) rounded once.
   DF y = exact_prod(a, s);
@@ -100,7 +99,7 @@ Expr mul_upper_tail_scaled(const Expr &a, const Expr &t) {
   DF z = exact_prod(y.hi, p);
   Expr low = add_mul(z.lo, yl, p);
   Expr b = z.hi + add_mul(add_mul(low, low, w), z.hi, w);
-  return b * detail::pow2i(red.k + 64);
+  return b * pow2i(red.k + 64);
 }
 
 // a Phi(x) for finite |a| <= 32 or a = +-inf with x > 6; see the head of the file.
@@ -114,26 +113,24 @@ Expr mul_cdf(const Expr &a, const Expr &x) {
 }  // namespace
 
 Expr normal_cdf(Expr x) {
-  return detail::strict(select(is_nan(x), x, mul_cdf(Expr(1.0f), x)));
+  return strict(select(is_nan(x), x, mul_cdf(Expr(1.0f), x)));
 }
 
 Expr mul_normal_cdf(Expr a, Expr x) {
   // No NaN select of its own (2 instructions): a NaN x with a NaN a comes out of a - b as NaN, and a caller
   // that passes a number a with a NaN x selects itself (math.h).
-  return detail::strict(mul_cdf(a, x));
+  return strict(mul_cdf(a, x));
 }
 
-namespace detail {
 Expr normal_cdf_plus_x_pdf(Expr x) {
   Expr t = min(abs(x), kTailClamp);
   DF nh = neg_half_square(t);
-  Expr e = exp_core(nh.hi, nh.lo);  // e^(-t^2/2)
+  Expr e = detail::exp_core(nh.hi, nh.lo);  // e^(-t^2/2)
   Expr s = 1.0f / mad(Expr(kTailC), t, Expr(1.0f));
   Expr g = s * tail_poly(s - kTailD);
   Expr c = e * mad(t, Expr(kInvSqrt2Pi), neg_bits(g));  // e^(-t^2/2) (t / sqrt(2 pi) - G(t))
   return strict(select(x < 0.0f, neg_bits(c), 1.0f + c));
 }
-}  // namespace detail
 
 Expr normal_pdf(Expr x) {
   // |x| > 14.1: the result is below 2^-150 and rounds to 0; the clamp keeps x^2 finite (inf -> 0).

@@ -5,13 +5,12 @@ namespace actgen::math {
 
 using namespace Halide;
 
-namespace detail {
-
 namespace {
 bool is_zero_const(const Expr &e) { return !e.defined() || Internal::is_const_zero(e); }
 }  // namespace
 
 SigmoidParts sigmoid_parts(const Expr &hi, const Expr &lo, float clamp_lo, bool with_low, bool keep_nan) {
+  using namespace detail;
   const float clamp_mag = std::abs(clamp_lo);
   Expr neg = hi < 0.0f;
   // m = -|t| (sign bit set), lo with the matching sign.
@@ -63,17 +62,15 @@ SigmoidParts sigmoid_parts(const Expr &hi, const Expr &lo, float clamp_lo, bool 
   return {neg, E, El, d.hi, with_low ? d.lo + El : d.lo, kr, E64};
 }
 
-}  // namespace detail
-
 namespace {
 // num / D corrected for 1 + E's rounding (D + dl exact): q - q dl / D, 1 / D (D in [1, 2]) taken as 1.5 - D / 2.
 // Shared by mul_sigmoid and mul_sigmoid_small, which take it only without the FMA path: with it the plain
 // quotient is within their bound (mul_sigmoid_small(x, x) 2.57 -> 2.78 ulp, tests/math), without it it is not
 // (2.45 -> 3.14), and the correction is 5 of silu's 42 AVX-512 instructions.
-Expr quotient_by_one_plus_e(const Expr &num, const detail::SigmoidParts &p) {
+Expr quotient_by_one_plus_e(const Expr &num, const SigmoidParts &p) {
   Expr q0 = num / p.D;
   if (detail::use_fma()) return q0;
-  return detail::mad(detail::neg_bits(q0 * p.dl), detail::mad(p.D, Expr(-0.5f), Expr(1.5f)), q0);
+  return detail::mad(neg_bits(q0 * p.dl), detail::mad(p.D, Expr(-0.5f), Expr(1.5f)), q0);
 }
 
 // +-0 with a's sign (the callers' zero results).
@@ -88,7 +85,7 @@ Expr signed_zero(const Expr &a) {
 Expr signed_result(const Expr &r, const Expr &a) { return detail::use_fma() ? r : detail::copysign(r, a); }
 
 Expr finish_mul_sigmoid(const Expr &r, const Expr &a, const DF &t) {
-  return detail::strict(select(is_nan(a) || is_nan(t.hi), a + t.hi, signed_result(r, a)));
+  return strict(select(is_nan(a) || is_nan(t.hi), a + t.hi, signed_result(r, a)));
 }
 
 Expr sigmoid_impl(const Expr &hi, const Expr &lo) {
@@ -96,8 +93,8 @@ Expr sigmoid_impl(const Expr &hi, const Expr &lo) {
   // E is e^-|x| itself, rounded once where subnormal (and 1 + E = 1 there, so the quotient is E).
   // Error: E (<= 0.9 ulp), 1 + E (0.5), the division (0.5); measured in tests/math. A NaN x comes out of the
   // division as NaN (keep_nan: E and D are NaN), with no select.
-  detail::SigmoidParts p = detail::sigmoid_parts(hi, lo, 104.0f, false, true);
-  return detail::strict(select(p.neg, p.E, 1.0f) / p.D);
+  SigmoidParts p = sigmoid_parts(hi, lo, 104.0f, false, true);
+  return strict(select(p.neg, p.E, 1.0f) / p.D);
 }
 }  // namespace
 
@@ -113,9 +110,9 @@ Expr mul_sigmoid(Expr a, const DF &t) {
   // correction costs 3 operations and takes the worst case from 3.1 to about 2.4 ulp without the FMA path; with
   // it the plain quotient measures 2.8 and is kept. E (0.7 ulp), the product and the division still round once
   // each. a E <= |a| (E <= 1): no overflow.
-  detail::SigmoidParts p = detail::sigmoid_parts(t.hi, t.lo, 193.0f, false);
+  SigmoidParts p = sigmoid_parts(t.hi, t.lo, 193.0f, false);
   Expr q = quotient_by_one_plus_e(a * select(p.neg, p.E, 1.0f), p);
-  Expr r = detail::scale_pow2_nonpos(q, select(p.neg, p.kr, 0));
+  Expr r = scale_pow2_nonpos(q, select(p.neg, p.kr, 0));
   // a = +-inf: the limit (a for t >= 0, a signed 0 for t < 0); the formula above would give inf - inf.
   return finish_mul_sigmoid(select(detail::is_finite_bits(a), r, select(p.neg, signed_zero(a), a)), a, t);
 }
@@ -126,7 +123,7 @@ Expr mul_sigmoid_small(Expr a, const DF &t) {
   // normal float (exact scaling), corrected for 1 + E's rounding as mul_sigmoid does, and scaled back by one
   // multiplication by 2^-64 (one rounding where the result is subnormal). No scaling split (kr): 10 fewer
   // operations than mul_sigmoid.
-  detail::SigmoidParts p = detail::sigmoid_parts(t.hi, t.lo, 120.0f, false);
+  SigmoidParts p = sigmoid_parts(t.hi, t.lo, 120.0f, false);
   Expr q = quotient_by_one_plus_e(a * select(p.neg, p.E64, 1.0f), p);
   Expr r = q * select(p.neg, 5.42101086242752217e-20f, 1.0f);  // 2^-64 where t < 0
   // a = +-inf (so t = +-inf): the limit, a or 0; t < -120: 0. The plain quotient (FMA path) gives a itself for an
@@ -134,7 +131,7 @@ Expr mul_sigmoid_small(Expr a, const DF &t) {
   if (!detail::use_fma()) r = select(detail::is_finite_bits(a), r, a);
   // No NaN select (3 operations): a NaN a comes out as NaN (the NaN product, or a itself above without FMA); a
   // NaN t with a number a is the caller's to select (math.h).
-  return detail::strict(signed_result(select(t.hi < -120.0f, signed_zero(a), r), a));
+  return strict(signed_result(select(t.hi < -120.0f, signed_zero(a), r), a));
 }
 
 }  // namespace actgen::math

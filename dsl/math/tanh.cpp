@@ -18,20 +18,20 @@ Expr tanh_of_abs(const Expr &a) {
   using detail::mad;
   // -2a is exact and below +0, so one clamp (at -20) where two were. A NaN a passes the clamp and every later step:
   // no select.
-  detail::Ln2Reduction red = detail::reduce_ln2(detail::at_least(a * -2.0f, Expr(-20.0f)));
+  detail::Ln2Reduction red = detail::reduce_ln2(at_least(a * -2.0f, Expr(-20.0f)));
   Expr r = mad(red.kf, Expr(-detail::kLn2Lo), red.r1);
   Expr p = mad(r * r, detail::exp_quadratic_tail(r), r);  // e^r - 1
-  Expr P = detail::pow2i(red.k);
+  Expr P = pow2i(red.k);
   // 1 - E as (1 - P) - P p in one rounding: +0 (never -0) at E = 1 whatever p's sign, so the quotient is >= +0.
-  Expr num = mad(detail::neg_bits(P), p, 1.0f - P);
+  Expr num = mad(neg_bits(P), p, 1.0f - P);
   Expr den = mad(P, p, P + 1.0f);
   return num / den;
 }
 }  // namespace
 
 // x's sign or-ed in (copysign_nonneg: one operation fewer than copysign; it keeps a NaN a NaN).
-Expr tanh(Expr x) { return detail::strict(detail::copysign_nonneg(tanh_of_abs(abs(x)), x)); }
+Expr tanh(Expr x) { return strict(detail::copysign_nonneg(tanh_of_abs(abs(x)), x)); }
 
-Expr tanh_abs(Expr x) { return detail::strict(tanh_of_abs(abs(x))); }
+Expr tanh_abs(Expr x) { return strict(tanh_of_abs(abs(x))); }
 
 }  // namespace actgen::math

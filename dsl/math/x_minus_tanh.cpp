@@ -12,7 +12,7 @@
 // HALIDE 14 CAVEAT (measured): the strict_float() wrappers do NOT protect the error-free transformations here
 // unless the target itself has the strict_float feature: JIT on x86-64-linux-avx512_skylake, two_prod(x, x).lo
 // comes back 0 and is_nan selects are folded away (normal_pdf(13.04): 77 ulp, normal_cdf(NaN) = 1); with
-// "-strict_float" added to the target everything below holds (tests/math/test_contract.cpp builds with it,
+// "-strict_float" added to the target everything below holds (tests/math/contract_table.h builds with it,
 // as cmake/targets.cmake builds the kernels).
 // Under strict_float (see internal.h): identical results on targets with the same FMA setting (math::set_fma).
 #include "dsl/math/internal.h"
@@ -49,15 +49,15 @@ Expr x_minus_tanh(Expr x) {
   Expr h = detail::mad(u.hi, Expr(0.25f), detail::mad(u.hi, w, u.lo * 0.25f));
   Expr small = a * h;
   // Large |x|.
-  // e = e^(-2a) from detail::sigmoid_parts (which also gives 1 + e rounded); beyond 2a = 87 e is subnormal or 0,
+  // e = e^(-2a) from sigmoid_parts (which also gives 1 + e rounded); beyond 2a = 87 e is subnormal or 0,
   // and the term is then below 2^-124 next to a - 1 >= 0.41.
-  detail::SigmoidParts sp = detail::sigmoid_parts(a + a, Expr(), 104.0f, false);
+  SigmoidParts sp = sigmoid_parts(a + a, Expr(), 104.0f, false);
   Expr big = (a - 1.0f) + (2.0f * sp.E) / sp.D;
   Expr r = select(a < 1.41421354f, small, big);
   // r >= +0 (a h with h >= +0, or (a - 1) + a positive term): x's sign is or-ed in (copysign_nonneg). NaN x:
   // a < sqrt 2 is false and a - 1 is NaN, so r is NaN (strict_float: no no-NaN folding), and so is the result:
   // no NaN select.
-  return detail::strict(detail::copysign_nonneg(r, x));
+  return strict(detail::copysign_nonneg(r, x));
 }
 
 }  // namespace actgen::math

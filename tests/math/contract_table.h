@@ -125,6 +125,26 @@ inline LD two_prod_lo_ld(float x) {
   return static_cast<LD>(x) * static_cast<LD>(1.1f) - static_cast<LD>(x * 1.1f);
 }
 
+// fast_two_sum(x, x * 1/3).lo: exactly x + b - fl(x + b), b = fl(x * 1/3) as the routine's argument.
+inline const float kThird = static_cast<float>(1.0 / 3.0);
+inline LD fast_two_sum_lo_ld(float x) {
+  const float b = x * kThird;
+  return static_cast<LD>(x) + static_cast<LD>(b) - static_cast<LD>(x + b);
+}
+inline LD cdf_plus_x_pdf_ld(float x) {
+  const LD X = x;
+  return cdf_ld(x) + X * std::exp(-X * X / 2) / kSqrt2Pi;
+}
+// e^-|x| with |x| clamped at c, as sigmoid_parts clamps it.
+inline LD exp_minus_abs_ld(float x, float c) { return std::exp(-std::min(static_cast<LD>(std::fabs(x)), static_cast<LD>(c))); }
+// The integers lo..hi as floats (a row's edges), and the domain test that keeps only them.
+inline std::vector<float> integers(int lo, int hi) {
+  std::vector<float> v;
+  for (int i = lo; i <= hi; ++i) v.push_back(static_cast<float>(i));
+  return v;
+}
+inline bool is_integer_in(float x, int lo, int hi) { return x >= lo && x <= hi && x == std::floor(x); }
+
 // ---- the table ----
 struct Dense {
   float a, b;   // same sign; every float's bit pattern between them, n of them evenly spaced
@@ -286,6 +306,87 @@ inline const std::vector<Row> &table() {
        {{0.0f, 15.0f, 1u << 20, true}, {12.5f, 14.2f, 1u << 18, false}, {1e-30f, 1e-2f, 1u << 14, false}},
        {{kNaN, kNaN}, {-kNaN, kNaN}, {-kInf, 0.0f}, {kInf, 0.0f}, {20.0f, 0.0f}, {-1e30f, 0.0f}, {kMax, 0.0f},
         {0.0f, 0.398942280f}, {-0.0f, 0.398942280f}}},
+      // ---- the building blocks ----
+      {"clamp_keeping_nan(x,-1,2)", ACTGEN_CONTRACT_EXPR([](Expr x) { return math::clamp_keeping_nan(x, Expr(-1.0f), Expr(2.0f)); })
+       [](float x) { return static_cast<LD>(x < -1.0f ? -1.0f : x > 2.0f ? 2.0f : x); }, 0.0, {-1.0f, 2.0f}, {},
+       {{kNaN, kNaN}, {-0.0f, -0.0f}, {-kInf, -1.0f}, {kInf, 2.0f}, {-1.0f, -1.0f}, {2.0f, 2.0f}}},
+      {"at_least(x,0)", ACTGEN_CONTRACT_EXPR([](Expr x) { return math::at_least(x, Expr(0.0f)); })
+       [](float x) { return static_cast<LD>(x < 0.0f ? 0.0f : x); }, 0.0, {}, {},
+       {{kNaN, kNaN}, {-kInf, 0.0f}, {kInf, kInf}, {-kDmin, 0.0f}}},  // -0: -0 on x86, +0 on NEON (math.h)
+      {"at_most(x,0)", ACTGEN_CONTRACT_EXPR([](Expr x) { return math::at_most(x, Expr(0.0f)); })
+       [](float x) { return static_cast<LD>(x > 0.0f ? 0.0f : x); }, 0.0, {}, {},
+       {{kNaN, kNaN}, {0.0f, 0.0f}, {-0.0f, -0.0f}, {kInf, 0.0f}, {-kInf, -kInf}, {kDmin, 0.0f}}},
+      {"neg_bits", ACTGEN_CONTRACT_EXPR([](Expr x) { return math::neg_bits(x); })
+       [](float x) { return -static_cast<LD>(x); }, 0.0, {}, {},
+       {{kNaN, kNaN}, {0.0f, -0.0f}, {-0.0f, 0.0f}, {kInf, -kInf}, {-kDmin, kDmin}, {3.0f, -3.0f}}},
+      {"pow2i(int(x))", ACTGEN_CONTRACT_EXPR([](Expr x) { return math::pow2i(Halide::cast<int>(x)); })
+       [](float x) { return std::ldexp(LD(1), static_cast<int>(x)); }, 0.0, integers(-126, 127), {},
+       {{-126.0f, 1.17549435e-38f}, {0.0f, 1.0f}, {127.0f, 1.70141183e38f}}, [](float x) { return is_integer_in(x, -126, 127); }},
+      {"scale_pow2_nonpos(x,-30)", ACTGEN_CONTRACT_EXPR([](Expr x) { return math::scale_pow2_nonpos(x, Expr(-30)); })
+       [](float x) { return std::ldexp(static_cast<LD>(x), -30); }, 1.0, {}, {{1e-45f, 1e-28f, 1u << 16, true}},
+       {{kNaN, kNaN}, {kInf, kInf}, {-0.0f, -0.0f}, {1.0f, 0x1p-30f}}},
+      {"scale_pow2_nonpos(x,-150)", ACTGEN_CONTRACT_EXPR([](Expr x) { return math::scale_pow2_nonpos(x, Expr(-150)); })
+       [](float x) { return std::ldexp(static_cast<LD>(x), -150); }, 1.0, {}, {{1e-5f, 1e30f, 1u << 18, true}},
+       {{kNaN, kNaN}, {kInf, kInf}, {-0.0f, -0.0f}, {0x1p20f, 0x1p-130f}}},
+      {"scale_pow2_nonpos(1.75,-int(x))",
+       ACTGEN_CONTRACT_EXPR([](Expr x) { return math::scale_pow2_nonpos(Expr(1.75f), -Halide::cast<int>(x)); })
+       [](float x) { return std::ldexp(LD(1.75), -static_cast<int>(x)); }, 1.0, integers(0, 190), {},
+       {{0.0f, 1.75f}, {64.0f, 0x1.cp-64f}, {149.0f, 2 * kDmin}}, [](float x) { return is_integer_in(x, 0, 190); }},
+      {"fast_two_sum(x,x/3).lo",
+       ACTGEN_CONTRACT_EXPR([](Expr x) { return math::fast_two_sum(x, x * Expr(kThird)).lo; }) fast_two_sum_lo_ld, 0.0,
+       {1.0f, 3.0f}, {{1.0f, 4.0f, 1u << 18, true}, {1e-44f, 1e-36f, 1u << 14, true}}, {},
+       [](float x) { return std::isfinite(x) && std::fabs(x) <= 1e37f; }},
+      {"exact_prod(x,1.1f).lo",
+       ACTGEN_CONTRACT_EXPR([](Expr x) { return math::exact_prod(x, Expr(1.1f)).lo; }) two_prod_lo_ld, 0.0,
+       {1.0f, 3.0f}, {{1e-30f, 1e34f, 1u << 18, true}}, {}, two_prod_domain},
+      // No value change: Halide would fold (x + 1e8) - 1e8 to x without strict.
+      {"strict((x+1e8)-1e8)", ACTGEN_CONTRACT_EXPR([](Expr x) { return math::strict((x + 1e8f) - 1e8f); })
+       [](float x) { return static_cast<LD>((x + 1e8f) - 1e8f); }, 0.0, {1.0f, 3.0f}, {{0.0f, 100.0f, 1u << 16, true}},
+       {{1.0f, 0.0f}, {kNaN, kNaN}, {kInf, kInf}}},
+      {"log1p_unit", ACTGEN_CONTRACT_EXPR([](Expr x) { return math::log1p_unit(x); })
+       [](float x) { return std::log1p(static_cast<LD>(x)); }, 1.5, {1.0f, 0.5f},
+       {{1e-10f, 1.0f, 1u << 21, false}, {1e-45f, 1e-37f, 1u << 14, false}}, {{0.0f, 0.0f}, {kDmin, kDmin}},
+       [](float x) { return x >= 0.0f && x <= 1.0f; }},
+      // Outside [-1.5, -0.3], where Phi(x) and x phi(x) cancel towards the zero x0 = -0.75179: relative; inside,
+      // the error is absolute, measured as that of 1 + f (ulp 2^-24 below 1, 2^-23 above; 1 + f's own rounding
+      // included).
+      {"normal_cdf_plus_x_pdf", ACTGEN_CONTRACT_EXPR([](Expr x) { return math::normal_cdf_plus_x_pdf(x); })
+       cdf_plus_x_pdf_ld, 5.0, {-10.0f, 10.0f, -1.5f, -0.3f},
+       {{-1.5f, -10.0f, 1u << 21, false}, {-0.3f, 0.0f, 1u << 18, false}, {0.0f, 10.0f, 1u << 19, false}},
+       {{0.0f, 0.5f}, {-0.0f, 0.5f}}, [](float x) { return std::fabs(x) <= 10.0f && !(x > -1.5f && x < -0.3f); }},
+      {"1+normal_cdf_plus_x_pdf", ACTGEN_CONTRACT_EXPR([](Expr x) { return 1.0f + math::normal_cdf_plus_x_pdf(x); })
+       [](float x) { return 1 + cdf_plus_x_pdf_ld(x); }, 2.0, {-0.7517915f}, {{-1.5f, -0.3f, 1u << 21, false}},
+       {}, [](float x) { return x >= -1.5f && x <= -0.3f; }},
+      // sigmoid_parts: e^-|t| = E 2^kr and D = 1 + E rounded, for each way the callers build it; NaN t gives some
+      // finite value (left out) except with keep_nan.
+      {"sigmoid_parts(x,104).E", ACTGEN_CONTRACT_EXPR([](Expr x) { return math::sigmoid_parts(x, Expr(), 104.0f, false).E; })
+       [](float x) { return exp_minus_abs_ld(x, 104); }, 0.9, {-87.3365479f, 87.3365479f, 103.972084f, -104.0f},
+       {{1e-6f, 20.0f, 1u << 20, true}, {80.0f, 105.0f, 1u << 18, true}},
+       {{0.0f, 1.0f}, {-0.0f, 1.0f}, {kInf, 0.0f}, {-kInf, 0.0f}}, [](float x) { return !std::isnan(x); }},
+      {"sigmoid_parts(x,104,keep_nan).E",
+       ACTGEN_CONTRACT_EXPR([](Expr x) { return math::sigmoid_parts(x, Expr(), 104.0f, false, true).E; })
+       [](float x) { return exp_minus_abs_ld(x, 104); }, 0.9, {}, {{1e-6f, 20.0f, 1u << 18, true}},
+       {{kNaN, kNaN}, {-kNaN, kNaN}, {0.0f, 1.0f}, {kInf, 0.0f}}},
+      {"sigmoid_parts(x,104).D", ACTGEN_CONTRACT_EXPR([](Expr x) { return math::sigmoid_parts(x, Expr(), 104.0f, false).D; })
+       [](float x) { return 1 + exp_minus_abs_ld(x, 104); }, 1.0, {}, {{1e-8f, 20.0f, 1u << 20, true}},
+       {{0.0f, 2.0f}, {kInf, 1.0f}, {-kInf, 1.0f}}, [](float x) { return !std::isnan(x); }},
+      {"sigmoid_parts(x,193).E*2^kr", ACTGEN_CONTRACT_EXPR([](Expr x) {
+         math::SigmoidParts p = math::sigmoid_parts(x, Expr(), 193.0f, false);
+         return math::scale_pow2_nonpos(p.E, p.kr);
+       }) [](float x) { return exp_minus_abs_ld(x, 193); }, 1.5, {86.6f, 87.3365479f, 103.972084f, 125.0f, 193.0f},
+       {{1e-6f, 20.0f, 1u << 20, true}, {80.0f, 195.0f, 1u << 19, true}},
+       {{0.0f, 1.0f}, {kInf, 0.0f}, {-kInf, 0.0f}}, [](float x) { return !std::isnan(x); }},
+      {"sigmoid_parts(x,112,low).E+El", ACTGEN_CONTRACT_EXPR([](Expr x) {
+         math::SigmoidParts p = math::sigmoid_parts(x, Expr(), 112.0f, true);
+         return p.E + p.El;
+       }) [](float x) { return exp_minus_abs_ld(x, 112); }, 0.8, {86.0f, -86.0f},
+       {{1e-6f, 20.0f, 1u << 20, true}, {20.0f, 86.0f, 1u << 19, true}},
+       {{0.0f, 1.0f}, {-0.0f, 1.0f}}, [](float x) { return std::fabs(x) <= 86.0f; }},
+      {"sigmoid_parts(x,112,low).E*2^kr", ACTGEN_CONTRACT_EXPR([](Expr x) {
+         math::SigmoidParts p = math::sigmoid_parts(x, Expr(), 112.0f, true);
+         return math::scale_pow2_nonpos(p.E, p.kr);
+       }) [](float x) { return exp_minus_abs_ld(x, 112); }, 1.5, {86.6f, 87.3365479f, 103.972084f, 112.0f},
+       {{80.0f, 113.0f, 1u << 19, true}}, {{kInf, 0.0f}}, [](float x) { return !std::isnan(x); }},
   };
   return rows;
 }
