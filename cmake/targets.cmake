@@ -31,8 +31,9 @@ set(ACTGEN_TARGETS
   "cuda|cuda|x86-64-linux-cuda-cuda_capability_50-strict_float|x86_64|cuda|cuda"
 )
 # The element types kernels are generated for: actgen_dtype enumerator | name (symbol suffix, and the name users,
-# the CLI and the tests use) | Halide type of the kernel's buffers. The runtime's dtype table (names, element sizes,
-# buffer types) is generated from this list into the manifest; nothing else lists the dtypes. Every kernel
+# the CLI and the tests use) | Halide type of the kernel's buffers. The public enum (actgen/actgen_dtypes.h: an
+# entry's value is its position here, so entries are only ever appended) and the runtime's dtype table (names,
+# element sizes, buffer types, in the manifest) are generated from this list; nothing else lists the dtypes. Every kernel
 # computes in f32; generators/dtype_convert.h converts at the edges, chosen by the buffer type (bf16 is stored
 # as uint16: Halide 14's generators have no bfloat16 type name).
 set(ACTGEN_DTYPES

@@ -47,10 +47,12 @@ typedef enum {
 #define ACTGEN_INT_ENUM
 #endif
 
-/* Element types. F16 is IEEE binary16, BF16 bfloat16; both are passed as 16-bit patterns (uint16_t, _Float16,
- * __bf16 ...), and computed in f32 inside the kernel (README, "Half precision"). actgen_dtype_count() and
+/* Element types, typedef enum { ACTGEN_F32 = 0, ACTGEN_F16 = 1, ACTGEN_BF16 = 2 } actgen_dtype, generated from the
+ * build's dtype list (cmake/targets.cmake's ACTGEN_DTYPES, where new ones are appended: a value never changes) into
+ * actgen/actgen_dtypes.h. F16 is IEEE binary16, BF16 bfloat16; both are passed as 16-bit patterns (uint16_t,
+ * _Float16, __bf16 ...), and computed in f32 inside the kernel (README, "Half precision"). actgen_dtype_count() and
  * actgen_dtype_at() list the ones this build has kernels for. */
-typedef enum ACTGEN_INT_ENUM { ACTGEN_F32 = 0, ACTGEN_F16 = 1, ACTGEN_BF16 = 2 } actgen_dtype;
+#include "actgen/actgen_dtypes.h"
 
 typedef enum ACTGEN_INT_ENUM { ACTGEN_FORWARD = 0, ACTGEN_BACKWARD = 1 } actgen_direction;
 

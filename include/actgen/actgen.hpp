@@ -41,7 +41,7 @@
 namespace actgen {
 
 enum class Direction { forward = ACTGEN_FORWARD, backward = ACTGEN_BACKWARD };
-enum class DType { f32 = ACTGEN_F32, f16 = ACTGEN_F16, bf16 = ACTGEN_BF16 };
+enum class DType { ACTGEN_DTYPE_CXX_ENUMERATORS };  // f32, f16, bf16 (actgen/actgen_dtypes.h)
 enum class Form {
   plain = ACTGEN_FORM_PLAIN,
   gated = ACTGEN_FORM_GATED,
