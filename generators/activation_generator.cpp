@@ -143,6 +143,16 @@ int describe(const char *path) {
   return std::fclose(out) == 0 ? 0 : 1;
 }
 
+// "--describe-knobs": prints the schedule knobs (generators/schedule.h's ACTGEN_SCHEDULE_KNOBS), one
+// "<name> <default>" line each, which every generator takes as parameters of those names: `actgen tune` reads its
+// search space's names and defaults from here.
+int describe_knobs() {
+#define ACTGEN_KNOB_LINE(name, value) std::printf("%s %d\n", #name, static_cast<int>(value));
+  ACTGEN_SCHEDULE_KNOBS(ACTGEN_KNOB_LINE)
+#undef ACTGEN_KNOB_LINE
+  return std::fflush(stdout) == 0 ? 0 : 1;
+}
+
 }  // namespace
 }  // namespace actgen
 
@@ -152,6 +162,7 @@ HALIDE_REGISTER_GENERATOR(actgen::ActivationForwardCounted, actgen_forward_count
 
 int main(int argc, char **argv) {
   if (argc == 3 && std::strcmp(argv[1], "--describe") == 0) return actgen::describe(argv[2]);
+  if (argc == 2 && std::strcmp(argv[1], "--describe-knobs") == 0) return actgen::describe_knobs();
   // CUDA: Halide 14 compiles PTX with FP-op fusion on, and ptxas fuses a plain mul.f32 into a following add.f32
   // too. -nvptx-fma-level=0 makes LLVM print every multiply and add it left unfused as mul.rn.f32 / add.rn.f32,
   // which ptxas keeps as written, so the PTX (`-e assembly`) is what the GPU computes. (LLVM's own fusion is

@@ -9,8 +9,8 @@ namespace actgen {
 // The schedule's choices, listed once: ACTGEN_SCHEDULE_KNOBS(X) calls X(name, default) for each. From it come
 // ScheduleKnobs' members (below), the generators' parameters of the same names (generators/generator_base.h),
 // which is how the tuned database (schedules/<target>.json, read by cmake/generate.cmake) and `actgen tune`'s
-// candidates set them, and the tuner's defaults (tools/tune/actgen_tune.py reads a generator's parameters from its
-// C++ stub, `-e cpp_stub`).
+// candidates set them, and the tuner's names and defaults (tools/tune/actgen_tune.py runs a generator with
+// `--describe-knobs`, which prints this list).
 //   vectors_per_iteration, unroll: serial path (calls below parallel_threshold): native vectors per vector
 //     operation and operations per loop iteration (see vectorize_loop: on x86 all of them are native vectors,
 //     unrolled).

@@ -37,8 +37,6 @@ sys.path.insert(0, os.path.join(SOURCE_DIR, "cmake"))
 import lists  # noqa: E402  (cmake/lists.py: the one reader of cmake/targets.cmake)
 DTYPE = "f32"  # tunes the f32 kernels; f16/bf16 kernels (ACTGEN_DTYPES) use the default schedule
 AUTOSCHEDULERS = ["Adams2019", "Li2018", "Mullapudi2016"]
-# The generators' int parameters that are not schedule knobs: the autoschedulers' element count (set by the report).
-NOT_KNOBS = {"estimate"}
 
 # The search grid. Serial candidates never go parallel at the measured sizes (threshold 2^30), parallel ones always
 # do (1): both keep the parallel specialization, so their code is laid out as the final kernel's. The threshold is
@@ -72,26 +70,14 @@ def die(msg):
     sys.exit(1)
 
 
-def generator_params(build, act):
-    """The generator's parameters as (C++ type, name, default) from Halide's own description of it: the C++ stub
-    (-e cpp_stub) declares each as a member of `struct GeneratorParams` with its default. GenGen has no flag that
-    prints them, and actgen's `--describe` writes the activation's parameters, not the generator's."""
-    gen = os.path.join(build, "actgen_gen_" + act)
-    with tempfile.TemporaryDirectory() as tmp:
-        r = subprocess.run([gen, "-g", "actgen_forward", "-e", "cpp_stub", "-n", "knobs", "-o", tmp, "target=host"],
-                           capture_output=True, text=True)
-        if r.returncode != 0:
-            die(f"{gen} could not describe its parameters:\n" + r.stderr[-2000:])
-        text = open(os.path.join(tmp, "knobs.stub.h")).read()
-    m = re.search(r"struct GeneratorParams final \{(.*?)\n\s*GeneratorParams\(\)", text, re.S)
-    return re.findall(r"^\s*(\S+) (\w+)\{ (.*) \};$", m.group(1), re.M) if m else []
-
-
 def knob_defaults(build, act):
-    """The schedule knobs and their defaults: the generator's int parameters (generators/schedule.h's
-    ACTGEN_SCHEDULE_KNOBS, the one list, declares one per knob) but NOT_KNOBS."""
-    defaults = {name: int(value) for ctype, name, value in generator_params(build, act)
-                if ctype == "int32_t" and name not in NOT_KNOBS}
+    """The schedule knobs and their defaults, as the generator lists them (`--describe-knobs`: one "<name>
+    <default>" line per entry of generators/schedule.h's ACTGEN_SCHEDULE_KNOBS, the one list)."""
+    gen = os.path.join(build, "actgen_gen_" + act)
+    r = subprocess.run([gen, "--describe-knobs"], capture_output=True, text=True)
+    if r.returncode != 0:
+        die(f"{gen} could not describe its schedule knobs:\n" + r.stderr[-2000:])
+    defaults = {name: int(value) for name, value in (line.split() for line in r.stdout.splitlines() if line.strip())}
     # The grids name knobs: a knob renamed or dropped in schedule.h shows here, not as a generator error later.
     searched = {k for g in SERIAL_GRID + PARALLEL_GRID + GPU_GRID for k in g} | {"parallel_threshold"}
     if not searched <= defaults.keys():
