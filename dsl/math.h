@@ -174,9 +174,9 @@ Expr normal_cdf_plus_x_pdf(Expr x);
 //  * with_low (double-float): E is a normal float, E + El within about 0.25 ulp of e^-|t| 2^-kr (the
 //    polynomial's 0.18 ulp: E + El rounded to float within 0.8 ulp, measured 0.76), only 2^max(k, -125) folded
 //    into E, so kr = 0 unless |t| > 86.6; E 2^kr within 1.5 ulp (a subnormal result rounded once more).
-//  * without: E within 0.9 ulp (measured 0.899; El undefined); E 2^kr within 1.5 ulp. For clamp_lo <= 120, kr = 0 and E is e^-|t| itself, subnormal
-//    values rounded once (and E64 = e^-|t| 2^64, normal, the same value 2^64 high); beyond, E is normal and kr
-//    as above.
+//  * without: E within 0.9 ulp (measured 0.899; El undefined); E 2^kr within 1.5 ulp. For clamp_lo <= 120,
+//    kr = 0 and E is e^-|t| itself, subnormal values rounded once (and E64 = e^-|t| 2^64, normal, the same value
+//    2^64 high); beyond, E is normal and kr as above.
 // D + dl = 1 + E (+ El) exactly, D = 1 + E rounded (within 1 ulp of 1 + e^-|t|). neg: t < 0.
 // NaN hi: some finite value (callers select NaN themselves), unless keep_nan: then hi passes the clamp and E and
 // D are NaN (sign bit set), for a caller whose result is computed from E and D alone (sigmoid), which then needs

@@ -31,7 +31,7 @@ bool target_has_fma(const Target &t) {
          t.has_feature(Target::AVX512_SapphireRapids);
 }
 
-Expr add_product(Expr c, Expr a, Expr b) { return detail::add_mul(c, a, b); }
+Expr add_product(Expr c, Expr a, Expr b) { return detail::use_fma() ? detail::fma(a, b, c) : c + a * b; }
 
 namespace detail {
 bool use_fma() { return g_fma.load(); }
@@ -107,15 +107,14 @@ DF split(const Expr &a) {
 // Exact unless a * b overflows or its error term falls below the subnormal range.
 DF two_prod(Expr a, Expr b) {
   if (detail::use_fma()) {
-    // p + fma(a, b, -p) == a * b exactly (no splitting, no overflow of intermediates).
-    Expr p = detail::mul_head(a, b);
-    Expr e = detail::fma(a, b, neg_bits(p));
-    return {strict(p), strict(select(detail::is_finite_bits(p), e, 0.0f))};
+    // exact_prod's p + fma(a, b, -p) == a * b exactly (no splitting, no overflow of intermediates).
+    DF e = exact_prod(a, b);
+    return {strict(e.hi), strict(select(detail::is_finite_bits(e.hi), e.lo, 0.0f))};
   }
   // Without the FMA path (math::set_fma): Halide 14 has no fma intrinsic and contracts a*b - p into an FMA only
   // on some targets, so the exact error is computed with Dekker's algorithm, every node under strict_float so
-  // nothing is reassociated or contracted. Operands above 2^100 are scaled by 2^-28 first (so the split cannot overflow) and the
-  // product and error scaled back: exact, since both are powers of two.
+  // nothing is reassociated or contracted. Operands above 2^100 are scaled by 2^-28 first (so the split cannot
+  // overflow) and the product and error scaled back: exact, since both are powers of two.
   const float big = 1.2676506e30f, down = 3.7252903e-09f, up = 268435456.0f;  // 2^100, 2^-28, 2^28
   Expr ba = abs(a) > big, bb = abs(b) > big;
   Expr as = select(ba, a * down, a), bs = select(bb, b * down, b);
@@ -133,7 +132,7 @@ DF mul_df(double c, Expr x) {
   const float ch = static_cast<float>(c);
   const float cl = static_cast<float>(c - static_cast<double>(ch));
   DF p = two_prod(Expr(ch), x);
-  Expr lo = detail::add_mul(p.lo, Expr(cl), x);
+  Expr lo = add_product(p.lo, Expr(cl), x);
   return strict(detail::renorm(p.hi, lo));
 }
 

@@ -53,7 +53,7 @@ DF exp_core_df(const Expr &hi, const Expr &lo, bool keep_nan) {
   Expr r = r_hi + c;  // rounded: used only in the polynomial term
   Expr q = exp_quadratic_tail(r);
   DF v = fast_two_sum(Expr(1.0f), r_hi);  // 1 + r_hi exactly
-  DF y = fast_two_sum(v.hi, v.lo + add_mul(c, r * r, q));  // y.hi rounded once (plus the small terms' error)
+  DF y = fast_two_sum(v.hi, v.lo + add_product(c, r * r, q));  // y.hi rounded once (plus the small terms' error)
   Pow2Split sc = pow2_split(red.tb, red.k);
   return {(y.hi * sc.S) * sc.C, (y.lo * sc.S) * sc.C};
 }

@@ -56,14 +56,10 @@ inline Expr mul_head(const Expr &a, const Expr &b) {
   return fma(a, b, reinterpret(Float(32), bits & sign));
 }
 
-// a * b + c: fused (one rounding) with use_fma(), else a * b + c as two roundings (the no-FMA path).
+// a * b + c: fused (one rounding) with use_fma(), else a * b + c as two roundings (the no-FMA path). Sites written
+// c + a * b use math::add_product, the same with the no-FMA path's operands in that order.
 inline Expr mad(const Expr &a, const Expr &b, const Expr &c) {
   return use_fma() ? fma(a, b, c) : a * b + c;
-}
-
-// c + a * b: the same, for sites written c + a * b (keeps the no-FMA path's expression exactly as it was).
-inline Expr add_mul(const Expr &c, const Expr &a, const Expr &b) {
-  return use_fma() ? fma(a, b, c) : c + a * b;
 }
 
 // a^2 as hi + lo for finite a whose square neither overflows nor has an error term below the subnormal range:

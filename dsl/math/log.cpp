@@ -18,9 +18,9 @@ namespace {
 Expr log1p_correction(const Expr &f) {
   Expr s = f / (2.0f + f);
   Expr z = s * s;
-  Expr R = add_mul(Expr(0.28498786688f), z, Expr(0.24279078841f));
-  R = add_mul(Expr(0.40000972152f), z, R);
-  R = add_mul(Expr(0.66666662693f), z, R);
+  Expr R = add_product(Expr(0.28498786688f), z, Expr(0.24279078841f));
+  R = add_product(Expr(0.40000972152f), z, R);
+  R = add_product(Expr(0.66666662693f), z, R);
   R = z * R;
   Expr hfsq = 0.5f * f * f;
   return hfsq - s * (hfsq + R);

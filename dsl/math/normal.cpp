@@ -25,7 +25,6 @@
 namespace actgen::math {
 
 using namespace Halide;
-using detail::add_mul;
 using detail::mad;
 
 namespace {
@@ -86,19 +85,19 @@ Expr mul_upper_tail_scaled(const Expr &a, const Expr &t) {
   // e^(-t^2/2) = 2^k (1 + w): one Cody-Waite step on the exact hi + lo.
   DF nh = neg_half_square(t);
   detail::Ln2Reduction red = detail::reduce_ln2(nh.hi);
-  Expr r = add_mul(red.r1, red.kf, Expr(-detail::kLn2Lo)) + nh.lo;
+  Expr r = add_product(red.r1, red.kf, Expr(-detail::kLn2Lo)) + nh.lo;
   Expr w = r * mad(r, detail::exp_quadratic_tail(r), Expr(1.0f));
   // s = 1/(1 + C t) with its correction e: 1/(1 + C t) = s (1 + e) to ~2^-45.
   DF d = one_plus_ct(t);
   Expr s = 1.0f / d.hi;
-  Expr e = add_mul(one_minus_prod(s, d.hi), neg_bits(s), d.lo);
-  Expr p = tail_poly(add_mul(s - kTailD, s, e));
+  Expr e = add_product(one_minus_prod(s, d.hi), neg_bits(s), d.lo);
+  Expr p = tail_poly(add_product(s - kTailD, s, e));
   // a s P as z + low, then (z + low) (1 + w) rounded once.
   DF y = exact_prod(a, s);
-  Expr yl = add_mul(y.lo, y.hi, e);
+  Expr yl = add_product(y.lo, y.hi, e);
   DF z = exact_prod(y.hi, p);
-  Expr low = add_mul(z.lo, yl, p);
-  Expr b = z.hi + add_mul(add_mul(low, low, w), z.hi, w);
+  Expr low = add_product(z.lo, yl, p);
+  Expr b = z.hi + add_product(add_product(low, low, w), z.hi, w);
   return b * pow2i(red.k + 64);
 }
 

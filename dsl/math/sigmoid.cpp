@@ -28,7 +28,7 @@ SigmoidParts sigmoid_parts(const Expr &hi, const Expr &lo, float clamp_lo, bool 
     Expr r = r1 + c;  // rounded: only used in the polynomial term
     Expr q = exp_quadratic_tail(r);  // e^r = 1 + r + r^2 q(r), 0.18 * 2^-24 relative on [-0.35, 0.35]
     DF v = fast_two_sum(Expr(1.0f), r1);  // 1 + r1 exactly
-    Expr w = v.lo + add_mul(c, r * r, q);
+    Expr w = v.lo + add_product(c, r * r, q);
     y = v.hi + w;         // e^(m + ml) 2^-k, rounded once (plus small terms)
     yl = (v.hi - y) + w;  // y's rounding error (|v.hi| >= |w|)
   } else if (use_fma()) {

@@ -47,9 +47,7 @@ namespace actgen::mathtest {
 // path) as contracting[i], else contracting is nullptr.
 using ContractFn = int (*)(halide_buffer_t *in, halide_buffer_t *out);
 struct ContractTarget {
-  const char *name;      // the build target's name (cmake/targets.cmake)
-  const char *halide;    // the Halide target string its kernels and these routines are compiled with
-  const char *features;  // what the CPU must have to run them (the runtime's feature names)
+  const char *name;  // the build target's name (cmake/targets.cmake; the runtime reports it, available or not)
   size_t rows;
   const char *const *routines;  // the rows' names when the table was compiled (the test checks them)
   const ContractFn *fns;
@@ -136,7 +134,9 @@ inline LD cdf_plus_x_pdf_ld(float x) {
   return cdf_ld(x) + X * std::exp(-X * X / 2) / kSqrt2Pi;
 }
 // e^-|x| with |x| clamped at c, as sigmoid_parts clamps it.
-inline LD exp_minus_abs_ld(float x, float c) { return std::exp(-std::min(static_cast<LD>(std::fabs(x)), static_cast<LD>(c))); }
+inline LD exp_minus_abs_ld(float x, float c) {
+  return std::exp(-std::min(static_cast<LD>(std::fabs(x)), static_cast<LD>(c)));
+}
 // The integers lo..hi as floats (a row's edges), and the domain test that keeps only them.
 inline std::vector<float> integers(int lo, int hi) {
   std::vector<float> v;
@@ -177,7 +177,8 @@ inline const std::vector<Row> &table() {
        ACTGEN_CONTRACT_EXPR([](Expr x) { return math::two_prod(x, Expr(1.1f)).lo; }) two_prod_lo_ld, 0.0,
        {1.0f, 3.0f}, {{1e-30f, 1e34f, 1u << 18, true}}, {}, two_prod_domain},
       {"mul_df(1/3,x).hi",
-       ACTGEN_CONTRACT_EXPR([](Expr x) { return math::mul_df(kC, x).hi; }) [](float x) { return static_cast<LD>(kC) * x; }, 0.501,
+       ACTGEN_CONTRACT_EXPR([](Expr x) { return math::mul_df(kC, x).hi; })
+       [](float x) { return static_cast<LD>(kC) * x; }, 0.501,
        {1.0f, 3.0f}, {{1.0f, 4.0f, 1u << 18, true}}, {{0.0f, 0.0f}, {3.0f, 1.0f}},
        [](float x) { return std::fabs(x) < 1e38f && std::fabs(x) > 1e-30f; }},  // lo normal
       {"add(df,df).hi",
@@ -192,7 +193,8 @@ inline const std::vector<Row> &table() {
        {{1.0f, 4.0f, 1u << 18, true}, {1e-44f, 1e-36f, 1u << 14, true}},
        {{kNaN, kNaN}, {0.0f, 0.0f}, {-0.0f, -0.0f}, {kInf, kInf}, {-kInf, -kInf}},
        [](float x) { return !(std::fabs(x) > 1e38f); }},
-      {"exp", ACTGEN_CONTRACT_EXPR([](Expr x) { return math::exp(x); }) [](float x) { return std::exp(static_cast<LD>(x)); }, 1.0,
+      {"exp", ACTGEN_CONTRACT_EXPR([](Expr x) { return math::exp(x); })
+       [](float x) { return std::exp(static_cast<LD>(x)); }, 1.0,
        {88.7228394f, 88.7228317f, -87.3365479f, -103.278931f, -103.972084f, -104.0f, 89.0f, 0.3465736f},
        {{0.0f, 1.0f, 1u << 20, true}, {-80.0f, -104.0f, 1u << 20, false}, {80.0f, 89.0f, 1u << 18, false}},
        {{kNaN, kNaN}, {-kNaN, kNaN}, {kInf, kInf}, {-kInf, 0.0f}, {0.0f, 1.0f}, {-0.0f, 1.0f}, {88.8f, kInf},
@@ -201,7 +203,8 @@ inline const std::vector<Row> &table() {
        [](float x) { return std::exp(static_cast<LD>(kC) * x); }, 1.0, {266.16852f, -311.9f, 3.0f},
        {{0.0f, 3.0f, 1u << 20, true}, {-240.0f, -312.0f, 1u << 20, false}, {240.0f, 267.0f, 1u << 18, false}},
        {{kNaN, kNaN}, {kInf, kInf}, {-kInf, 0.0f}, {0.0f, 1.0f}}},
-      {"expm1", ACTGEN_CONTRACT_EXPR([](Expr x) { return math::expm1(x); }) [](float x) { return std::expm1(static_cast<LD>(x)); }, 2.0,
+      {"expm1", ACTGEN_CONTRACT_EXPR([](Expr x) { return math::expm1(x); })
+       [](float x) { return std::expm1(static_cast<LD>(x)); }, 2.0,
        {88.7228394f, -17.3286796f, -18.0f, 0.3465736f, -0.3465736f, 40.0f},
        {{1e-10f, 1.0f, 1u << 20, true}, {1.0f, 20.0f, 1u << 19, true}, {40.0f, 89.0f, 1u << 18, false}},
        {{kNaN, kNaN}, {kInf, kInf}, {-kInf, -1.0f}, {0.0f, 0.0f}, {-0.0f, -0.0f}, {kDmin, kDmin},
@@ -213,24 +216,28 @@ inline const std::vector<Row> &table() {
        {{kNaN, kNaN}, {-kInf, -1.0f}, {-0.0f, -0.0f}, {0.0f, 0.0f}, {-kDmin, -kDmin}, {-1e-30f, -1e-30f},
         {-20.0f, -1.0f}, {-1e30f, -1.0f}},
        [](float x) { return !(x > 0.0f); }},  // x <= 0 and NaN
-      {"log", ACTGEN_CONTRACT_EXPR([](Expr x) { return math::log(x); }) [](float x) { return std::log(static_cast<LD>(x)); }, 1.0,
+      {"log", ACTGEN_CONTRACT_EXPR([](Expr x) { return math::log(x); })
+       [](float x) { return std::log(static_cast<LD>(x)); }, 1.0,
        {1.0f, 0.70710677f, 1.4142135f, 2.0f, 0.5f},
        {{0.5f, 2.0f, 1u << 21, false}, {1e-45f, 1.2e-38f, 1u << 19, false}},
        {{kNaN, kNaN}, {kInf, kInf}, {-kInf, kNaN}, {0.0f, -kInf}, {-0.0f, -kInf}, {-1.0f, kNaN}, {-kDmin, kNaN},
         {1.0f, 0.0f}}},
-      {"log1p", ACTGEN_CONTRACT_EXPR([](Expr x) { return math::log1p(x); }) [](float x) { return std::log1p(static_cast<LD>(x)); }, 1.5,
+      {"log1p", ACTGEN_CONTRACT_EXPR([](Expr x) { return math::log1p(x); })
+       [](float x) { return std::log1p(static_cast<LD>(x)); }, 1.5,
        {-1.0f, -0.5f, 0.41421356f, -0.29289322f, 16777216.0f},
        {{1e-10f, 1.0f, 1u << 20, true}, {1.0f, 1e8f, 1u << 19, false}},
        {{kNaN, kNaN}, {kInf, kInf}, {-kInf, kNaN}, {-1.0f, -kInf}, {-1.5f, kNaN}, {0.0f, 0.0f}, {-0.0f, -0.0f},
         {kDmin, kDmin}, {-kDmin, -kDmin}, {1e-30f, 1e-30f}}},
-      {"log1pexp", ACTGEN_CONTRACT_EXPR([](Expr x) { return math::log1pexp(x); }) [](float x) { return log1pexp_ld(x); }, 2.5,
+      {"log1pexp", ACTGEN_CONTRACT_EXPR([](Expr x) { return math::log1pexp(x); })
+       [](float x) { return log1pexp_ld(x); }, 2.5,
        {-87.3365479f, -103.972084f, 16.0f, -16.0f},
        {{1e-6f, 20.0f, 1u << 20, true}, {-80.0f, -104.0f, 1u << 18, false}},
        {{kNaN, kNaN}, {kInf, kInf}, {-kInf, 0.0f}, {1e30f, 1e30f}, {-1e30f, 0.0f}, {-104.0f, 0.0f}}},
       {"log1pexp(DF)", ACTGEN_CONTRACT_EXPR([](Expr x) { return math::log1pexp(math::mul_df(kC, x)); })
        [](float x) { return log1pexp_ld(static_cast<LD>(kC) * x); }, 2.5, {},
        {{1e-6f, 60.0f, 1u << 20, true}, {-240.0f, -312.0f, 1u << 18, false}}, {{kNaN, kNaN}, {-kInf, 0.0f}}},
-      {"sigmoid", ACTGEN_CONTRACT_EXPR([](Expr x) { return math::sigmoid(x); }) [](float x) { return sigmoid_ld(x); }, 2.5,
+      {"sigmoid", ACTGEN_CONTRACT_EXPR([](Expr x) { return math::sigmoid(x); })
+       [](float x) { return sigmoid_ld(x); }, 2.5,
        {-87.3365479f, -103.972084f, 16.6355324f, 17.0f},
        {{1e-6f, 20.0f, 1u << 20, true}, {-80.0f, -104.0f, 1u << 18, false}},
        {{kNaN, kNaN}, {kInf, 1.0f}, {-kInf, 0.0f}, {0.0f, 0.5f}, {-0.0f, 0.5f}, {1e30f, 1.0f}, {-1e30f, 0.0f},
@@ -258,7 +265,8 @@ inline const std::vector<Row> &table() {
        {{kNaN, kNaN}, {-kNaN, kNaN}, {kInf, kInf}, {-kInf, -0.0f}, {0.0f, 0.0f}, {-0.0f, -0.0f},
         {-200.0f, -0.0f}, {-1e30f, -0.0f}, {1e30f, 1e30f}, {3e38f, 3e38f}, {kDmin, 0.0f}, {-kDmin, -0.0f},
         {2e-38f, 1e-38f}, {-2e-38f, -1e-38f}, {100.0f, 100.0f}}},
-      {"mul_sigmoid_small(x,1.702x)", ACTGEN_CONTRACT_EXPR([](Expr x) { return math::mul_sigmoid_small(x, math::mul_df(1.702, x)); })
+      {"mul_sigmoid_small(x,1.702x)",
+       ACTGEN_CONTRACT_EXPR([](Expr x) { return math::mul_sigmoid_small(x, math::mul_df(1.702, x)); })
        [](float x) { return mul_sigmoid_ld(x, LD(1.702) * x); }, 3.0, {},
        {{1e-6f, 30.0f, 1u << 20, true}, {-40.0f, -75.0f, 1u << 18, false}}, {{kNaN, kNaN}, {-100.0f, -0.0f}}},
       // a finite or infinite, t at its limits or NaN: the limits, signed as a.
@@ -268,12 +276,14 @@ inline const std::vector<Row> &table() {
        [](float x) { return mul_sigmoid_ld(x, -kInf); }, 0.0, {}, {}, {{-3.0f, -0.0f}, {3.0f, 0.0f}}},
       {"mul_sigmoid(x,NaN)", ACTGEN_CONTRACT_EXPR([](Expr x) { return math::mul_sigmoid(x, df(Expr(kNaN))); })
        [](float) { return std::numeric_limits<LD>::quiet_NaN(); }, 0.0, {}, {}, {{1.0f, kNaN}, {-kInf, kNaN}}},
-      {"tanh", ACTGEN_CONTRACT_EXPR([](Expr x) { return math::tanh(x); }) [](float x) { return std::tanh(static_cast<LD>(x)); }, 2.5,
+      {"tanh", ACTGEN_CONTRACT_EXPR([](Expr x) { return math::tanh(x); })
+       [](float x) { return std::tanh(static_cast<LD>(x)); }, 2.5,
        {9.01f, 9.5f, 0.55f, 0.625f}, {{1e-10f, 1.0f, 1u << 20, true}, {1.0f, 10.0f, 1u << 19, true}},
        {{kNaN, kNaN}, {kInf, 1.0f}, {-kInf, -1.0f}, {0.0f, 0.0f}, {-0.0f, -0.0f}, {kDmin, kDmin}, {-kDmin, -kDmin},
         {1e-30f, 1e-30f}, {1e30f, 1.0f}, {-10.0f, -1.0f}}},
       {"tanh_abs", ACTGEN_CONTRACT_EXPR([](Expr x) { return math::tanh_abs(x); })
-       [](float x) { return std::fabs(std::tanh(static_cast<LD>(x))); }, 2.5, {9.01f, -9.01f, 0.55f, -0.625f}, {{1e-10f, 1.0f, 1u << 19, true}, {1.0f, 10.0f, 1u << 18, true}},
+       [](float x) { return std::fabs(std::tanh(static_cast<LD>(x))); }, 2.5, {9.01f, -9.01f, 0.55f, -0.625f},
+       {{1e-10f, 1.0f, 1u << 19, true}, {1.0f, 10.0f, 1u << 18, true}},
        {{kNaN, kNaN}, {kInf, 1.0f}, {-kInf, 1.0f}, {0.0f, 0.0f}, {-0.0f, 0.0f}, {kDmin, kDmin}, {-kDmin, kDmin},
         {-1e-30f, 1e-30f}, {-1e30f, 1.0f}}},
       {"x_minus_tanh", ACTGEN_CONTRACT_EXPR([](Expr x) { return math::x_minus_tanh(x); }) x_minus_tanh_ld, 2.5,
@@ -307,7 +317,8 @@ inline const std::vector<Row> &table() {
        {{kNaN, kNaN}, {-kNaN, kNaN}, {-kInf, 0.0f}, {kInf, 0.0f}, {20.0f, 0.0f}, {-1e30f, 0.0f}, {kMax, 0.0f},
         {0.0f, 0.398942280f}, {-0.0f, 0.398942280f}}},
       // ---- the building blocks ----
-      {"clamp_keeping_nan(x,-1,2)", ACTGEN_CONTRACT_EXPR([](Expr x) { return math::clamp_keeping_nan(x, Expr(-1.0f), Expr(2.0f)); })
+      {"clamp_keeping_nan(x,-1,2)",
+       ACTGEN_CONTRACT_EXPR([](Expr x) { return math::clamp_keeping_nan(x, Expr(-1.0f), Expr(2.0f)); })
        [](float x) { return static_cast<LD>(x < -1.0f ? -1.0f : x > 2.0f ? 2.0f : x); }, 0.0, {-1.0f, 2.0f}, {},
        {{kNaN, kNaN}, {-0.0f, -0.0f}, {-kInf, -1.0f}, {kInf, 2.0f}, {-1.0f, -1.0f}, {2.0f, 2.0f}}},
       {"at_least(x,0)", ACTGEN_CONTRACT_EXPR([](Expr x) { return math::at_least(x, Expr(0.0f)); })
@@ -321,7 +332,8 @@ inline const std::vector<Row> &table() {
        {{kNaN, kNaN}, {0.0f, -0.0f}, {-0.0f, 0.0f}, {kInf, -kInf}, {-kDmin, kDmin}, {3.0f, -3.0f}}},
       {"pow2i(int(x))", ACTGEN_CONTRACT_EXPR([](Expr x) { return math::pow2i(Halide::cast<int>(x)); })
        [](float x) { return std::ldexp(LD(1), static_cast<int>(x)); }, 0.0, integers(-126, 127), {},
-       {{-126.0f, 1.17549435e-38f}, {0.0f, 1.0f}, {127.0f, 1.70141183e38f}}, [](float x) { return is_integer_in(x, -126, 127); }},
+       {{-126.0f, 1.17549435e-38f}, {0.0f, 1.0f}, {127.0f, 1.70141183e38f}},
+       [](float x) { return is_integer_in(x, -126, 127); }},
       {"scale_pow2_nonpos(x,-30)", ACTGEN_CONTRACT_EXPR([](Expr x) { return math::scale_pow2_nonpos(x, Expr(-30)); })
        [](float x) { return std::ldexp(static_cast<LD>(x), -30); }, 1.0, {}, {{1e-45f, 1e-28f, 1u << 16, true}},
        {{kNaN, kNaN}, {kInf, kInf}, {-0.0f, -0.0f}, {1.0f, 0x1p-30f}}},
@@ -359,7 +371,8 @@ inline const std::vector<Row> &table() {
        {}, [](float x) { return x >= -1.5f && x <= -0.3f; }},
       // sigmoid_parts: e^-|t| = E 2^kr and D = 1 + E rounded, for each way the callers build it; NaN t gives some
       // finite value (left out) except with keep_nan.
-      {"sigmoid_parts(x,104).E", ACTGEN_CONTRACT_EXPR([](Expr x) { return math::sigmoid_parts(x, Expr(), 104.0f, false).E; })
+      {"sigmoid_parts(x,104).E",
+       ACTGEN_CONTRACT_EXPR([](Expr x) { return math::sigmoid_parts(x, Expr(), 104.0f, false).E; })
        [](float x) { return exp_minus_abs_ld(x, 104); }, 0.9, {-87.3365479f, 87.3365479f, 103.972084f, -104.0f},
        {{1e-6f, 20.0f, 1u << 20, true}, {80.0f, 105.0f, 1u << 18, true}},
        {{0.0f, 1.0f}, {-0.0f, 1.0f}, {kInf, 0.0f}, {-kInf, 0.0f}}, [](float x) { return !std::isnan(x); }},
@@ -367,7 +380,8 @@ inline const std::vector<Row> &table() {
        ACTGEN_CONTRACT_EXPR([](Expr x) { return math::sigmoid_parts(x, Expr(), 104.0f, false, true).E; })
        [](float x) { return exp_minus_abs_ld(x, 104); }, 0.9, {}, {{1e-6f, 20.0f, 1u << 18, true}},
        {{kNaN, kNaN}, {-kNaN, kNaN}, {0.0f, 1.0f}, {kInf, 0.0f}}},
-      {"sigmoid_parts(x,104).D", ACTGEN_CONTRACT_EXPR([](Expr x) { return math::sigmoid_parts(x, Expr(), 104.0f, false).D; })
+      {"sigmoid_parts(x,104).D",
+       ACTGEN_CONTRACT_EXPR([](Expr x) { return math::sigmoid_parts(x, Expr(), 104.0f, false).D; })
        [](float x) { return 1 + exp_minus_abs_ld(x, 104); }, 1.0, {}, {{1e-8f, 20.0f, 1u << 20, true}},
        {{0.0f, 2.0f}, {kInf, 1.0f}, {-kInf, 1.0f}}, [](float x) { return !std::isnan(x); }},
       {"sigmoid_parts(x,193).E*2^kr", ACTGEN_CONTRACT_EXPR([](Expr x) {
@@ -407,7 +421,8 @@ inline std::vector<float> inputs(const Row &r, double scale) {
   const float lim_inf = std::numeric_limits<float>::infinity();
   const uint32_t stride = static_cast<uint32_t>(std::max(1.0, std::round(kStride / scale)));
   std::vector<float> all;
-  for (uint64_t b = 0; b < (uint64_t{1} << 32); b += stride) all.push_back(floatbits::from_bits(static_cast<uint32_t>(b)));
+  for (uint64_t b = 0; b < (uint64_t{1} << 32); b += stride)
+    all.push_back(floatbits::from_bits(static_cast<uint32_t>(b)));
   const float specials[] = {0.0f, -0.0f, lim_inf, -lim_inf, kNaN, -kNaN,
                             std::numeric_limits<float>::min(), -std::numeric_limits<float>::min(), kMax, -kMax,
                             kDmin, -kDmin, floatbits::from_bits(0x007fffffu), floatbits::from_bits(0x807fffffu),
